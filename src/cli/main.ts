@@ -1,0 +1,1 @@
+process.stdout.write('claude-cache: not implemented yet\n');
