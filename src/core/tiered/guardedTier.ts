@@ -1,0 +1,79 @@
+import type { Clock } from '../clock';
+import { StoreError, StoreTimeoutError } from '../errors';
+import type { TierStatus } from '../layers';
+import type { Store } from '../stores/store';
+import type { CacheStats } from './cacheStats';
+import { CircuitBreaker, type BreakerState } from './circuitBreaker';
+import type { RemoteTier } from './tierTypes';
+
+/** Returned instead of a result when the tier was skipped or failed; the cache carries on without it. */
+export const SKIPPED = Symbol('skipped');
+export type Skipped = typeof SKIPPED;
+
+export interface GuardedTierOptions {
+  timeoutMs: number;
+  breakerThreshold: number;
+  breakerCooldownMs: number;
+  clock: Clock;
+  stats: CacheStats;
+  onStatus: (status: TierStatus) => void;
+  onError: (operation: string, error: Error) => void;
+}
+
+/**
+ * A shared tier behind a timeout and a circuit breaker. Every call either returns the store's answer or SKIPPED;
+ * it never throws, because a failing Redis or SurrealDB must not fail the user's run.
+ */
+export class GuardedTier {
+  private readonly breaker: CircuitBreaker;
+
+  constructor(
+    readonly tier: RemoteTier,
+    readonly store: Store<Uint8Array>,
+    private readonly options: GuardedTierOptions,
+  ) {
+    this.breaker = new CircuitBreaker(
+      { threshold: options.breakerThreshold, cooldownMs: options.breakerCooldownMs, clock: options.clock },
+      (state) => options.onStatus(this.statusFor(state)),
+    );
+  }
+
+  get status(): TierStatus {
+    return this.statusFor(this.breaker.state);
+  }
+
+  async call<R>(operation: string, work: (store: Store<Uint8Array>) => Promise<R>): Promise<R | Skipped> {
+    if (!this.breaker.allow()) return SKIPPED;
+    const started = process.hrtime.bigint();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const result = await Promise.race([
+        work(this.store),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new StoreTimeoutError(this.tier, this.options.timeoutMs)),
+            this.options.timeoutMs,
+          );
+        }),
+      ]);
+      this.breaker.success();
+      this.options.stats.latency[this.tier].recordSince(started);
+      return result;
+    } catch (error) {
+      this.breaker.failure();
+      this.options.stats.tiers[this.tier].errors += 1;
+      this.options.onError(
+        operation,
+        error instanceof Error ? error : new StoreError(this.tier, String(error)),
+      );
+      return SKIPPED;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private statusFor(state: BreakerState): TierStatus {
+    if (state === 'closed') return 'up';
+    return this.breaker.hasSucceeded ? 'degraded' : 'down';
+  }
+}

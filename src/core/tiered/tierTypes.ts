@@ -1,0 +1,62 @@
+import type { Layer, Tier, TierStatus } from '../layers';
+import type { SetOptions, Store, StoredRecord } from '../stores/store';
+
+/** Turns values into bytes for the shared tiers and back; `decode` throws CodecError for bytes it did not write. */
+export interface ValueCodec {
+  encode(value: unknown): Uint8Array;
+  decode(bytes: Uint8Array): unknown;
+}
+
+/** The memory tier adds a synchronous path so a memory hit costs no promise of its own. */
+export interface MemoryTier extends Store<unknown> {
+  getSync(layer: Layer, key: string): StoredRecord<unknown> | undefined;
+  setSync(layer: Layer, key: string, value: unknown, options: SetOptions): void;
+  /** Entries pushed out of the layer to stay within its budget. */
+  evictions(layer: Layer): number;
+  /** The layer's byte budget. */
+  budget(layer: Layer): number;
+}
+
+export type RemoteTier = Exclude<Tier, 'memory'>;
+
+export interface LayerPolicy {
+  /** Time to live of a new entry, in milliseconds. */
+  ttlMs: number;
+  /** Largest encoded value the layer stores; a larger one is returned to the caller but not cached. */
+  maxEntryBytes: number;
+}
+
+export type WriteMode = 'write-through' | 'write-behind';
+
+/** Where a value came from, lru-cache style: filled in by the cache when the caller passes one. */
+export interface LookupStatus {
+  /** The tier that answered, `compute` when the value was computed, `joined` when another caller's run was shared. */
+  source?: Tier | 'compute' | 'joined';
+  /** For a joined caller: where the shared run got its value. */
+  sharedSource?: Tier | 'compute';
+  /** Set when the value was computed but not stored (too large, or invalidated while it was computed). */
+  notStoredReason?: 'too-large' | 'invalidated';
+}
+
+export interface CacheEvents extends Record<string, unknown> {
+  hit: { layer: Layer; key: string; tier: Tier };
+  miss: { layer: Layer; key: string };
+  set: { layer: Layer; key: string; size: number };
+  invalidated: InvalidationEvent;
+  tierStatus: { tier: Tier; status: TierStatus };
+  tierError: { tier: Tier; operation: string; error: Error };
+  corrupt: { layer: Layer; key: string; tier: Tier };
+  tooLarge: { layer: Layer; key: string; size: number; limit: number };
+  evicted: { layer: Layer; key: string; reason: string };
+}
+
+export interface InvalidationEvent {
+  scope: 'key' | 'layer' | 'pattern' | 'all';
+  layer: Layer | null;
+  key?: string;
+  pattern?: string;
+  /** Entries removed per tier (tiers that were skipped or are off count 0). */
+  removed: Record<Tier, number>;
+  /** True when another instance asked for it through the invalidation bus. */
+  remote: boolean;
+}

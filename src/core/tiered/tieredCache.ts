@@ -1,0 +1,625 @@
+import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../clock';
+import { CacheClosedError, CodecError } from '../errors';
+import { TypedEmitter, type Unsubscribe } from '../events';
+import { assertSafeKey, assertSafePattern, globToRegExp } from '../keys/pattern';
+import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from '../layers';
+import type { EntryInfo, Store, StoreUsage, StoreWrite } from '../stores/store';
+import { CacheStats, hitRate, type StatsSnapshot } from './cacheStats';
+import { GuardedTier, SKIPPED } from './guardedTier';
+import type { InvalidationBus, InvalidationMessage } from './invalidationBus';
+import { SingleFlight } from './singleFlight';
+import type {
+  CacheEvents,
+  InvalidationEvent,
+  LayerPolicy,
+  LookupStatus,
+  MemoryTier,
+  RemoteTier,
+  ValueCodec,
+  WriteMode,
+} from './tierTypes';
+import { WriteBehindQueue, type PendingWrite } from './writeBehindQueue';
+
+export interface TieredCacheOptions {
+  memory: MemoryTier;
+  /** Shared by a team; optional. */
+  redis?: Store<Uint8Array>;
+  /** Embedded by default (private to this process) or a remote server (shared). */
+  surreal?: Store<Uint8Array>;
+  /** True when the SurrealDB tier is a server other instances use too, so their invalidations already reached it. */
+  surrealShared?: boolean;
+  codec: ValueCodec;
+  layers: Record<Layer, LayerPolicy>;
+  writeMode?: WriteMode;
+  writeBehind?: { flushIntervalMs: number; maxBatch: number };
+  /** Per-operation timeout of a shared tier before it counts as failing. */
+  tierTimeoutMs?: number;
+  breaker?: { threshold: number; cooldownMs: number };
+  /** Carries invalidations to other instances (Redis pub/sub). */
+  bus?: InvalidationBus;
+  clock?: Clock;
+  /** Identifies this instance on the bus; random by default. */
+  instanceId?: string;
+}
+
+export interface GetOrComputeOptions {
+  /** Overrides the layer's TTL for a value computed now. */
+  ttlMs?: number;
+  status?: LookupStatus;
+}
+
+export interface CacheHit<T> {
+  value: T;
+  tier: Tier;
+  expiresAt: number;
+}
+
+export interface TierReport {
+  status: TierStatus;
+  hits: number;
+  misses: number;
+  errors: number;
+  evictions: number;
+  entries: number;
+  bytes: number;
+  latency: StatsSnapshot['tiers'][Tier]['latency'];
+}
+
+export interface CacheReport {
+  layers: Record<Layer, { hits: number; misses: number; hitRate: number; computations: number; entries: number; bytes: number; budgetBytes: number }>;
+  tiers: Record<Tier, TierReport>;
+}
+
+interface Resolved {
+  value: unknown;
+  source: Tier | 'compute';
+}
+
+const NO_REMOVALS = (): Record<Tier, number> => ({ memory: 0, redis: 0, surreal: 0 });
+
+/**
+ * The tiered cache: every layer reads memory, then Redis, then SurrealDB, promotes a hit into the faster tiers
+ * with its remaining TTL, and on a miss computes once (single-flight) and writes through or behind. Shared tiers
+ * that fail are skipped behind circuit breakers, so a call only fails when its own computation does.
+ */
+export class TieredCache {
+  readonly events = new TypedEmitter<CacheEvents>();
+  readonly stats = new CacheStats();
+  readonly instanceId: string;
+
+  private readonly memory: MemoryTier;
+  private readonly remotes: GuardedTier[] = [];
+  private readonly guarded = new Map<RemoteTier, GuardedTier>();
+  private readonly codec: ValueCodec;
+  private readonly clock: Clock;
+  private readonly flights = new SingleFlight<Resolved>();
+  private readonly writeBehind: WriteBehindQueue | undefined;
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly surrealShared: boolean;
+  private policies: Record<Layer, LayerPolicy>;
+  /** Bumped by every invalidation of a layer, so a value computed across one is not stored. */
+  private readonly epochs: Record<Layer, number> = { prompt: 0, module: 0, context: 0, result: 0 };
+  private busSubscription: Unsubscribe | undefined;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly options: TieredCacheOptions) {
+    this.memory = options.memory;
+    this.codec = options.codec;
+    this.clock = options.clock ?? systemClock;
+    this.policies = { ...options.layers };
+    this.instanceId = options.instanceId ?? randomUUID();
+    this.surrealShared = options.surrealShared ?? false;
+    const guardOptions = (tier: RemoteTier) => ({
+      timeoutMs: options.tierTimeoutMs ?? 250,
+      breakerThreshold: options.breaker?.threshold ?? 3,
+      breakerCooldownMs: options.breaker?.cooldownMs ?? 5_000,
+      clock: this.clock,
+      stats: this.stats,
+      onStatus: (status: TierStatus) => this.events.emit('tierStatus', { tier, status }),
+      onError: (operation: string, error: Error) => this.events.emit('tierError', { tier, operation, error }),
+    });
+    if (options.redis) this.addRemote(new GuardedTier('redis', options.redis, guardOptions('redis')));
+    if (options.surreal) this.addRemote(new GuardedTier('surreal', options.surreal, guardOptions('surreal')));
+    if ((options.writeMode ?? 'write-through') === 'write-behind' && this.remotes.length > 0) {
+      this.writeBehind = new WriteBehindQueue({
+        flushIntervalMs: options.writeBehind?.flushIntervalMs ?? 250,
+        maxBatch: options.writeBehind?.maxBatch ?? 200,
+        flush: (writes) => this.flushWrites(writes),
+      });
+    }
+  }
+
+  /** Builds the cache and, when a bus is given, subscribes to other instances' invalidations. */
+  static async create(options: TieredCacheOptions): Promise<TieredCache> {
+    const cache = new TieredCache(options);
+    if (options.bus) {
+      try {
+        cache.busSubscription = await options.bus.subscribe((message) => cache.onRemoteInvalidation(message));
+      } catch (error) {
+        // Without the bus the cache still works; other instances' copies then live until their TTL.
+        cache.events.emit('tierError', { tier: 'redis', operation: 'subscribe', error: asError(error) });
+      }
+    }
+    return cache;
+  }
+
+  get writeMode(): WriteMode {
+    return this.writeBehind ? 'write-behind' : 'write-through';
+  }
+
+  /** Applies new TTLs and entry caps (settings changed); existing entries keep the TTL they were written with. */
+  setPolicies(policies: Record<Layer, LayerPolicy>): void {
+    this.policies = { ...policies };
+  }
+
+  policy(layer: Layer): LayerPolicy {
+    return this.policies[layer];
+  }
+
+  tierStatus(tier: Tier): TierStatus {
+    if (tier === 'memory') return 'up';
+    return this.guarded.get(tier)?.status ?? 'off';
+  }
+
+  /**
+   * The value for `key`, from the fastest tier that has it, or from `compute` when none does. Concurrent calls
+   * for one key share a single run of `compute`; a computation that throws is not cached and the error reaches
+   * every caller that shared it.
+   */
+  async getOrCompute<T>(
+    layer: Layer,
+    key: string,
+    compute: () => T | Promise<T>,
+    options?: GetOrComputeOptions,
+  ): Promise<T> {
+    if (this.closed) throw new CacheClosedError('the cache is closed');
+    const record = this.memory.getSync(layer, key);
+    if (record !== undefined) {
+      this.countHit(layer, 'memory', key);
+      if (options?.status) options.status.source = 'memory';
+      return record.value as T;
+    }
+    assertSafeKey(key);
+    const flight = this.flights.run(`${layer}\u0000${key}`, () => this.resolveMiss(layer, key, compute, options));
+    const resolved = await flight.promise;
+    if (flight.joined) {
+      this.stats.layers[layer].sharedComputations += 1;
+      if (resolved.source === 'compute') this.stats.layers[layer].misses += 1;
+      else this.stats.layers[layer].hits += 1;
+      if (options?.status) {
+        options.status.source = 'joined';
+        options.status.sharedSource = resolved.source;
+      }
+    }
+    return resolved.value as T;
+  }
+
+  /** The value for `key` from the fastest tier that has it, promoted into the faster ones; undefined on a miss. */
+  async get<T>(layer: Layer, key: string): Promise<CacheHit<T> | undefined> {
+    if (this.closed) throw new CacheClosedError('the cache is closed');
+    const record = this.memory.getSync(layer, key);
+    if (record !== undefined) {
+      this.countHit(layer, 'memory', key);
+      return { value: record.value as T, tier: 'memory', expiresAt: record.expiresAt };
+    }
+    assertSafeKey(key);
+    const found = await this.readShared(layer, key);
+    if (!found) {
+      this.countMiss(layer, key);
+      return undefined;
+    }
+    this.countHit(layer, found.tier, key);
+    return found as CacheHit<T>;
+  }
+
+  /** Stores a value in every tier (write-through) or in memory now and the shared tiers soon (write-behind). */
+  async set(layer: Layer, key: string, value: unknown, options?: { ttlMs?: number; status?: LookupStatus }): Promise<boolean> {
+    if (this.closed) throw new CacheClosedError('the cache is closed');
+    assertSafeKey(key);
+    return this.store(layer, key, value, options?.ttlMs ?? this.policies[layer].ttlMs, this.epochs[layer], options?.status);
+  }
+
+  /** Bulk read for warming: results in the order of `keys`, each read through the tiers like `get`. */
+  async getMany<T>(layer: Layer, keys: readonly string[]): Promise<Array<T | undefined>> {
+    if (this.closed) throw new CacheClosedError('the cache is closed');
+    const results: Array<T | undefined> = new Array(keys.length);
+    let missing: number[] = [];
+    keys.forEach((key, index) => {
+      assertSafeKey(key);
+      const record = this.memory.getSync(layer, key);
+      if (record === undefined) missing.push(index);
+      else {
+        results[index] = record.value as T;
+        this.countHit(layer, 'memory', key);
+      }
+    });
+    for (const remote of this.remotes) {
+      if (missing.length === 0) break;
+      const wanted = missing.map((index) => keys[index] as string);
+      const records = await remote.call('getMany', (store) => store.getMany(layer, wanted));
+      if (records === SKIPPED) continue;
+      const stillMissing: number[] = [];
+      records.forEach((record, position) => {
+        const index = missing[position] as number;
+        const key = keys[index] as string;
+        const value = record ? this.decodeOrDrop(remote, layer, key, record.value, record.expiresAt) : NOT_FOUND;
+        if (record === undefined || value === NOT_FOUND) {
+          this.stats.tiers[remote.tier].misses += 1;
+          stillMissing.push(index);
+          return;
+        }
+        results[index] = value as T;
+        this.promote(layer, key, value, record.value, record.expiresAt, remote.tier);
+        this.countHit(layer, remote.tier, key);
+      });
+      missing = stillMissing;
+    }
+    for (const index of missing) this.countMiss(layer, keys[index] as string);
+    return results;
+  }
+
+  /** Bulk write for warming: one pipeline to Redis and one query to SurrealDB per call. */
+  async setMany(layer: Layer, entries: ReadonlyArray<{ key: string; value: unknown; ttlMs?: number }>): Promise<number> {
+    if (this.closed) throw new CacheClosedError('the cache is closed');
+    const writes: StoreWrite<Uint8Array>[] = [];
+    for (const entry of entries) {
+      assertSafeKey(entry.key);
+      const ttlMs = entry.ttlMs ?? this.policies[layer].ttlMs;
+      const bytes = this.encodeWithinCap(layer, entry.key, entry.value);
+      if (!bytes) continue;
+      this.memory.setSync(layer, entry.key, entry.value, { ttlMs, size: bytes.byteLength });
+      writes.push({ key: entry.key, value: bytes, ttlMs, size: bytes.byteLength });
+    }
+    if (writes.length === 0) return 0;
+    if (this.writeBehind) {
+      const queuedAt = this.clock.now();
+      for (const write of writes) this.writeBehind.enqueue({ ...write, layer, queuedAt });
+    } else {
+      await Promise.all(this.remotes.map((remote) => this.writeRemote(remote, layer, writes)));
+    }
+    return writes.length;
+  }
+
+  /** Removes one entry from every tier and tells other instances. */
+  async invalidate(layer: Layer, key: string): Promise<InvalidationEvent> {
+    assertSafeKey(key);
+    return this.applyInvalidation({ origin: this.instanceId, kind: 'key', layer, key }, false);
+  }
+
+  async invalidateLayer(layer: Layer): Promise<InvalidationEvent> {
+    return this.applyInvalidation({ origin: this.instanceId, kind: 'layer', layer }, false);
+  }
+
+  /** Removes every key the glob matches (`*` and `?` over the safe key space), in one layer or all of them. */
+  async invalidatePattern(pattern: string, layer: Layer | null = null): Promise<InvalidationEvent> {
+    assertSafePattern(pattern);
+    return this.applyInvalidation({ origin: this.instanceId, kind: 'pattern', layer, pattern }, false);
+  }
+
+  async invalidateAll(): Promise<InvalidationEvent> {
+    return this.applyInvalidation({ origin: this.instanceId, kind: 'all' }, false);
+  }
+
+  /** The newest entries of a layer in one tier, for the tree view. */
+  async entries(layer: Layer, tier: Tier, limit: number): Promise<EntryInfo[]> {
+    if (tier === 'memory') return this.memory.entries(layer, limit);
+    const remote = this.guarded.get(tier);
+    if (!remote) return [];
+    const result = await remote.call('entries', (store) => store.entries(layer, limit));
+    return result === SKIPPED ? [] : result;
+  }
+
+  /** Counters, tier health and sizes; sizes of a failing tier read as 0. */
+  async report(): Promise<CacheReport> {
+    const snapshot = this.stats.snapshot();
+    const usage = async (tier: Tier, layer: Layer): Promise<StoreUsage> => {
+      if (tier === 'memory') return this.memory.usage(layer);
+      const remote = this.guarded.get(tier);
+      if (!remote) return { entries: 0, bytes: 0 };
+      const result = await remote.call('usage', (store) => store.usage(layer));
+      return result === SKIPPED ? { entries: 0, bytes: 0 } : result;
+    };
+    const perTier = await Promise.all(
+      TIERS.map(async (tier) => Promise.all(LAYERS.map((layer) => usage(tier, layer)))),
+    );
+    const layers = {} as CacheReport['layers'];
+    LAYERS.forEach((layer, layerIndex) => {
+      const counters = snapshot.layers[layer];
+      const memoryUsage = perTier[0]?.[layerIndex] ?? { entries: 0, bytes: 0 };
+      layers[layer] = {
+        hits: counters.hits,
+        misses: counters.misses,
+        hitRate: hitRate(counters.hits, counters.misses),
+        computations: counters.computations,
+        entries: memoryUsage.entries,
+        bytes: memoryUsage.bytes,
+        budgetBytes: this.memory.budget(layer),
+      };
+    });
+    const tiers = {} as CacheReport['tiers'];
+    TIERS.forEach((tier, tierIndex) => {
+      const counters = snapshot.tiers[tier];
+      const sizes = perTier[tierIndex] ?? [];
+      tiers[tier] = {
+        status: this.tierStatus(tier),
+        hits: counters.hits,
+        misses: counters.misses,
+        errors: counters.errors,
+        evictions: tier === 'memory' ? LAYERS.reduce((sum, layer) => sum + this.memory.evictions(layer), 0) : counters.evictions,
+        entries: sizes.reduce((sum, u) => sum + u.entries, 0),
+        bytes: sizes.reduce((sum, u) => sum + u.bytes, 0),
+        latency: counters.latency,
+      };
+    });
+    return { layers, tiers };
+  }
+
+  /** Sends queued write-behind writes now. */
+  async flush(): Promise<void> {
+    await this.writeBehind?.drain();
+    await Promise.allSettled([...this.background]);
+  }
+
+  /** Flushes queued writes, then closes the bus and every store. Safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
+    this.closed = true;
+    // Runs under way finish first, so their writes land before the stores go.
+    await this.flights.settled();
+    await this.flush();
+    this.busSubscription?.();
+    await this.options.bus?.close().catch(() => undefined);
+    await Promise.allSettled([this.memory.close(), ...this.remotes.map((remote) => remote.store.close())]);
+    this.events.removeAll();
+  }
+
+  private addRemote(remote: GuardedTier): void {
+    this.remotes.push(remote);
+    this.guarded.set(remote.tier, remote);
+  }
+
+  private async resolveMiss(
+    layer: Layer,
+    key: string,
+    compute: () => unknown,
+    options: GetOrComputeOptions | undefined,
+  ): Promise<Resolved> {
+    const found = await this.readShared(layer, key);
+    if (found) {
+      this.countHit(layer, found.tier, key);
+      if (options?.status) options.status.source = found.tier;
+      return { value: found.value, source: found.tier };
+    }
+    this.countMiss(layer, key);
+    const epoch = this.epochs[layer];
+    this.stats.layers[layer].computations += 1;
+    const value = await compute();
+    if (options?.status) options.status.source = 'compute';
+    await this.store(layer, key, value, options?.ttlMs ?? this.policies[layer].ttlMs, epoch, options?.status);
+    return { value, source: 'compute' };
+  }
+
+  /** Reads the queued write-behind value, then Redis, then SurrealDB; promotes what it finds. */
+  private async readShared(layer: Layer, key: string): Promise<CacheHit<unknown> | undefined> {
+    const pending = this.writeBehind?.peek(layer, key);
+    if (pending) {
+      const expiresAt = pending.queuedAt + pending.ttlMs;
+      const value = this.decodeOrDrop(undefined, layer, key, pending.value, expiresAt);
+      if (value !== NOT_FOUND) {
+        this.memory.setSync(layer, key, value, { ttlMs: expiresAt - this.clock.now(), size: pending.value.byteLength });
+        return { value, tier: 'memory', expiresAt };
+      }
+    }
+    for (const remote of this.remotes) {
+      const record = await remote.call('get', (store) => store.get(layer, key));
+      if (record === SKIPPED || record === undefined) {
+        this.stats.tiers[remote.tier].misses += 1;
+        continue;
+      }
+      const value = this.decodeOrDrop(remote, layer, key, record.value, record.expiresAt);
+      if (value === NOT_FOUND) {
+        this.stats.tiers[remote.tier].misses += 1;
+        continue;
+      }
+      this.promote(layer, key, value, record.value, record.expiresAt, remote.tier);
+      return { value, tier: remote.tier, expiresAt: record.expiresAt };
+    }
+    return undefined;
+  }
+
+  /** Decodes stored bytes; expired or undecodable bytes are a miss, and undecodable ones are deleted. */
+  private decodeOrDrop(
+    remote: GuardedTier | undefined,
+    layer: Layer,
+    key: string,
+    bytes: Uint8Array,
+    expiresAt: number,
+  ): unknown {
+    if (expiresAt <= this.clock.now()) return NOT_FOUND;
+    try {
+      return this.codec.decode(bytes);
+    } catch (error) {
+      if (!(error instanceof CodecError)) throw error;
+      const tier: Tier = remote?.tier ?? 'memory';
+      this.stats.tiers[tier].corruptEntries += 1;
+      this.events.emit('corrupt', { layer, key, tier });
+      if (remote) this.track(remote.call('delete', (store) => store.delete(layer, key)));
+      return NOT_FOUND;
+    }
+  }
+
+  /** Copies a shared-tier hit into the faster tiers with the TTL it has left. */
+  private promote(layer: Layer, key: string, value: unknown, bytes: Uint8Array, expiresAt: number, from: RemoteTier): void {
+    const ttlMs = expiresAt - this.clock.now();
+    if (ttlMs <= 0) return;
+    this.memory.setSync(layer, key, value, { ttlMs, size: bytes.byteLength });
+    if (from !== 'surreal') return;
+    const redis = this.guarded.get('redis');
+    if (redis) this.track(redis.call('promote', (store) => store.set(layer, key, bytes, { ttlMs, size: bytes.byteLength })));
+  }
+
+  private async store(
+    layer: Layer,
+    key: string,
+    value: unknown,
+    ttlMs: number,
+    epoch: number,
+    status: LookupStatus | undefined,
+  ): Promise<boolean> {
+    if (epoch !== this.epochs[layer]) {
+      // The layer was invalidated while this value was being computed: it may be built on what was dropped.
+      if (status) status.notStoredReason = 'invalidated';
+      return false;
+    }
+    const bytes = this.encodeWithinCap(layer, key, value);
+    if (!bytes) {
+      if (status) status.notStoredReason = 'too-large';
+      return false;
+    }
+    const size = bytes.byteLength;
+    this.memory.setSync(layer, key, value, { ttlMs, size });
+    this.stats.tiers.memory.writes += 1;
+    if (this.events.hasListeners('set')) this.events.emit('set', { layer, key, size });
+    if (this.writeBehind) {
+      this.writeBehind.enqueue({ layer, key, value: bytes, ttlMs, size, queuedAt: this.clock.now() });
+      return true;
+    }
+    const write = [{ key, value: bytes, ttlMs, size }];
+    await Promise.all(this.remotes.map((remote) => this.writeRemote(remote, layer, write)));
+    return true;
+  }
+
+  private encodeWithinCap(layer: Layer, key: string, value: unknown): Uint8Array | undefined {
+    const bytes = this.codec.encode(value);
+    const limit = this.policies[layer].maxEntryBytes;
+    if (bytes.byteLength > limit) {
+      this.events.emit('tooLarge', { layer, key, size: bytes.byteLength, limit });
+      return undefined;
+    }
+    return bytes;
+  }
+
+  private async writeRemote(remote: GuardedTier, layer: Layer, writes: StoreWrite<Uint8Array>[]): Promise<void> {
+    const result =
+      writes.length === 1
+        ? await remote.call('set', (store) => {
+            const [write] = writes as [StoreWrite<Uint8Array>];
+            return store.set(layer, write.key, write.value, write);
+          })
+        : await remote.call('setMany', (store) => store.setMany(layer, writes));
+    if (result !== SKIPPED) this.stats.tiers[remote.tier].writes += writes.length;
+  }
+
+  private async flushWrites(writes: PendingWrite[]): Promise<void> {
+    const now = this.clock.now();
+    const byLayer = new Map<Layer, StoreWrite<Uint8Array>[]>();
+    for (const write of writes) {
+      const ttlMs = write.queuedAt + write.ttlMs - now;
+      if (ttlMs <= 0) continue;
+      let list = byLayer.get(write.layer);
+      if (!list) byLayer.set(write.layer, (list = []));
+      list.push({ key: write.key, value: write.value, ttlMs, size: write.size ?? write.value.byteLength });
+    }
+    const jobs: Promise<void>[] = [];
+    for (const [layer, list] of byLayer) {
+      for (const remote of this.remotes) jobs.push(this.writeRemote(remote, layer, list));
+    }
+    await Promise.all(jobs);
+  }
+
+  private async applyInvalidation(message: InvalidationMessage, remote: boolean): Promise<InvalidationEvent> {
+    const layers: readonly Layer[] = message.kind === 'all' || message.layer === null ? LAYERS : [message.layer];
+    for (const layer of layers) this.epochs[layer] += 1;
+    const matcher = invalidationMatcher(message);
+    this.writeBehind?.discard((write) => layers.includes(write.layer) && matcher(write.key));
+    const removed = NO_REMOVALS();
+    // A remote instance already cleared the shared tiers; we only drop what is private to this process.
+    const tiers = this.remotes.filter((tier) => !remote || (tier.tier === 'surreal' && !this.surrealShared));
+    await Promise.all([
+      ...layers.map(async (layer) => {
+        removed.memory += await removeFrom(this.memory, layer, message);
+      }),
+      ...tiers.flatMap((tier) =>
+        layers.map(async (layer) => {
+          const count = await tier.call('invalidate', (store) => removeFrom(store, layer, message));
+          if (count !== SKIPPED) removed[tier.tier] += count;
+        }),
+      ),
+    ]);
+    if (!remote && this.options.bus) {
+      await this.options.bus.publish(message).catch((error: unknown) => {
+        this.events.emit('tierError', { tier: 'redis', operation: 'publish', error: asError(error) });
+      });
+    }
+    const event: InvalidationEvent = {
+      scope: message.kind,
+      layer: message.kind === 'all' ? null : message.layer,
+      ...(message.kind === 'key' ? { key: message.key } : {}),
+      ...(message.kind === 'pattern' ? { pattern: message.pattern } : {}),
+      removed,
+      remote,
+    };
+    this.events.emit('invalidated', event);
+    return event;
+  }
+
+  private onRemoteInvalidation(message: InvalidationMessage): void {
+    if (message.origin === this.instanceId || this.closed) return;
+    this.track(this.applyInvalidation(message, true));
+  }
+
+  private countHit(layer: Layer, tier: Tier, key: string): void {
+    this.stats.layers[layer].hits += 1;
+    this.stats.tiers[tier].hits += 1;
+    if (this.events.hasListeners('hit')) this.events.emit('hit', { layer, key, tier });
+  }
+
+  private countMiss(layer: Layer, key: string): void {
+    this.stats.layers[layer].misses += 1;
+    this.stats.tiers.memory.misses += 1;
+    if (this.events.hasListeners('miss')) this.events.emit('miss', { layer, key });
+  }
+
+  /** Keeps a fire-and-forget task visible to flush() and close(). */
+  private track(task: Promise<unknown>): void {
+    const guarded = task.catch(() => undefined);
+    this.background.add(guarded);
+    void guarded.finally(() => this.background.delete(guarded));
+  }
+}
+
+const NOT_FOUND = Symbol('not-found');
+
+function invalidationMatcher(message: InvalidationMessage): (key: string) => boolean {
+  switch (message.kind) {
+    case 'key':
+      return (key) => key === message.key;
+    case 'pattern': {
+      const regex = globToRegExp(message.pattern);
+      return (key) => regex.test(key);
+    }
+    default:
+      return () => true;
+  }
+}
+
+async function removeFrom<V>(store: Store<V>, layer: Layer, message: InvalidationMessage): Promise<number> {
+  switch (message.kind) {
+    case 'key':
+      return (await store.delete(layer, message.key)) ? 1 : 0;
+    case 'pattern':
+      return store.deleteMatching(layer, message.pattern);
+    default:
+      return store.clear(layer);
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
