@@ -1,0 +1,10 @@
+export { ClaudeClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './claudeClient';
+export type { ClaudeClientOptions, ClaudeRequest, ClaudeResponse, CompleteOptions } from './claudeClient';
+export * from './errors';
+export { DEFAULT_MODEL, DEPRECATED_MODELS, MIN_CACHEABLE_TOKENS, estimateTokensLow, minCacheableTokens } from './models';
+export { layoutPrompt, MAX_CACHE_BREAKPOINTS } from './promptLayout';
+export type { PromptLayout, PromptParts } from './promptLayout';
+export { replayText, splitIntoChunks } from './replayText';
+export type { ReplayOptions } from './replayText';
+export { mergeApiUsage, promptTokens, ZERO_USAGE } from './usage';
+export type { ApiUsageFields, ProviderCacheTtl, Usage } from './usage';

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { ManualClock } from '../../src/core/clock';
+import { ClaudeClient, type ClaudeRequest } from '../../src/core/claude/claudeClient';
+import { DEFAULT_MODEL } from '../../src/core/claude/models';
+import { defaultAnswer, fakeTokens, startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+
+const API_KEY = 'sk-ant-test-0123456789abcdef';
+
+/** A system prompt comfortably above Sonnet's 1024-token minimum even by the client's low estimate. */
+const LONG_SYSTEM = 'You review TypeScript code for a VS Code extension. '.repeat(100); // 5200 chars
+const LONG_CONTEXT = 'export function add(a: number, b: number): number { return a + b; }\n'.repeat(70); // 4760 chars
+
+function request(overrides: Partial<ClaudeRequest> = {}): ClaudeRequest {
+  return {
+    model: DEFAULT_MODEL,
+    prompt: 'Explain the selection.',
+    maxTokens: 1024,
+    providerCache: '5m',
+    ...overrides,
+  };
+}
+
+describe('ClaudeClient through the real SDK against the fake API', () => {
+  let fake: FakeAnthropic;
+  let clock: ManualClock;
+  let client: ClaudeClient;
+
+  beforeEach(async () => {
+    clock = new ManualClock();
+    fake = await startFakeAnthropic({ clock });
+    client = new ClaudeClient({ apiKey: API_KEY, baseURL: fake.url, maxRetries: 0, timeoutMs: 5_000 });
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  describe('streaming', () => {
+    it('delivers the answer to onText in several chunks and resolves with the whole text', async () => {
+      const chunks: string[] = [];
+      const response = await client.complete(request(), { onText: (chunk) => chunks.push(chunk) });
+
+      const expected = 'Fake Claude answer to: Explain the selection.';
+      assert.equal(response.text, expected);
+      assert.ok(chunks.length >= 5, `expected several chunks, got ${chunks.length}`);
+      assert.equal(chunks.join(''), expected);
+      assert.equal(response.model, DEFAULT_MODEL);
+      assert.equal(response.stopReason, 'end_turn');
+      assert.equal(fake.calls, 1);
+      assert.equal(fake.requests[0]?.stream, true);
+    });
+
+    it('reports max_tokens when the answer is cut at the token limit', async () => {
+      const response = await client.complete(request({ maxTokens: 2 }));
+      // max_tokens 2 lets the fake emit 2 * 4 characters.
+      assert.equal(response.text, 'Fake Cla');
+      assert.equal(response.stopReason, 'max_tokens');
+    });
+
+    it('sends temperature only when the request sets it', async () => {
+      await client.complete(request());
+      await client.complete(request({ temperature: 0.2 }));
+      assert.equal('temperature' in (fake.requests[0] ?? {}), false);
+      assert.equal(fake.requests[1]?.temperature, 0.2);
+    });
+
+    it('lets the responder choose the answer per request', async () => {
+      fake.setResponder((body) => (body.model === 'claude-opus-5-5' ? 'from opus' : undefined));
+      assert.equal((await client.complete(request({ model: 'claude-opus-5-5' }))).text, 'from opus');
+      assert.equal((await client.complete(request())).text, 'Fake Claude answer to: Explain the selection.');
+    });
+  });
+
+  describe('provider prompt caching', () => {
+    it('puts breakpoints on the system prompt and context blocks, and the prompt last without one', async () => {
+      await client.complete(
+        request({ system: LONG_SYSTEM, contextBlocks: [LONG_CONTEXT, 'tiny block'], providerCache: '1h' }),
+      );
+      const body = fake.requests[0]!;
+      assert.ok(Array.isArray(body.system));
+      assert.deepEqual(body.system[0]?.cache_control, { type: 'ephemeral', ttl: '1h' });
+      const content = body.messages[0]?.content;
+      assert.ok(Array.isArray(content));
+      assert.equal(content.length, 3);
+      assert.equal(content[0]?.text, LONG_CONTEXT);
+      assert.deepEqual(content[0]?.cache_control, { type: 'ephemeral', ttl: '1h' });
+      assert.deepEqual(content[1]?.cache_control, { type: 'ephemeral', ttl: '1h' });
+      assert.equal(content[2]?.text, 'Explain the selection.');
+      assert.equal(content[2]?.cache_control, undefined);
+    });
+
+    it('places no breakpoint on a prefix shorter than the model minimum', async () => {
+      // 3000 chars is at most 750 tokens by the low estimate: below Sonnet's 1024.
+      await client.complete(request({ system: 'x'.repeat(3000), contextBlocks: ['y'.repeat(400)] }));
+      const body = fake.requests[0]!;
+      const blocks = [...(body.system as Array<{ cache_control?: unknown }>), ...(body.messages[0]?.content as Array<{ cache_control?: unknown }>)];
+      assert.equal(blocks.length, 3);
+      assert.ok(blocks.every((block) => block.cache_control === undefined));
+    });
+
+    it('starts marking once the growing prefix clears the minimum', async () => {
+      // system 3000 chars (750) + first block 1200 chars (300) = 1050 >= 1024: the first block carries the mark.
+      await client.complete(request({ system: 'x'.repeat(3000), contextBlocks: ['y'.repeat(1200)] }));
+      const body = fake.requests[0]!;
+      assert.equal((body.system as Array<{ cache_control?: unknown }>)[0]?.cache_control, undefined);
+      const content = body.messages[0]?.content as Array<{ cache_control?: unknown }>;
+      assert.deepEqual(content[0]?.cache_control, { type: 'ephemeral', ttl: '5m' });
+    });
+
+    it('sends no cache_control at all when provider caching is off', async () => {
+      await client.complete(request({ system: LONG_SYSTEM, contextBlocks: [LONG_CONTEXT], providerCache: 'off' }));
+      assert.ok(!JSON.stringify(fake.requests[0]).includes('cache_control'));
+    });
+
+    it('maps 1h cache writes, then reads the same prefix from the provider cache on the second call', async () => {
+      const req = request({ system: LONG_SYSTEM, contextBlocks: [LONG_CONTEXT], providerCache: '1h' });
+      const first = await client.complete(req);
+      // The fake counts ceil(chars / 4): system 5200 -> 1300, context 4760 -> 1190, prompt 22 -> 6.
+      const prefix = fakeTokens(LONG_SYSTEM) + fakeTokens(LONG_CONTEXT);
+      assert.equal(prefix, 1300 + 1190);
+      const outputTokens = fakeTokens(defaultAnswer(fake.requests[0]!));
+      assert.deepEqual(first.usage, {
+        inputTokens: 6,
+        outputTokens,
+        cacheWrite5mTokens: 0,
+        cacheWrite1hTokens: 2490,
+        cacheReadTokens: 0,
+      });
+
+      clock.advance(30 * 60_000); // half an hour: still inside the 1h TTL
+      const second = await client.complete(req);
+      assert.deepEqual(second.usage, {
+        inputTokens: 6,
+        outputTokens,
+        cacheWrite5mTokens: 0,
+        cacheWrite1hTokens: 0,
+        cacheReadTokens: 2490,
+      });
+    });
+
+    it('writes the prefix again once a 5m entry has expired on the fake clock', async () => {
+      const req = request({ system: LONG_SYSTEM, providerCache: '5m' });
+      const first = await client.complete(req);
+      assert.equal(first.usage.cacheWrite5mTokens, 1300);
+      clock.advance(6 * 60_000);
+      const second = await client.complete(req);
+      assert.equal(second.usage.cacheReadTokens, 0);
+      assert.equal(second.usage.cacheWrite5mTokens, 1300);
+    });
+
+    it('reads the unchanged system prompt when only a later context block changed', async () => {
+      await client.complete(request({ system: LONG_SYSTEM, contextBlocks: [LONG_CONTEXT] }));
+      const changed = await client.complete(request({ system: LONG_SYSTEM, contextBlocks: [`${LONG_CONTEXT}// edited\n`] }));
+      assert.equal(changed.usage.cacheReadTokens, 1300);
+      assert.equal(changed.usage.cacheWrite5mTokens, fakeTokens(`${LONG_CONTEXT}// edited\n`));
+    });
+  });
+});
