@@ -1,0 +1,104 @@
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ContextReadError, ContextTooLargeError } from './errors';
+import { sha256 } from './hash';
+import type { ChangedPart, ContextPart } from './snapshot';
+
+// ignoreBOM keeps a leading BOM in the text, so the content hashes to exactly the bytes on disk.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A file part's id: the path relative to the workspace with `/` separators (stable across machines);
+ * a file outside the workspace keeps its absolute path, since no relative form would be honest.
+ */
+export function filePartId(workspace: string, filePath: string): string {
+  const absolute = path.resolve(workspace, filePath);
+  const relative = path.relative(workspace, absolute);
+  const inside = relative.length > 0 && !relative.startsWith('..') && !path.isAbsolute(relative);
+  return (inside ? relative : absolute).split(path.sep).join('/');
+}
+
+export async function readFilePart(workspace: string, filePath: string, maxBytes: number): Promise<ContextPart> {
+  const id = filePartId(workspace, filePath);
+  const absolute = path.resolve(workspace, filePath);
+  const { bytes, mtimeMs } = await readBounded(id, absolute, maxBytes);
+  return { kind: 'file', id, hash: sha256(bytes), size: bytes.length, mtimeMs, content: decodeText(id, bytes) };
+}
+
+/**
+ * Cheap first: same size and mtime means unchanged without reading. Only when those moved is the content
+ * hashed, so saving a file without edits (or `touch`) keeps the snapshot fresh.
+ */
+export async function checkFilePart(workspace: string, part: ContextPart): Promise<ChangedPart | undefined> {
+  const absolute = path.resolve(workspace, part.id);
+  let info;
+  try {
+    info = await stat(absolute);
+  } catch (error) {
+    if (isMissing(error)) return { id: part.id, kind: part.kind, reason: 'deleted' };
+    return { id: part.id, kind: part.kind, reason: 'differs', detail: `cannot stat: ${(error as Error).message}` };
+  }
+  if (!info.isFile()) return { id: part.id, kind: part.kind, reason: 'differs', detail: 'no longer a regular file' };
+  if (info.size !== part.size) {
+    return { id: part.id, kind: part.kind, reason: 'modified', detail: `size ${part.size} -> ${info.size} bytes` };
+  }
+  if (info.mtimeMs === part.mtimeMs) return undefined;
+  try {
+    const { bytes } = await readBounded(part.id, absolute, part.size);
+    if (sha256(bytes) === part.hash) return undefined;
+  } catch (error) {
+    if (isMissing(error)) return { id: part.id, kind: part.kind, reason: 'deleted' };
+    // Grew past its old size between stat and read, or became unreadable: changed either way.
+  }
+  return { id: part.id, kind: part.kind, reason: 'modified', detail: 'content hash changed' };
+}
+
+async function readBounded(id: string, absolute: string, maxBytes: number): Promise<{ bytes: Buffer; mtimeMs: number }> {
+  let handle;
+  try {
+    handle = await open(absolute, 'r');
+  } catch (error) {
+    throw new ContextReadError(id, describeOpenError(error), { cause: error });
+  }
+  try {
+    // Stat before reading: if the file changes in between, the recorded mtime is the older one, so the next
+    // check sees it move and rehashes. The other order could pair new mtime with old content and miss an edit.
+    const info = await handle.stat();
+    if (!info.isFile()) throw new ContextReadError(id, 'not a regular file');
+    if (info.size > maxBytes) throw new ContextTooLargeError(id, info.size, maxBytes);
+    const bytes = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(bytes, length, bytes.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > maxBytes) throw new ContextTooLargeError(id, undefined, maxBytes);
+    }
+    return { bytes: bytes.subarray(0, length), mtimeMs: info.mtimeMs };
+  } finally {
+    await handle.close();
+  }
+}
+
+function decodeText(id: string, bytes: Buffer): string {
+  if (bytes.includes(0)) throw new ContextReadError(id, 'is a binary file (it contains NUL bytes)');
+  try {
+    return strictUtf8.decode(bytes);
+  } catch (error) {
+    throw new ContextReadError(id, 'is not UTF-8 text', { cause: error });
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return true;
+  return error instanceof ContextReadError && isMissing(error.cause);
+}
+
+function describeOpenError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  return (error as Error).message;
+}

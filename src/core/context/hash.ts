@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import type { ContextKind, ContextPart, ContextSnapshot } from './snapshot';
+import { CONTEXT_KINDS } from './snapshot';
+
+/** Bumped if the combined-hash layout ever changes, so old and new keys cannot collide. */
+const COMBINED_HASH_VERSION = 'context-v1';
+
+export function sha256(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/**
+ * One hash over parts in a stable order (kind in canonical order, then id), independent of the order the
+ * parts were read in. Ids enter the hash so the same content under another path is another context.
+ */
+export function combinePartHashes(parts: readonly Pick<ContextPart, 'kind' | 'id' | 'hash'>[]): string {
+  const sorted = [...parts].sort(
+    (a, b) => CONTEXT_KINDS.indexOf(a.kind) - CONTEXT_KINDS.indexOf(b.kind) || compareStrings(a.id, b.id),
+  );
+  const hash = createHash('sha256').update(`${COMBINED_HASH_VERSION}\n`);
+  for (const part of sorted) hash.update(`${part.kind}\t${part.id}\t${part.hash}\n`);
+  return hash.digest('hex');
+}
+
+/**
+ * The hash of only the parts of `reads` kinds: a module's key input, so a module that reads the file does
+ * not miss when only the selection moved. Reading every kind gives the snapshot's own hash.
+ */
+export function hashSubset(snapshot: ContextSnapshot, reads: readonly ContextKind[]): string {
+  const wanted = new Set(reads);
+  return combinePartHashes(snapshot.parts.filter((part) => wanted.has(part.kind)));
+}
+
+function compareStrings(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
