@@ -1,0 +1,106 @@
+/** Running totals of what Claude calls cost and what the caches saved. */
+export interface LedgerTotals {
+  spentUsd: number;
+  /** savedByLocalHitsUsd + savedByProviderCacheUsd. */
+  savedUsd: number;
+  /** What the calls answered from the local cache originally cost. */
+  savedByLocalHitsUsd: number;
+  /** Provider cache read discount minus write premium, over all upstream calls; may be negative. */
+  savedByProviderCacheUsd: number;
+  upstreamCalls: number;
+  avoidedCalls: number;
+  /** Calls (upstream or avoided) whose dollars are unknown because the model has no price; not in the sums. */
+  unknownCostCalls: number;
+}
+
+/** One UTC day's figures, kept for budgets. */
+export interface DailyCost {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  spentUsd: number;
+  savedUsd: number;
+  upstreamCalls: number;
+  avoidedCalls: number;
+}
+
+/** What a ledger persists. */
+export interface LedgerSnapshot {
+  version: 1;
+  totals: LedgerTotals;
+  days: DailyCost[];
+}
+
+export function emptyTotals(): LedgerTotals {
+  return {
+    spentUsd: 0,
+    savedUsd: 0,
+    savedByLocalHitsUsd: 0,
+    savedByProviderCacheUsd: 0,
+    upstreamCalls: 0,
+    avoidedCalls: 0,
+    unknownCostCalls: 0,
+  };
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Reads an untrusted value as a snapshot; a string result says what is wrong with it. */
+export function parseLedgerSnapshot(value: unknown): LedgerSnapshot | string {
+  if (!isRecord(value)) return 'not a JSON object';
+  if (value.version !== 1) return `unsupported version ${JSON.stringify(value.version)}`;
+  const totals = value.totals;
+  if (!isRecord(totals)) return 'totals missing';
+  for (const field of ['spentUsd', 'savedUsd', 'savedByLocalHitsUsd', 'savedByProviderCacheUsd'] as const) {
+    if (!isFiniteNumber(totals[field])) return `totals.${field} is not a number`;
+  }
+  for (const field of ['upstreamCalls', 'avoidedCalls', 'unknownCostCalls'] as const) {
+    if (!isCount(totals[field])) return `totals.${field} is not a count`;
+  }
+  if (!Array.isArray(value.days)) return 'days missing';
+  const days: DailyCost[] = [];
+  for (const entry of value.days) {
+    if (
+      !isRecord(entry) ||
+      typeof entry.day !== 'string' ||
+      !DAY.test(entry.day) ||
+      !isFiniteNumber(entry.spentUsd) ||
+      !isFiniteNumber(entry.savedUsd) ||
+      !isCount(entry.upstreamCalls) ||
+      !isCount(entry.avoidedCalls)
+    ) {
+      return 'a day entry is malformed';
+    }
+    days.push({
+      day: entry.day,
+      spentUsd: entry.spentUsd,
+      savedUsd: entry.savedUsd,
+      upstreamCalls: entry.upstreamCalls,
+      avoidedCalls: entry.avoidedCalls,
+    });
+  }
+  return {
+    version: 1,
+    totals: {
+      spentUsd: totals.spentUsd as number,
+      savedUsd: totals.savedUsd as number,
+      savedByLocalHitsUsd: totals.savedByLocalHitsUsd as number,
+      savedByProviderCacheUsd: totals.savedByProviderCacheUsd as number,
+      upstreamCalls: totals.upstreamCalls as number,
+      avoidedCalls: totals.avoidedCalls as number,
+      unknownCostCalls: totals.unknownCostCalls as number,
+    },
+    days,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
