@@ -1,0 +1,52 @@
+import { CacheError } from '../errors';
+
+/** A run did not supply inputs the workflow declares without a placeholder. */
+export class MissingInputsError extends CacheError {
+  readonly code = 'E_WORKFLOW_MISSING_INPUTS';
+
+  constructor(
+    readonly workflow: string,
+    readonly missing: string[],
+  ) {
+    super(
+      `${workflow} needs ${missing.length === 1 ? 'an input' : 'inputs'} with no default: ${missing.join(', ')} (pass ${missing.map((name) => `--arg ${name}=...`).join(' ')})`,
+    );
+  }
+}
+
+/** A run supplied inputs the workflow does not declare: most likely a typo, so it is refused, not ignored. */
+export class UnknownInputsError extends CacheError {
+  readonly code = 'E_WORKFLOW_UNKNOWN_INPUTS';
+
+  constructor(
+    readonly workflow: string,
+    readonly unknown: string[],
+    readonly declared: string[],
+  ) {
+    super(
+      `${workflow} has no input${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}; it declares ${declared.length === 0 ? 'none' : declared.join(', ')}`,
+    );
+  }
+}
+
+/** Rendering needs a piece of context (selection, file, diff, a module's answer) the caller did not give. */
+export class MissingContextError extends CacheError {
+  readonly code = 'E_WORKFLOW_MISSING_CONTEXT';
+}
+
+/** No workflow answers to a name. */
+export class UnknownWorkflowError extends CacheError {
+  readonly code = 'E_WORKFLOW_UNKNOWN';
+
+  constructor(
+    readonly workflow: string,
+    readonly available: string[],
+  ) {
+    super(`no workflow named ${JSON.stringify(workflow)}; available: ${available.join(', ')}`);
+  }
+}
+
+/** A workflow or module is defined in a way the engine cannot run (a bug in its definition, not in the run). */
+export class WorkflowDefinitionError extends CacheError {
+  readonly code = 'E_WORKFLOW_DEFINITION';
+}
