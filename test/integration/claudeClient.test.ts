@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock';
 import { ClaudeClient, type ClaudeRequest } from '../../src/core/claude/claudeClient';
 import { DEFAULT_MODEL } from '../../src/core/claude/models';
+import { CostLedger } from '../../src/core/cost/costLedger';
 import { defaultAnswer, fakeTokens, startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 
 const API_KEY = 'sk-ant-test-0123456789abcdef';
@@ -146,6 +147,23 @@ describe('ClaudeClient through the real SDK against the fake API', () => {
       const second = await client.complete(req);
       assert.equal(second.usage.cacheReadTokens, 0);
       assert.equal(second.usage.cacheWrite5mTokens, 1300);
+    });
+
+    it('feeds the ledger: a cold and a warm call priced by hand on Sonnet 5.5', async () => {
+      const ledger = new CostLedger();
+      const req = request({ system: LONG_SYSTEM, contextBlocks: [LONG_CONTEXT], providerCache: '1h', prompt: 'Why?' });
+      // prompt 'Why?' = 1 token; answer 'Fake Claude answer to: Why?' = 27 chars = 7 tokens.
+      const cold = await client.complete(req);
+      const warm = await client.complete(req);
+      const coldCost = ledger.recordUpstreamCall({ model: cold.model, usage: cold.usage });
+      const warmCost = ledger.recordUpstreamCall({ model: warm.model, usage: warm.usage });
+      // Sonnet 5.5: $2 in, $10 out, $4 1h write, $0.10 read (per million tokens).
+      // cold: 1*2 + 7*10 + 2490*4   = 2 + 70 + 9960 = 10032 micro-dollars
+      // warm: 1*2 + 7*10 + 2490*0.1 = 2 + 70 + 249  =   321 micro-dollars
+      assert.ok(Math.abs((coldCost.costUsd as number) - 0.010032) < 1e-12);
+      assert.ok(Math.abs((warmCost.costUsd as number) - 0.000321) < 1e-12);
+      // provider cache: cold -2490*(4-2) = -4980, warm +2490*(2-0.1) = +4731 -> -249 micro-dollars
+      assert.ok(Math.abs(ledger.totals().savedByProviderCacheUsd - -0.000249) < 1e-12);
     });
 
     it('reads the unchanged system prompt when only a later context block changed', async () => {
