@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { APIConnectionError, APIError, AnthropicError } from '@anthropic-ai/sdk';
+import type { ErrorType } from '@anthropic-ai/sdk/resources/shared';
 import { retryAfterMs, toClaudeError } from '../../src/core/claude/errorMapping';
 import {
   ClaudeAuthenticationError,
@@ -107,7 +108,7 @@ describe('SDK error mapping', () => {
   });
 
   it('maps error events that arrive mid-stream by their type', () => {
-    const event = (type: string) => new APIError(undefined, { type: 'error', error: { type, message: 'x' } }, undefined, new Headers(), type);
+    const event = (type: ErrorType) => new APIError(undefined, { type: 'error', error: { type, message: 'x' } }, undefined, new Headers(), type);
     assert.ok(toClaudeError(event('authentication_error'), context) instanceof ClaudeAuthenticationError);
     assert.ok(toClaudeError(event('rate_limit_error'), context) instanceof ClaudeRateLimitError);
     assert.ok(toClaudeError(event('api_error'), context) instanceof ClaudeServerError);
