@@ -1,0 +1,28 @@
+export type {
+  CacheConfig,
+  LayerConfig,
+  PrewarmWorkflow,
+  PriceOverride,
+  ProviderCacheMode,
+  WriteMode,
+} from './config/cacheConfig';
+export { CONFIG_KEYS, CONFIG_KEY_LIST, DEFAULT_MODEL, SETTINGS_SECTION, settingId } from './config/configKeys';
+export {
+  ENVIRONMENT_SETTINGS,
+  configFromEnvironment,
+  layeredReader,
+  objectReader,
+  settingsFileReader,
+} from './config/readers';
+export { DEFAULT_CONFIG, resolveConfig, type ConfigProblem, type ConfigReader } from './config/resolveConfig';
+export type {
+  AnySettingSpec,
+  BooleanSetting,
+  ConfigKey,
+  ConfigKeys,
+  ConfigValue,
+  NumberSetting,
+  StringSetting,
+  StructuredSetting,
+} from './config/settingSpec';
+export { defaultStorageDir } from './config/storageDir';

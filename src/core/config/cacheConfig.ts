@@ -1,0 +1,105 @@
+import type { Layer } from '../layers';
+
+/** How the API's own prompt cache is asked to keep the stable prefix: not at all, 5 minutes or 1 hour. */
+export type ProviderCacheMode = 'off' | '5m' | '1h';
+
+/** write-through: every tier is written before a put resolves; write-behind: slower tiers are written in batches. */
+export type WriteMode = 'write-through' | 'write-behind';
+
+/** Per-layer limits. */
+export interface LayerConfig {
+  /** How long an entry of this layer stays valid, in seconds. */
+  readonly ttlSeconds: number;
+  /** Memory the in-process tier may spend on this layer, in MiB. */
+  readonly memoryBudgetMB: number;
+  /** Largest encoded value this layer caches, in MiB; a larger one is returned to the caller but not stored. */
+  readonly maxEntryMB: number;
+}
+
+/** A model's prices in USD per million tokens; any field left out keeps the built-in price table's value. */
+export interface PriceOverride {
+  readonly input?: number;
+  readonly output?: number;
+  readonly cacheWrite5m?: number;
+  readonly cacheWrite1h?: number;
+  readonly cacheRead?: number;
+}
+
+/** One workflow to run when prewarming, as a user would run it. */
+export interface PrewarmWorkflow {
+  /** Workflow name: a built-in (`review-file`) or a workflow file's name (`frontend:lint`). */
+  readonly workflow: string;
+  /** Positional words passed to the workflow. */
+  readonly args?: readonly string[];
+  /** Named inputs (`--arg name=value`). */
+  readonly inputs?: Readonly<Record<string, string>>;
+  /** File the workflow reads, relative to the workspace. */
+  readonly file?: string;
+}
+
+/**
+ * Everything the engine is configured with, validated. Holds no secrets: the API key and any store passwords
+ * come from secret storage or the environment, never from here. Field names mirror the `claudeCache.*`
+ * settings one for one (see CONFIG_KEYS).
+ */
+export interface CacheConfig {
+  /** Claude model id used for workflow runs. */
+  readonly model: string;
+  /** Upper bound on tokens Claude may generate per run. */
+  readonly maxTokens: number;
+  /** Sampling temperature, 0..1; 0 makes repeated runs most alike, which suits a cache. */
+  readonly temperature: number;
+  /** Base URL of the Anthropic API; '' uses the SDK's default. */
+  readonly apiBaseUrl: string;
+  /** How long one Claude request may take before it is abandoned, in seconds. */
+  readonly requestTimeoutSeconds: number;
+  /** Provider-side prompt caching of the stable prompt prefix. */
+  readonly providerCache: ProviderCacheMode;
+  /** Limits per cache layer. */
+  readonly layers: Readonly<Record<Layer, LayerConfig>>;
+  /** How puts reach the slower tiers. */
+  readonly writeMode: WriteMode;
+  readonly writeBehind: {
+    /** Longest a write-behind entry waits before it is flushed, in milliseconds. */
+    readonly flushIntervalMs: number;
+    /** Most entries written to a slow tier in one batch. */
+    readonly maxBatch: number;
+  };
+  readonly redis: {
+    /** `redis://` or `rediss://` URL without a password; '' turns the Redis tier off. */
+    readonly url: string;
+    /** Prefix of every Redis key, so several tools can share one Redis. */
+    readonly keyPrefix: string;
+  };
+  readonly tiers: {
+    /** Per-operation timeout after which a tier counts as failing, in milliseconds. */
+    readonly timeoutMs: number;
+    /** Consecutive failures that open a tier's circuit breaker. */
+    readonly breakerThreshold: number;
+    /** How long an open breaker skips its tier before trying it again, in milliseconds. */
+    readonly breakerCooldownMs: number;
+  };
+  readonly surreal: {
+    /** '' = embedded `surrealkv://` in storageDir; otherwise a `surrealkv://`, `mem://`, `ws://` or `wss://` URL. */
+    readonly url: string;
+    readonly namespace: string;
+    readonly database: string;
+    /** User for a remote SurrealDB; '' for the embedded engine. Its password never lives in settings. */
+    readonly username: string;
+    /** Most entries kept in SurrealDB before the oldest are evicted. */
+    readonly maxEntries: number;
+  };
+  /**
+   * Folder for on-disk state (the embedded SurrealDB, the ledger). The setting's '' means defaultStorageDir();
+   * a config returned by resolveConfig always holds the absolute folder actually used.
+   */
+  readonly storageDir: string;
+  /** Price overrides per model id, merged over the built-in dated price table. */
+  readonly prices: Readonly<Record<string, PriceOverride>>;
+  readonly prewarm: {
+    /** Workflows the prewarm command runs. */
+    readonly workflows: readonly PrewarmWorkflow[];
+    /** Run prewarm when the editor starts. */
+    readonly onStartup: boolean;
+  };
+}

@@ -1,0 +1,266 @@
+import { isAbsolute } from 'node:path';
+import type { Layer } from '../layers';
+import type { ConfigKey, ConfigKeys, NumberSetting } from './settingSpec';
+import { parsePrewarmWorkflows, parsePriceOverrides } from './structuredSettings';
+
+/** The settings section: `claudeCache.redis.url` is key `redis.url` of this section. */
+export const SETTINGS_SECTION = 'claudeCache';
+
+/** The current Claude Sonnet id, as listed in @anthropic-ai/sdk 1.12's `Model` type (checked by a test). */
+export const DEFAULT_MODEL = 'claude-sonnet-5-5';
+
+const HOUR = 3600;
+const YEAR = 365 * 24 * HOUR;
+
+/** Why a URL is refused, or undefined; `schemes` include the colon, as URL.protocol does. */
+function urlProblem(schemes: readonly string[]): (value: string) => string | undefined {
+  const expected = schemes.map((scheme) => `${scheme}//`).join(' or ');
+  return (value) => {
+    if (value === '') return undefined;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return `not a URL (expected ${expected})`;
+    }
+    if (!schemes.includes(url.protocol)) return `not a ${expected} URL`;
+    if (url.password !== '') {
+      return 'a URL with a password in it, and passwords never come from settings (use secret storage or the environment)';
+    }
+    return undefined;
+  };
+}
+
+function storageDirProblem(value: string): string | undefined {
+  if (value === '' || value === '~' || value.startsWith('~/') || isAbsolute(value)) return undefined;
+  return 'not an absolute path (or ~/...)';
+}
+
+function ttl(layer: Layer, seconds: number): NumberSetting {
+  return {
+    type: 'integer',
+    default: seconds,
+    minimum: 1,
+    maximum: YEAR,
+    description: `How long a ${layer}-layer entry stays valid, in seconds.`,
+  };
+}
+
+function memoryBudget(layer: Layer, megabytes: number): NumberSetting {
+  return {
+    type: 'number',
+    default: megabytes,
+    minimum: 1,
+    maximum: 16384,
+    description: `Memory the in-process tier may spend on the ${layer} layer, in MiB.`,
+  };
+}
+
+function maxEntry(layer: Layer): NumberSetting {
+  return {
+    type: 'number',
+    default: 8,
+    minimum: 0.01,
+    maximum: 512,
+    description: `Largest encoded ${layer}-layer value that is cached, in MiB; larger ones are used but not stored.`,
+  };
+}
+
+/**
+ * Every `claudeCache.*` setting: type, default, range or enum, one-line description. The single source the
+ * resolver validates against and the VS Code layer generates or checks package.json from.
+ */
+export const CONFIG_KEYS: ConfigKeys = {
+  model: {
+    type: 'string',
+    default: DEFAULT_MODEL,
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$',
+    patternErrorMessage: 'not a model id',
+    description: 'Claude model id used for workflow runs.',
+  },
+  maxTokens: {
+    type: 'integer',
+    default: 4096,
+    minimum: 1,
+    maximum: 128000,
+    description: 'Most tokens Claude may generate in one run.',
+  },
+  temperature: {
+    type: 'number',
+    default: 0,
+    minimum: 0,
+    maximum: 1,
+    description: 'Sampling temperature; 0 makes repeated runs most alike, which suits a cache.',
+  },
+  apiBaseUrl: {
+    type: 'string',
+    default: '',
+    pattern: '^(https?://.+)?$',
+    patternErrorMessage: 'not an http:// or https:// URL',
+    emptyMeans: "the SDK's default",
+    check: urlProblem(['http:', 'https:']),
+    description: "Base URL of the Anthropic API (a proxy or gateway); empty uses the SDK's default.",
+  },
+  requestTimeoutSeconds: {
+    type: 'integer',
+    default: 120,
+    minimum: 1,
+    maximum: HOUR,
+    description: 'How long one Claude request may take before it is abandoned, in seconds.',
+  },
+  providerCache: {
+    type: 'string',
+    default: '5m',
+    enum: ['off', '5m', '1h'],
+    enumDescriptions: [
+      'Do not ask the API to cache the prompt prefix.',
+      'Cache the stable prefix for 5 minutes (writes cost 1.25x input).',
+      'Cache the stable prefix for 1 hour (writes cost 2x input).',
+    ],
+    description: "Provider-side prompt caching of each workflow's stable prompt prefix.",
+  },
+  'layers.prompt.ttlSeconds': ttl('prompt', 24 * HOUR),
+  'layers.prompt.memoryBudgetMB': memoryBudget('prompt', 10),
+  'layers.prompt.maxEntryMB': maxEntry('prompt'),
+  'layers.module.ttlSeconds': ttl('module', 12 * HOUR),
+  'layers.module.memoryBudgetMB': memoryBudget('module', 50),
+  'layers.module.maxEntryMB': maxEntry('module'),
+  'layers.context.ttlSeconds': ttl('context', 6 * HOUR),
+  'layers.context.memoryBudgetMB': memoryBudget('context', 100),
+  'layers.context.maxEntryMB': maxEntry('context'),
+  'layers.result.ttlSeconds': ttl('result', HOUR),
+  'layers.result.memoryBudgetMB': memoryBudget('result', 200),
+  'layers.result.maxEntryMB': maxEntry('result'),
+  writeMode: {
+    type: 'string',
+    default: 'write-through',
+    enum: ['write-through', 'write-behind'],
+    enumDescriptions: [
+      'A put resolves once every tier holds the value.',
+      'A put resolves once memory holds it; Redis and SurrealDB are written in batches.',
+    ],
+    description: 'How cache writes reach the slower tiers.',
+  },
+  'writeBehind.flushIntervalMs': {
+    type: 'integer',
+    default: 200,
+    minimum: 10,
+    maximum: 60000,
+    description: 'Longest a write-behind entry waits before it is flushed, in milliseconds.',
+  },
+  'writeBehind.maxBatch': {
+    type: 'integer',
+    default: 256,
+    minimum: 1,
+    maximum: 10000,
+    description: 'Most entries written to a slow tier in one write-behind batch.',
+  },
+  'redis.url': {
+    type: 'string',
+    default: '',
+    pattern: '^(rediss?://.+)?$',
+    patternErrorMessage: 'not a redis:// or rediss:// URL',
+    emptyMeans: 'Redis off',
+    check: urlProblem(['redis:', 'rediss:']),
+    description: 'Redis URL (redis:// or rediss://, no password); empty turns the Redis tier off.',
+  },
+  'redis.keyPrefix': {
+    type: 'string',
+    default: 'claude-cache:',
+    pattern: '^[A-Za-z0-9._:-]{1,64}$',
+    patternErrorMessage: 'not 1 to 64 of the characters A-Z a-z 0-9 . _ : -',
+    description: 'Prefix of every Redis key, so other tools can share the same Redis.',
+  },
+  'tiers.timeoutMs': {
+    type: 'integer',
+    default: 250,
+    minimum: 1,
+    maximum: 60000,
+    description: 'Per-operation timeout after which a storage tier counts as failing, in milliseconds.',
+  },
+  'tiers.breakerThreshold': {
+    type: 'integer',
+    default: 5,
+    minimum: 1,
+    maximum: 1000,
+    description: "Consecutive failures that open a tier's circuit breaker (the tier is then skipped).",
+  },
+  'tiers.breakerCooldownMs': {
+    type: 'integer',
+    default: 5000,
+    minimum: 100,
+    maximum: HOUR * 1000,
+    description: 'How long an open circuit breaker skips its tier before trying it again, in milliseconds.',
+  },
+  'surreal.url': {
+    type: 'string',
+    default: '',
+    pattern: '^((surrealkv|mem|ws|wss)://.*)?$',
+    patternErrorMessage: 'not a surrealkv://, mem://, ws:// or wss:// URL',
+    emptyMeans: 'embedded SurrealDB in the storage folder',
+    check: urlProblem(['surrealkv:', 'mem:', 'ws:', 'wss:']),
+    description: 'SurrealDB URL (surrealkv://, mem://, ws://, wss://); empty embeds SurrealDB in the storage folder.',
+  },
+  'surreal.namespace': {
+    type: 'string',
+    default: 'claude_cache',
+    pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$',
+    patternErrorMessage: 'not an identifier (letters, digits, _; 1 to 64 characters)',
+    description: 'SurrealDB namespace holding the cache.',
+  },
+  'surreal.database': {
+    type: 'string',
+    default: 'cache',
+    pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$',
+    patternErrorMessage: 'not an identifier (letters, digits, _; 1 to 64 characters)',
+    description: 'SurrealDB database holding the cache.',
+  },
+  'surreal.username': {
+    type: 'string',
+    default: '',
+    pattern: '^[A-Za-z0-9._@-]{0,64}$',
+    patternErrorMessage: 'not a user name (letters, digits, . _ @ -; at most 64 characters)',
+    emptyMeans: 'no sign-in',
+    description: 'User for a remote SurrealDB (its password comes from secret storage); empty for the embedded engine.',
+  },
+  'surreal.maxEntries': {
+    type: 'integer',
+    default: 100000,
+    minimum: 1,
+    maximum: 100000000,
+    description: 'Most entries kept in SurrealDB before the least recently used are evicted.',
+  },
+  storageDir: {
+    type: 'string',
+    default: '',
+    emptyMeans: "the user's cache folder",
+    check: storageDirProblem,
+    description: "Folder for on-disk cache state; empty uses the user's cache folder (e.g. ~/.cache/claude-prompt-cache).",
+  },
+  prices: {
+    type: 'object',
+    default: {},
+    parse: parsePriceOverrides,
+    description:
+      'Price overrides per model id: { input, output, cacheWrite5m, cacheWrite1h, cacheRead } in USD per million tokens.',
+  },
+  'prewarm.workflows': {
+    type: 'array',
+    default: [],
+    parse: parsePrewarmWorkflows,
+    description: 'Workflows the prewarm command runs: [{ workflow, args?, inputs?, file? }].',
+  },
+  'prewarm.onStartup': {
+    type: 'boolean',
+    default: false,
+    description: 'Run prewarm when the editor starts.',
+  },
+};
+
+/** The setting keys in declaration order (the order a settings page should list them). */
+export const CONFIG_KEY_LIST = Object.keys(CONFIG_KEYS) as ConfigKey[];
+
+/** The full setting id, e.g. `claudeCache.redis.url`. */
+export function settingId(key: string): string {
+  return `${SETTINGS_SECTION}.${key}`;
+}
