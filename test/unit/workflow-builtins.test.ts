@@ -61,6 +61,14 @@ describe('built-in workflows', () => {
     assert.match(renderWorkflow(builtin('summarize-changes'), { args: [], inputs: {} }, fullContext), /<diff>\nDIFF BODY\n<\/diff>/);
     assert.match(renderWorkflow(builtin('explain-selection'), { args: [], inputs: {} }, fullContext), /<selection>\nSELECTED\n<\/selection>/);
   });
+
+  it('cannot be changed by a caller', () => {
+    const workflow = builtin('review-file');
+    assert.throws(() => workflow.reads.push('selection'), TypeError);
+    assert.throws(() => {
+      (workflow as { template: string }).template = 'x';
+    }, TypeError);
+  });
 });
 
 describe('built-in modules', () => {

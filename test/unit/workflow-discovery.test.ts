@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   BUILTIN_WORKFLOWS,
   MAX_WORKFLOW_FILE_BYTES,
+  UnknownWorkflowError,
   discoverWorkflows,
   findWorkflow,
+  parseWorkflowFile,
   renderWorkflow,
   type Workflow,
   type WorkflowProblem,
@@ -292,5 +294,53 @@ describe('discoverWorkflows', () => {
     await write('.claude/commands/broken.md', '---\ndescription: repaired\n---\nNow it works.');
     const { workflows } = await discoverWorkflows(temp);
     assert.equal(named(workflows, 'broken').description, 'repaired');
+  });
+
+  it('follows a symlinked folder of shared commands', async () => {
+    const shared = path.join(temp, 'shared-commands');
+    await mkdir(shared);
+    await writeFile(path.join(shared, 'deploy.md'), 'Deploy $1.');
+    await mkdir(path.join(temp, '.claude/commands'), { recursive: true });
+    await symlink(shared, path.join(temp, '.claude/commands/team'), 'dir');
+    await symlink(path.join(shared, 'deploy.md'), path.join(temp, '.claude/commands/ship.md'));
+    const { workflows, problems } = await discoverWorkflows(temp);
+    assert.deepEqual(problems, []);
+    assert.equal(named(workflows, 'team:deploy').filePath, '.claude/commands/team/deploy.md');
+    assert.ok(findWorkflow(workflows, 'ship'));
+  });
+});
+
+describe('parseWorkflowFile', () => {
+  const file = { path: '.claude/commands/x.md', source: 'claude-command', name: 'x' } as const;
+
+  it('reports every frontmatter field that is not text, in file order, naming the type it had', () => {
+    const { workflow, problems } = parseWorkflowFile(file, Buffer.from('---\nmodel: 42\nargument-hint:\n  a: b\n---\nBody'));
+    assert.equal(workflow, undefined);
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.message]),
+      [
+        [2, 'frontmatter `model` must be text, not a number; skipped'],
+        [3, 'frontmatter `argument-hint` must be text, not a mapping; skipped'],
+      ],
+    );
+  });
+
+  it('treats an empty frontmatter field as absent', () => {
+    const { workflow } = parseWorkflowFile(file, Buffer.from('---\ndescription:\n---\nDo the thing.'));
+    assert.equal(workflow?.description, 'Do the thing.');
+  });
+
+  it('refuses bytes over the size cap', () => {
+    const { workflow, problems } = parseWorkflowFile(file, Buffer.alloc(MAX_WORKFLOW_FILE_BYTES + 1, 'a'));
+    assert.equal(workflow, undefined);
+    assert.equal(problems[0]?.severity, 'error');
+  });
+});
+
+describe('UnknownWorkflowError', () => {
+  it('lists what is available', () => {
+    const error = new UnknownWorkflowError('reveiw-file', ['review-file', 'write-tests']);
+    assert.equal(error.code, 'E_WORKFLOW_UNKNOWN');
+    assert.equal(error.message, 'no workflow named "reveiw-file"; available: review-file, write-tests');
   });
 });

@@ -68,6 +68,11 @@ describe('renderWorkflow', () => {
     );
   });
 
+  it('takes a placeholder from a later use of the same input', () => {
+    const text = renderWorkflow(workflow('${input:tone} and ${input:tone:calm}'), params(), {});
+    assert.equal(text, 'calm and calm');
+  });
+
   it('keeps colons inside a placeholder and accepts an empty placeholder as a default', () => {
     const text = renderWorkflow(workflow('[${input:url:http://localhost:8080}] [${input:note:}]'), params(), {});
     assert.equal(text, '[http://localhost:8080] []');

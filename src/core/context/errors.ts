@@ -48,8 +48,10 @@ export class GitCommandError extends CacheError {
   readonly code = 'E_CONTEXT_GIT';
 }
 
+/** Exact, so a file one byte over the limit does not read as equal to it; rounded alongside, for scale. */
 function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  const exact = `${bytes.toLocaleString('en-US')} bytes`;
+  if (bytes < 1024) return exact;
+  if (bytes < 1024 * 1024) return `${exact} (${(bytes / 1024).toFixed(1)} KiB)`;
+  return `${exact} (${(bytes / (1024 * 1024)).toFixed(1)} MiB)`;
 }

@@ -66,10 +66,6 @@ export const DEFAULT_CONTEXT_LIMITS: ContextLimits = {
   maxDiffBytes: 2 * 1024 * 1024,
 };
 
-export function isContextKind(value: unknown): value is ContextKind {
-  return typeof value === 'string' && (CONTEXT_KINDS as readonly string[]).includes(value);
-}
-
 /** Deduplicated and in canonical order, so equal read sets compare and hash equally. */
 export function canonicalReads(reads: Iterable<ContextKind>): ContextKind[] {
   const wanted = new Set(reads);

@@ -26,7 +26,7 @@ function defineModule(spec: { name: string; revision: number; system?: string; t
     reads: usage.reads,
   };
   if (spec.system !== undefined) module.system = spec.system;
-  return module;
+  return deepFreeze(module);
 }
 
 function defineWorkflow(spec: {
@@ -56,7 +56,15 @@ function defineWorkflow(spec: {
     modules,
   };
   if (spec.argumentHint !== undefined) workflow.argumentHint = spec.argumentHint;
-  return workflow;
+  return deepFreeze(workflow);
+}
+
+/** Built-ins are shared by every discovered list: frozen, so one caller's edit cannot leak into another's run. */
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (typeof child === 'object' && child !== null && !Object.isFrozen(child)) deepFreeze(child as object);
+  }
+  return Object.freeze(value);
 }
 
 /** Shared by review-file and write-tests: one outline per file version, paid for once. */

@@ -61,13 +61,17 @@ export function parseWorkflowFile(file: WorkflowFile, bytes: Uint8Array): Parsed
   const { fields, lines, body, bodyLine } = frontmatter;
 
   const strings: Partial<Record<(typeof STRING_FIELDS)[number], string>> = {};
+  const mistyped = STRING_FIELDS.filter((key) => fields[key] !== undefined && fields[key] !== null && typeof fields[key] !== 'string');
+  if (mistyped.length > 0) {
+    // Every wrong field at once, in file order, so one fix-and-reload cycle is enough.
+    for (const key of mistyped.sort((a, b) => (lines[a] ?? 0) - (lines[b] ?? 0))) {
+      fail(`frontmatter \`${key}\` must be text, not ${describeType(fields[key])}; skipped`, lines[key]);
+    }
+    return { problems };
+  }
   for (const key of STRING_FIELDS) {
     const value = fields[key];
-    if (value === undefined || value === null) continue;
-    if (typeof value !== 'string') {
-      return fail(`frontmatter \`${key}\` must be text, not ${describeType(value)}; skipped`, lines[key]);
-    }
-    strings[key] = value;
+    if (typeof value === 'string') strings[key] = value;
   }
 
   const template = body.trim();
