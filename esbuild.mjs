@@ -1,8 +1,11 @@
-// Bundles the extension and the CLI. Type checking is `npm run check-types` (tsc --noEmit), kept apart.
+// Bundles the extension, the CLI and the developer launchers. Type checking is `npm run check-types`, kept apart.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// `--outdir=DIR` builds only what ships in the VSIX, into DIR (the packager's staging folder), leaving dist/ alone.
+const outdirArg = process.argv.find((arg) => arg.startsWith('--outdir='));
+const outdir = outdirArg ? outdirArg.slice('--outdir='.length) : 'dist';
 
 // Native and ESM-only packages load at run time from node_modules: esbuild cannot bundle .node binaries, and
 // `surrealdb` must be the same module instance that `@surrealdb/node` imports.
@@ -21,15 +24,18 @@ const shared = {
   logLevel: 'warning',
 };
 
-const builds = [
-  { ...shared, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+const shipped = [
+  { ...shared, entryPoints: { extension: 'src/extension/extension.ts' }, outdir },
   {
     ...shared,
     entryPoints: { cli: 'src/cli/main.ts' },
-    outdir: 'dist',
+    outdir,
     banner: { js: '#!/usr/bin/env node' },
   },
 ];
+// Developer tools (`npm start`, `npm run package`): built next to the extension, never shipped (.vscodeignore).
+const tools = [{ ...shared, entryPoints: { start: 'src/launcher/start.ts', package: 'src/launcher/package.ts' }, outdir }];
+const builds = outdirArg ? shipped : [...shipped, ...tools];
 
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
