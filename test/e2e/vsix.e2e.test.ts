@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageVsix, type PackagedVsix } from '../../src/launcher/packageVsix';
+import { repoRoot } from '../../src/launcher/paths';
+import { openWorkbench, type Workbench } from './workbench';
+import { recordMetrics, runCommand, screenshot, waitForOutput, waitForStatusBarItem } from './workbenchActions';
+
+const SETUP_TIMEOUT_MS = 20 * 60_000;
+
+describe('the packaged VSIX in VS Code (code-server + Chromium)', function () {
+  let scratch: string | undefined;
+  let vsix: PackagedVsix | undefined;
+  let workbench: Workbench | undefined;
+
+  before(async function () {
+    this.timeout(SETUP_TIMEOUT_MS);
+    scratch = mkdtempSync(join(tmpdir(), 'claude-prompt-cache-vsix-e2e-'));
+    // The production build goes to a staging folder: dist/ keeps the development build.
+    vsix = await packageVsix({ repo: repoRoot(), outFile: join(scratch, 'extension.vsix'), verify: false });
+    workbench = await openWorkbench({ kind: 'vsix', file: vsix.file });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      await screenshot(workbench.page, 'failed-vsix').catch(() => undefined);
+    }
+  });
+
+  after(async function () {
+    this.timeout(120_000);
+    await workbench?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('installs with code-server --install-extension and activates', async function () {
+    assert.ok(vsix && workbench, 'the VSIX was not built or the workbench did not open');
+    const { page, navigationStartedAt } = workbench;
+    await waitForStatusBarItem(page, 'Claude Cache', 120_000);
+    const activationMs = Date.now() - navigationStartedAt;
+    await runCommand(page, 'Claude Cache: Show Log');
+    assert.match(await waitForOutput(page, /\[extension\] activated/), /\[extension\] activated/);
+    await screenshot(page, 'vsix-activation-log');
+    recordMetrics({ vsixBytes: vsix.bytes, vsixActivationUntilStatusBarMs: activationMs });
+    process.stdout.write(
+      `      VSIX ${(vsix.bytes / 1024 / 1024).toFixed(1)} MiB, status-bar item after ${activationMs} ms\n`,
+    );
+  });
+});
