@@ -1,6 +1,6 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { extensionFolderName, extensionId, readManifest } from './extensionManifest';
+import { extensionFolderName, extensionId, readManifest, type ExtensionManifest } from './extensionManifest';
 import { RUNTIME_MODULES, verifyRuntimeModules } from './runtimeModules';
 
 /**
@@ -29,10 +29,39 @@ export async function linkDevExtension(
       rmSync(join(extensionsDir, entry), { recursive: true, force: true });
     }
   }
-  if (isLinkTo(link, repo)) return link;
-  rmSync(link, { recursive: true, force: true });
-  symlinkSync(repo, link, 'dir');
+  if (!isLinkTo(link, repo)) {
+    rmSync(link, { recursive: true, force: true });
+    symlinkSync(repo, link, 'dir');
+  }
+  registerInProfile(extensionsDir, manifest, link);
   return link;
+}
+
+/** One entry of VS Code's extensions.json, the list of installed extensions it keeps in the extensions folder. */
+interface InstalledExtensionEntry {
+  identifier?: { id?: string };
+  [field: string]: unknown;
+}
+
+/**
+ * Once VS Code has written extensions.json it loads only the extensions listed there, so a folder that
+ * appeared later (a new version's link) would be ignored. Lists the link, replacing any older entry for the
+ * same extension. Without the file VS Code scans the folder itself and writes it.
+ */
+function registerInProfile(extensionsDir: string, manifest: ExtensionManifest, link: string): void {
+  const file = join(extensionsDir, 'extensions.json');
+  if (!existsSync(file)) return;
+  const id = extensionId(manifest);
+  const entries = (JSON.parse(readFileSync(file, 'utf8')) as InstalledExtensionEntry[]).filter(
+    (entry) => entry.identifier?.id?.toLowerCase() !== id,
+  );
+  entries.push({
+    identifier: { id },
+    version: manifest.version,
+    location: { $mid: 1, path: link, scheme: 'file' },
+    relativeLocation: extensionFolderName(manifest),
+  });
+  writeFileSync(file, JSON.stringify(entries));
 }
 
 function isLinkTo(link: string, target: string): boolean {

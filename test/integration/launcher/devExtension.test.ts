@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linkDevExtension } from '../../../src/launcher/devExtension';
@@ -47,6 +47,29 @@ describe('linkDevExtension', () => {
     symlinkSync(root, link);
     await linkDevExtension(extensionsDir, repo, []);
     assert.equal(readlinkSync(link), repo);
+  });
+
+  it('leaves extensions.json to VS Code while the profile has none', async () => {
+    await linkDevExtension(extensionsDir, repo, []);
+    assert.equal(existsSync(join(extensionsDir, 'extensions.json')), false);
+  });
+
+  it('lists the link in an existing extensions.json, replacing the entry of an older version', async () => {
+    mkdirSync(extensionsDir);
+    const other = { identifier: { id: 'someone.else' }, version: '1.0.0', relativeLocation: 'someone.else-1.0.0' };
+    const older = { identifier: { id: 'Acme.Cache' }, version: '1.0.0', relativeLocation: 'acme.cache-1.0.0' };
+    writeFileSync(join(extensionsDir, 'extensions.json'), JSON.stringify([other, older]));
+    const link = await linkDevExtension(extensionsDir, repo, []);
+    const entries = JSON.parse(readFileSync(join(extensionsDir, 'extensions.json'), 'utf8')) as unknown;
+    assert.deepEqual(entries, [
+      other,
+      {
+        identifier: { id: 'acme.cache' },
+        version: '2.0.0',
+        location: { $mid: 1, path: link, scheme: 'file' },
+        relativeLocation: 'acme.cache-2.0.0',
+      },
+    ]);
   });
 
   it('asks for a build when the bundle is missing', async () => {
