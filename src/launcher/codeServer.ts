@@ -55,7 +55,9 @@ export async function ensureCodeServer(options: EnsureCodeServerOptions = {}): P
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   writeFileSync(join(partial, 'package.json'), JSON.stringify({ private: true }, null, 2));
-  const logFile = join(partial, 'install.log');
+  // Outside the partial folder, which is removed when the install fails.
+  const logFile = `${dir}.install-${process.pid}.log`;
+  rmSync(logFile, { force: true });
   log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (about a minute; log: ${logFile})`);
 
   const install = ProcessGroup.start(
@@ -68,6 +70,7 @@ export async function ensureCodeServer(options: EnsureCodeServerOptions = {}): P
   clearTimeout(timer);
   await install.stop(); // npm may leave postinstall children behind in its group
   if (exit.code !== 0 || !existsSync(entryOf(partial))) {
+    rmSync(partial, { recursive: true, force: true });
     throw new CodeServerInstallError(
       `npm install code-server@${CODE_SERVER_VERSION} failed (exit ${exit.code ?? exit.signal}); ` +
         `see ${logFile}:\n${install.output().slice(-3000)}`,
@@ -75,6 +78,7 @@ export async function ensureCodeServer(options: EnsureCodeServerOptions = {}): P
     );
   }
   writeFileSync(join(partial, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
+  rmSync(logFile, { force: true });
 
   const raced = completeInstall(dir);
   if (raced) {
@@ -103,6 +107,8 @@ function installEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     npm_config_yes: 'true',
+    // code-server's postinstall refuses to run as root unless npm says scripts may (CI runs as root).
+    npm_config_unsafe_perm: 'true',
     npm_config_update_notifier: 'false',
   };
   // node-gyp downloads Node's headers unless told where they are; use the running Node's own when it has them.
