@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import { packageVsix, type PackagedVsix } from '../../src/launcher/packageVsix';
 import { repoRoot } from '../../src/launcher/paths';
 import { openWorkbench, type Workbench } from './workbench';
-import { recordMetrics, runCommand, screenshot, waitForOutput, waitForStatusBarItem } from './workbenchActions';
+import { recordMetrics, runCommand, screenshot, waitForExtensionStatusBarItem, waitForOutput } from './workbenchActions';
 
+// The id VS Code gives the extension (publisher.name), which prefixes its status-bar items' element ids.
+const EXTENSION_ID = 'claude-prompt-cache.claude-prompt-cache';
+
+// The first run installs code-server (about a minute, cached afterwards) before the workbench opens.
 const SETUP_TIMEOUT_MS = 20 * 60_000;
 
 describe('the packaged VSIX in VS Code (code-server + Chromium)', function () {
@@ -37,7 +41,7 @@ describe('the packaged VSIX in VS Code (code-server + Chromium)', function () {
   it('installs with code-server --install-extension and activates', async function () {
     assert.ok(vsix && workbench, 'the VSIX was not built or the workbench did not open');
     const { page, navigationStartedAt } = workbench;
-    await waitForStatusBarItem(page, 'Claude Cache', 120_000);
+    await waitForExtensionStatusBarItem(page, EXTENSION_ID, 120_000);
     const activationMs = Date.now() - navigationStartedAt;
     await runCommand(page, 'Claude Cache: Show Log');
     assert.match(await waitForOutput(page, /\[extension\] activated/), /\[extension\] activated/);

@@ -73,6 +73,20 @@ export async function waitForStatusBarItem(
   return item;
 }
 
+/**
+ * Waits until an extension shows any status-bar item (VS Code gives the element the id
+ * `<extension id>.<item id>`), whatever its text says; returns it.
+ */
+export async function waitForExtensionStatusBarItem(
+  page: Page,
+  extensionId: string,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<Locator> {
+  const item = page.locator(`.part.statusbar .statusbar-item[id^=${JSON.stringify(`${extensionId}.`)}]`).first();
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  return item;
+}
+
 /** The text of the channel shown in the Output panel (empty while the panel is closed). */
 export async function outputPanelText(page: Page): Promise<string> {
   // The panel holds other, hidden editors (debug console input); the shown channel is the visible one.
