@@ -15,6 +15,8 @@ export interface MemoryTier extends Store<unknown> {
   evictions(layer: Layer): number;
   /** The layer's byte budget. */
   budget(layer: Layer): number;
+  /** Applies new byte budgets at once, evicting what no longer fits. */
+  resize(budgets: Record<Layer, number>): void;
 }
 
 export type RemoteTier = Exclude<Tier, 'memory'>;

@@ -43,10 +43,15 @@ export interface TieredCacheOptions {
   instanceId?: string;
 }
 
-export interface GetOrComputeOptions {
+export interface GetOrComputeOptions<T = unknown> {
   /** Overrides the layer's TTL for a value computed now. */
   ttlMs?: number;
   status?: LookupStatus;
+  /**
+   * Whether a stored value still holds (e.g. a context snapshot whose files did not change). A stored value
+   * that fails it counts as a miss and is replaced by a fresh computation.
+   */
+  validate?: (value: T) => boolean | Promise<boolean>;
 }
 
 export interface CacheHit<T> {
@@ -149,9 +154,13 @@ export class TieredCache {
     return this.writeBehind ? 'write-behind' : 'write-through';
   }
 
-  /** Applies new TTLs and entry caps (settings changed); existing entries keep the TTL they were written with. */
-  setPolicies(policies: Record<Layer, LayerPolicy>): void {
+  /**
+   * Applies new TTLs, entry caps and memory budgets (settings changed). Existing entries keep the TTL they were
+   * written with; memory evicts what no longer fits its budget.
+   */
+  reconfigure(policies: Record<Layer, LayerPolicy>, memoryBudgets?: Record<Layer, number>): void {
     this.policies = { ...policies };
+    if (memoryBudgets) this.memory.resize(memoryBudgets);
   }
 
   policy(layer: Layer): LayerPolicy {
@@ -172,17 +181,20 @@ export class TieredCache {
     layer: Layer,
     key: string,
     compute: () => T | Promise<T>,
-    options?: GetOrComputeOptions,
+    options?: GetOrComputeOptions<T>,
   ): Promise<T> {
     if (this.closed) throw new CacheClosedError('the cache is closed');
     const record = this.memory.getSync(layer, key);
-    if (record !== undefined) {
+    if (record !== undefined && (options?.validate === undefined || (await options.validate(record.value as T)))) {
       this.countHit(layer, 'memory', key);
       if (options?.status) options.status.source = 'memory';
       return record.value as T;
     }
     assertSafeKey(key);
-    const flight = this.flights.run(`${layer}\u0000${key}`, () => this.resolveMiss(layer, key, compute, options));
+    const stale = record !== undefined;
+    const flight = this.flights.run(`${layer}\u0000${key}`, () =>
+      this.resolveMiss(layer, key, compute, options as GetOrComputeOptions | undefined, stale),
+    );
     const resolved = await flight.promise;
     if (flight.joined) {
       this.stats.layers[layer].sharedComputations += 1;
@@ -224,7 +236,7 @@ export class TieredCache {
   /** Bulk read for warming: results in the order of `keys`, each read through the tiers like `get`. */
   async getMany<T>(layer: Layer, keys: readonly string[]): Promise<Array<T | undefined>> {
     if (this.closed) throw new CacheClosedError('the cache is closed');
-    const results: Array<T | undefined> = new Array(keys.length);
+    const results = new Array<T | undefined>(keys.length).fill(undefined);
     let missing: number[] = [];
     keys.forEach((key, index) => {
       assertSafeKey(key);
@@ -389,9 +401,11 @@ export class TieredCache {
     key: string,
     compute: () => unknown,
     options: GetOrComputeOptions | undefined,
+    memoryWasStale: boolean,
   ): Promise<Resolved> {
-    const found = await this.readShared(layer, key);
-    if (found) {
+    // A stale memory copy was written through to the shared tiers too; reading them would find the same value.
+    const found = memoryWasStale ? undefined : await this.readShared(layer, key);
+    if (found && (options?.validate === undefined || (await options.validate(found.value)))) {
       this.countHit(layer, found.tier, key);
       if (options?.status) options.status.source = found.tier;
       return { value: found.value, source: found.tier };
