@@ -16,11 +16,42 @@ export interface ProcessExit {
   readonly signal: NodeJS.Signals | null;
 }
 
-// Groups still running when this process exits (mocha --exit, an uncaught error): killed so nothing leaks.
+// Groups still running when this process ends are killed so nothing leaks: on exit (mocha --exit, an uncaught
+// error), and on a fatal signal. The groups are detached, so Ctrl+C in a terminal does not reach them itself.
 const running = new Set<ProcessGroup>();
-process.on('exit', () => {
+const FATAL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function killRunning(): void {
   for (const group of running) group.kill('SIGKILL');
-});
+}
+
+function onFatalSignal(signal: NodeJS.Signals): void {
+  // Another listener (npm start, Playwright) owns this signal and decides how to shut down; the exit hook
+  // still catches what it leaves behind.
+  if (process.listenerCount(signal) > 1) return;
+  killRunning();
+  untrackSignals();
+  process.kill(process.pid, signal); // the default action again: end as the signal says
+}
+
+function trackSignals(): void {
+  process.on('exit', killRunning);
+  for (const signal of FATAL_SIGNALS) process.on(signal, onFatalSignal);
+}
+
+function untrackSignals(): void {
+  process.off('exit', killRunning);
+  for (const signal of FATAL_SIGNALS) process.off(signal, onFatalSignal);
+}
+
+function track(group: ProcessGroup): void {
+  if (running.size === 0) trackSignals();
+  running.add(group);
+}
+
+function untrack(group: ProcessGroup): void {
+  if (running.delete(group) && running.size === 0) untrackSignals();
+}
 
 /**
  * A child process started as the leader of its own process group, so stopping it also stops what it spawned
@@ -44,12 +75,12 @@ export class ProcessGroup {
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    running.add(this);
+    track(this);
     this.exited = new Promise((resolve) => {
       const finish = (exit: ProcessExit): void => {
         if (this.exitInfo) return;
         this.exitInfo = exit;
-        running.delete(this);
+        untrack(this);
         resolve(exit);
       };
       child.once('exit', (code, signal) => finish({ code, signal }));

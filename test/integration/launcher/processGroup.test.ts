@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { ProcessGroup } from '../../../src/launcher/processGroup';
 import { waitUntil } from '../../../src/launcher/waitUntil';
 
@@ -70,4 +71,41 @@ describe('ProcessGroup', () => {
     assert.deepEqual(await group.exited, { code: null, signal: null });
     assert.match(group.output(), /ENOENT/);
   });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`kills its groups when the owning process gets ${signal} and nobody else handles it`, async function () {
+      this.timeout(60_000);
+      // The owner starts a group whose member reports its pid, then waits to be signalled.
+      const source = join(__dirname, '../../../src/launcher/processGroup.ts');
+      const owner = ProcessGroup.start(process.execPath, [
+        '--import',
+        'tsx',
+        '-e',
+        `const { ProcessGroup } = require(${JSON.stringify(source)});
+         const group = ProcessGroup.start('sh', ['-c', 'sleep 300 & echo "member $!"; wait'], {
+           onOutput: (chunk) => process.stdout.write(chunk),
+         });
+         setInterval(() => {}, 1000);`,
+      ]);
+      try {
+        const memberPid = await waitUntil(
+          async () => {
+            const match = /member (\d+)/.exec(owner.output());
+            return match ? Number(match[1]) : undefined;
+          },
+          { what: 'the member pid', timeoutMs: 30_000, intervalMs: 20 },
+        );
+        assert.ok(owner.pid !== undefined);
+        process.kill(owner.pid, signal);
+        assert.equal((await owner.exited).signal, signal);
+        await waitUntil(async () => (isAlive(memberPid) ? undefined : true), {
+          what: 'the member to be gone',
+          timeoutMs: 30_000,
+          intervalMs: 20,
+        });
+      } finally {
+        await owner.stop();
+      }
+    });
+  }
 });
