@@ -1,1 +1,91 @@
-process.stdout.write('claude-cache: not implemented yet\n');
+import { parseArgs } from 'node:util';
+import { ClaudeAuthenticationError } from '../core/claude';
+import { CacheError, describeError } from '../core/errors';
+import { CliContext, GLOBAL_OPTIONS, type CliIo, type ParsedValues } from './cliContext';
+import { CliUsageError } from './cliErrors';
+import type { CliCommand } from './commands/command';
+import { invalidateCommand } from './commands/invalidate';
+import { prewarmCommand } from './commands/prewarm';
+import { runCommand } from './commands/run';
+import { statsCommand } from './commands/stats';
+import { workflowsCommand } from './commands/workflows';
+
+const COMMANDS: readonly CliCommand[] = [runCommand, prewarmCommand, statsCommand, invalidateCommand, workflowsCommand];
+
+function helpText(): string {
+  const lines = ['claude-cache: the Claude Prompt Cache engine, headless', '', 'commands:'];
+  for (const command of COMMANDS) lines.push(`  ${command.usage}`, `      ${command.summary}`);
+  lines.push(
+    '',
+    'config: the workspace\'s .vscode/settings.json (claudeCache.*), then ANTHROPIC_BASE_URL, CLAUDE_CACHE_REDIS_URL,',
+    'CLAUDE_CACHE_SURREAL_URL, CLAUDE_CACHE_STORAGE_DIR, then --model, --max-tokens, --temperature, --redis-url,',
+    '--surreal-url, --storage-dir. The API key comes from ANTHROPIC_API_KEY only.',
+  );
+  return lines.join('\n');
+}
+
+/** Runs one command line; resolves to the exit code. Never throws: every failure becomes one clear line. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(`${helpText()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.stderr(`claude-cache: unknown command ${JSON.stringify(name)}\n\n${helpText()}\n`);
+    return 2;
+  }
+  let context: CliContext | undefined;
+  try {
+    const parsed = parseArgs({
+      args: [...rest],
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (parsed.values.help === true) {
+      io.stdout(`usage: ${command.usage}\n${command.summary}\n`);
+      return 0;
+    }
+    context = new CliContext(io, parsed.values as ParsedValues, parsed.positionals);
+    return await command.run(context);
+  } catch (error) {
+    return reportFailure(error, command, io);
+  } finally {
+    await context?.close().catch((error: unknown) => io.stderr(`claude-cache: closing the cache failed: ${describeError(error)}\n`));
+  }
+}
+
+function reportFailure(error: unknown, command: CliCommand, io: CliIo): number {
+  if (error instanceof CliUsageError || isParseArgsError(error)) {
+    io.stderr(`claude-cache ${command.name}: ${describeError(error)}\nusage: ${command.usage}\n`);
+    return 2;
+  }
+  if (error instanceof ClaudeAuthenticationError) {
+    io.stderr(`claude-cache: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof CacheError) {
+    io.stderr(`claude-cache: ${error.message}\n`);
+    return 1;
+  }
+  io.stderr(`claude-cache: unexpected failure: ${describeError(error)}\n`);
+  return 1;
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -5,6 +5,7 @@ export { CLAUDE_COMMANDS_DIR, GITHUB_PROMPTS_DIR, discoverWorkflows, findWorkflo
 export { MAX_WORKFLOW_FILE_BYTES, parseWorkflowFile, type ParsedWorkflowFile, type WorkflowFile } from './workflowFile';
 export {
   bindParams,
+  fileBlock,
   fillContext,
   normalizeParams,
   renderModule,

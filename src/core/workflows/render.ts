@@ -14,6 +14,11 @@ export interface RenderContext {
   gitDiff?: string;
   /** Module answers by module name, for `${module:name}`. */
   modules?: Record<string, string>;
+  /**
+   * When true, documents (selection, file, git diff, module answers) are not inlined: each variable becomes a
+   * short reference to the same document sent ahead of the prompt as a cacheable block (provider prompt caching).
+   */
+  documentsAbove?: boolean;
 }
 
 export type BoundSegment = { text: string } | { context: ContextVariable } | { module: string };
@@ -127,16 +132,20 @@ function segmentText(segment: BoundSegment, context: RenderContext, owner: strin
   if (answer === undefined) {
     throw new MissingContextError(`${owner} uses \${module:${segment.module}}, but that module's answer was not given`);
   }
-  return answer;
+  return context.documentsAbove ? `(the ${segment.module} notes given above)` : answer;
 }
 
 function contextValue(name: ContextVariable, context: RenderContext, owner: string): string {
   switch (name) {
     case 'selection':
-    case 'selectedText':
-      return need(context.selection, owner, name, 'no selection was given');
-    case 'gitDiff':
-      return need(context.gitDiff, owner, name, 'no git diff was given');
+    case 'selectedText': {
+      const selection = need(context.selection, owner, name, 'no selection was given');
+      return context.documentsAbove ? '(the selection given above)' : selection;
+    }
+    case 'gitDiff': {
+      const diff = need(context.gitDiff, owner, name, 'no git diff was given');
+      return context.documentsAbove ? '(the git diff given above)' : diff;
+    }
     case 'workspaceFolder':
       return need(context.workspace, owner, name, 'no workspace folder was given');
     case 'workspaceFolderBasename':
@@ -145,7 +154,7 @@ function contextValue(name: ContextVariable, context: RenderContext, owner: stri
   const file = need(context.file, owner, name, 'no file was given');
   switch (name) {
     case 'file':
-      return fileBlock(file.path, file.content);
+      return context.documentsAbove ? `(the file ${file.path} given above)` : fileBlock(file.path, file.content);
     case 'fileBasename':
       return path.posix.basename(file.path);
     case 'fileBasenameNoExtension':
@@ -156,7 +165,7 @@ function contextValue(name: ContextVariable, context: RenderContext, owner: stri
 }
 
 /** XML-style tags are how Claude is told where a document starts and ends; no fence can collide with content. */
-function fileBlock(filePath: string, content: string): string {
+export function fileBlock(filePath: string, content: string): string {
   const body = content.endsWith('\n') || content.length === 0 ? content : `${content}\n`;
   return `<file path=${JSON.stringify(filePath)}>\n${body}</file>`;
 }

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import { CacheEngine } from '../core/engine';
+import { createLogger, silentLogger, type Logger } from '../core/logger';
+import { loadCliConfig, type CliConfig } from './cliConfig';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every command takes: where the workspace is, how to print, and config overrides. */
+export const GLOBAL_OPTIONS = {
+  workspace: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  model: { type: 'string' },
+  'max-tokens': { type: 'string' },
+  temperature: { type: 'string' },
+  'redis-url': { type: 'string' },
+  'surreal-url': { type: 'string' },
+  'storage-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
+const FLAG_SETTINGS: Record<string, string> = {
+  model: 'model',
+  'max-tokens': 'maxTokens',
+  temperature: 'temperature',
+  'redis-url': 'redis.url',
+  'surreal-url': 'surreal.url',
+  'storage-dir': 'storageDir',
+};
+
+export type ParsedValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+/** What a command gets: its parsed arguments and a way to the engine, opened on first use and closed after. */
+export class CliContext {
+  readonly workspace: string;
+  readonly json: boolean;
+  readonly logger: Logger;
+  private engine: CacheEngine | undefined;
+  private loaded: CliConfig | undefined;
+
+  constructor(
+    readonly io: CliIo,
+    readonly values: ParsedValues,
+    readonly positionals: string[],
+  ) {
+    this.workspace = path.resolve(io.cwd, typeof values.workspace === 'string' ? values.workspace : '.');
+    this.json = values.json === true;
+    this.logger =
+      values.verbose === true
+        ? createLogger((level, message) => io.stderr(`${level}: ${message}\n`))
+        : silentLogger;
+  }
+
+  async config(): Promise<CliConfig> {
+    if (this.loaded) return this.loaded;
+    const flags: Record<string, unknown> = {};
+    for (const [flag, setting] of Object.entries(FLAG_SETTINGS)) {
+      const value = this.values[flag];
+      if (typeof value === 'string') flags[setting] = value;
+    }
+    this.loaded = await loadCliConfig(this.workspace, this.io.env, flags);
+    for (const problem of this.loaded.problems) this.io.stderr(`warning: ${problem.message}\n`);
+    return this.loaded;
+  }
+
+  async open(): Promise<CacheEngine> {
+    if (this.engine) return this.engine;
+    const { config } = await this.config();
+    this.engine = await CacheEngine.open({
+      config,
+      apiKey: this.io.env.ANTHROPIC_API_KEY,
+      surrealPassword: this.io.env.CLAUDE_CACHE_SURREAL_PASSWORD,
+      logger: this.logger,
+    });
+    return this.engine;
+  }
+
+  async close(): Promise<void> {
+    await this.engine?.close();
+    this.engine = undefined;
+  }
+
+  print(text: string): void {
+    this.io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  printJson(value: unknown): void {
+    this.io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  }
+}

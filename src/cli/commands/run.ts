@@ -1,0 +1,63 @@
+import { CliUsageError } from '../cliErrors';
+import { formatDollars } from '../format';
+import type { CliCommand } from './command';
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  usage:
+    'claude-cache run <workflow> [words...] [--arg name=value]... [--file PATH] [--selection TEXT] [--fresh] [--json] [--workspace DIR]',
+  summary: 'run a workflow: from the cache when its inputs are unchanged, otherwise through Claude',
+  options: {
+    arg: { type: 'string', multiple: true },
+    file: { type: 'string' },
+    selection: { type: 'string' },
+    fresh: { type: 'boolean' },
+  },
+  async run(context) {
+    const [workflow, ...words] = context.positionals;
+    if (!workflow) throw new CliUsageError('name the workflow to run (see `claude-cache workflows`)');
+    const inputs: Record<string, string> = {};
+    for (const pair of (context.values.arg as string[] | undefined) ?? []) {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new CliUsageError(`--arg takes name=value, not ${JSON.stringify(pair)}`);
+      inputs[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+    const engine = await context.open();
+    const controller = new AbortController();
+    const cancel = () => controller.abort(new Error('interrupted'));
+    process.once('SIGINT', cancel);
+    try {
+      const result = await engine.pipeline.run({
+        workflow,
+        workspace: context.workspace,
+        params: { args: words, inputs },
+        ...(typeof context.values.file === 'string' ? { filePath: context.values.file } : {}),
+        ...(typeof context.values.selection === 'string' ? { selection: context.values.selection } : {}),
+        fresh: context.values.fresh === true,
+        signal: controller.signal,
+        ...(context.json ? {} : { onText: (chunk: string) => context.io.stdout(chunk) }),
+      });
+      if (context.json) {
+        context.printJson({
+          text: result.text,
+          cached: result.cached,
+          layer: result.layer,
+          usage: result.usage,
+          costUsd: result.costUsd,
+          savedUsd: result.savedUsd,
+        });
+        return 0;
+      }
+      if (!result.text.endsWith('\n')) context.io.stdout('\n');
+      const summary = result.cached
+        ? `cached (${result.layer} layer) · saved ${formatDollars(result.savedUsd)}`
+        : `called Claude (${result.model}) · cost ${formatDollars(result.costUsd)}` +
+          (result.savedUsd > 0 ? ` · saved ${formatDollars(result.savedUsd)}` : '') +
+          (result.missReasons.length ? ` · missed because ${result.missReasons.join('; ')}` : '');
+      context.io.stderr(`${summary}\n`);
+      return 0;
+    } finally {
+      process.removeListener('SIGINT', cancel);
+    }
+  },
+};

@@ -1,0 +1,48 @@
+import type { Dollars } from '../core/cost';
+import type { EngineStats } from '../core/engine';
+import { LAYERS, TIERS } from '../core/layers';
+
+export function formatDollars(value: Dollars): string {
+  if (value === 'unknown') return 'unknown';
+  return value < 0.01 && value > 0 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
+}
+
+export function formatPercent(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** Left-aligned columns, for terminals. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+export function formatStats(stats: EngineStats): string {
+  const layerRows = [['layer', 'hits', 'misses', 'hit rate', 'entries', 'bytes']];
+  for (const layer of LAYERS) {
+    const l = stats.layers[layer];
+    layerRows.push([layer, String(l.hits), String(l.misses), formatPercent(l.hitRate), String(l.entries), formatBytes(l.bytes)]);
+  }
+  const tierRows = [['tier', 'status', 'hits', 'entries', 'bytes']];
+  for (const tier of TIERS) {
+    const t = stats.tiers[tier];
+    tierRows.push([tier, t.status, String(t.hits), String(t.entries), formatBytes(t.bytes)]);
+  }
+  const c = stats.cost;
+  return [
+    table(layerRows),
+    '',
+    table(tierRows),
+    '',
+    `spent ${formatDollars(c.spentUsd)} on ${c.upstreamCalls} Claude calls; saved ${formatDollars(c.savedUsd)} ` +
+      `(${formatDollars(c.savedByLocalHitsUsd)} by ${c.avoidedCalls} local hits, ` +
+      `${formatDollars(c.savedByProviderCacheUsd)} by Anthropic's prompt cache)`,
+  ].join('\n');
+}

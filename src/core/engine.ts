@@ -1,0 +1,310 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ClaudeAuthenticationError, ClaudeClient } from './claude';
+import { systemClock, type Clock } from './clock';
+import type { CacheConfig } from './config';
+import { CostLedger, JsonFileLedgerPersistence, validatePriceOverrides, type LedgerTotals } from './cost';
+import { describeError } from './errors';
+import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from './layers';
+import { silentLogger, type Logger } from './logger';
+import { WorkflowPipeline, type ClaudeCompleter, type RunResult } from './pipeline';
+import { decodeValue, encodeValue } from './codec';
+import { MemoryStore } from './stores/memoryStore';
+import { RedisInvalidationBus } from './stores/redisInvalidationBus';
+import { RedisStore } from './stores/redisStore';
+import { SurrealStore } from './stores/surrealStore';
+import type { Store } from './stores/store';
+import type { LayerPolicy } from './tiered/tierTypes';
+import { TieredCache } from './tiered/tieredCache';
+import { discoverWorkflows, type DiscoveredWorkflows } from './workflows';
+
+export interface EngineOptions {
+  config: CacheConfig;
+  /** From SecretStorage (extension) or ANTHROPIC_API_KEY (CLI); never part of the config. */
+  apiKey?: string;
+  /** Password for a remote SurrealDB server, from SecretStorage or the environment. */
+  surrealPassword?: string;
+  logger?: Logger;
+  clock?: Clock;
+  /** Workflow discovery; the extension memoizes it behind file watchers. */
+  workflows?: (workspace: string) => Promise<DiscoveredWorkflows>;
+}
+
+/** The `stats --json` contract (ARCHITECTURE.md). */
+export interface EngineStats {
+  layers: Record<Layer, { hits: number; misses: number; hitRate: number; entries: number; bytes: number }>;
+  tiers: Record<Tier, { status: TierStatus; hits: number; entries: number; bytes: number }>;
+  cost: {
+    spentUsd: number;
+    savedUsd: number;
+    savedByLocalHitsUsd: number;
+    savedByProviderCacheUsd: number;
+    upstreamCalls: number;
+    avoidedCalls: number;
+  };
+}
+
+export interface PrewarmItem {
+  workflow: string;
+  args?: readonly string[];
+  inputs?: Readonly<Record<string, string>>;
+  file?: string;
+}
+
+export interface PrewarmOutcome {
+  item: PrewarmItem;
+  result?: RunResult;
+  error?: Error;
+}
+
+/** What a storage tier said when the engine opened it; a tier that failed to open is off for this session. */
+export interface TierOpening {
+  tier: Tier;
+  status: 'up' | 'off' | 'failed';
+  detail: string;
+}
+
+/**
+ * The engine as both adapters use it: the tiered cache over the configured tiers, the cost ledger, the Claude
+ * client and the workflow pipeline, built from one CacheConfig. Opening never fails because a shared tier is
+ * down: the cache runs on what it has and reports the rest.
+ */
+export class CacheEngine {
+  private apiKey: string | undefined;
+  private client: ClaudeClient | undefined;
+
+  private constructor(
+    private currentConfig: CacheConfig,
+    readonly cache: TieredCache,
+    readonly ledger: CostLedger,
+    readonly pipeline: WorkflowPipeline,
+    readonly openings: TierOpening[],
+    private readonly logger: Logger,
+    apiKey: string | undefined,
+  ) {
+    this.apiKey = apiKey;
+  }
+
+  static async open(options: EngineOptions): Promise<CacheEngine> {
+    const config = options.config;
+    const logger = (options.logger ?? silentLogger).child('engine');
+    const clock = options.clock ?? systemClock;
+    await mkdir(config.storageDir, { recursive: true });
+
+    const openings: TierOpening[] = [{ tier: 'memory', status: 'up', detail: 'in process' }];
+    const memory = new MemoryStore({ budgets: memoryBudgets(config), clock });
+
+    let redis: RedisStore | undefined;
+    let bus: RedisInvalidationBus | undefined;
+    if (config.redis.url) {
+      try {
+        redis = await RedisStore.create({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, clock, commandTimeoutMs: config.tiers.timeoutMs });
+        bus = await RedisInvalidationBus.connect({ url: config.redis.url, keyPrefix: config.redis.keyPrefix });
+        openings.push({ tier: 'redis', status: 'up', detail: redactUrl(config.redis.url) });
+      } catch (error) {
+        openings.push({ tier: 'redis', status: 'failed', detail: describeError(error) });
+      }
+    } else {
+      openings.push({ tier: 'redis', status: 'off', detail: 'no claudeCache.redis.url set' });
+    }
+
+    const surrealUrl = config.surreal.url || `surrealkv://${path.join(config.storageDir, 'surreal')}`;
+    let surreal: Store<Uint8Array> | undefined;
+    try {
+      surreal = await SurrealStore.open({
+        url: surrealUrl,
+        namespace: config.surreal.namespace,
+        database: config.surreal.database,
+        ...(config.surreal.username ? { username: config.surreal.username } : {}),
+        ...(options.surrealPassword ? { password: options.surrealPassword } : {}),
+        maxEntries: config.surreal.maxEntries,
+        clock,
+      });
+      openings.push({ tier: 'surreal', status: 'up', detail: surrealUrl });
+    } catch (error) {
+      openings.push({ tier: 'surreal', status: 'failed', detail: describeError(error) });
+    }
+    for (const opening of openings) {
+      if (opening.status === 'failed') logger.warn(`${opening.tier} tier unavailable: ${opening.detail}`);
+      else logger.info(`${opening.tier} tier ${opening.status}: ${opening.detail}`);
+    }
+
+    const cache = await TieredCache.create({
+      memory,
+      ...(redis ? { redis } : {}),
+      ...(surreal ? { surreal } : {}),
+      surrealShared: /^wss?:\/\//.test(surrealUrl),
+      codec: { encode: encodeValue, decode: decodeValue },
+      layers: layerPolicies(config),
+      writeMode: config.writeMode,
+      writeBehind: config.writeBehind,
+      tierTimeoutMs: config.tiers.timeoutMs,
+      breaker: { threshold: config.tiers.breakerThreshold, cooldownMs: config.tiers.breakerCooldownMs },
+      ...(bus ? { bus } : {}),
+      clock,
+    });
+    cache.events.on('tierStatus', ({ tier, status }) => logger.warn(`${tier} tier is now ${status}`));
+
+    const ledger = await CostLedger.open({
+      persistence: new JsonFileLedgerPersistence(path.join(config.storageDir, 'ledger.json')),
+      clock,
+      priceOverrides: validatePriceOverrides(config.prices).models,
+      onProblem: (problem) => logger.warn(problem.message),
+    });
+
+    let engine: CacheEngine | undefined;
+    const pipeline = new WorkflowPipeline({
+      cache,
+      ledger,
+      claude: () => (engine as CacheEngine).claude(),
+      settings: () => {
+        const current = (engine as CacheEngine).config;
+        return {
+          model: current.model,
+          maxTokens: current.maxTokens,
+          temperature: current.temperature,
+          providerCache: current.providerCache,
+        };
+      },
+      workflows: options.workflows ?? discoverWorkflows,
+      logger: options.logger ?? silentLogger,
+    });
+    engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey);
+    return engine;
+  }
+
+  get config(): CacheConfig {
+    return this.currentConfig;
+  }
+
+  get hasApiKey(): boolean {
+    return Boolean(this.apiKey?.trim());
+  }
+
+  setApiKey(apiKey: string | undefined): void {
+    this.apiKey = apiKey;
+    this.client = undefined;
+  }
+
+  /**
+   * Applies settings that can change live (model, limits, TTLs, budgets, prices). Returns true when a setting
+   * that decides the tiers (URLs, storage folder, write mode) changed: the adapter reopens the engine for those.
+   */
+  applyConfig(next: CacheConfig): { reopenNeeded: boolean } {
+    const previous = this.currentConfig;
+    this.currentConfig = next;
+    this.cache.reconfigure(layerPolicies(next), memoryBudgets(next));
+    this.ledger.setPriceOverrides(validatePriceOverrides(next.prices).models);
+    if (previous.apiBaseUrl !== next.apiBaseUrl || previous.requestTimeoutSeconds !== next.requestTimeoutSeconds) {
+      this.client = undefined;
+    }
+    const reopenNeeded =
+      previous.redis.url !== next.redis.url ||
+      previous.redis.keyPrefix !== next.redis.keyPrefix ||
+      previous.surreal.url !== next.surreal.url ||
+      previous.surreal.namespace !== next.surreal.namespace ||
+      previous.surreal.database !== next.surreal.database ||
+      previous.surreal.username !== next.surreal.username ||
+      previous.storageDir !== next.storageDir ||
+      previous.writeMode !== next.writeMode;
+    return { reopenNeeded };
+  }
+
+  /** The Claude client, built on first need; throws a clear error when no key is set. */
+  claude(): ClaudeCompleter {
+    if (!this.hasApiKey) {
+      throw new ClaudeAuthenticationError(
+        'No Anthropic API key is set. In VS Code run "Claude Cache: Set API Key"; for the CLI set ANTHROPIC_API_KEY.',
+      );
+    }
+    this.client ??= new ClaudeClient({
+      apiKey: this.apiKey as string,
+      ...(this.currentConfig.apiBaseUrl ? { baseURL: this.currentConfig.apiBaseUrl } : {}),
+      timeoutMs: this.currentConfig.requestTimeoutSeconds * 1000,
+    });
+    return this.client;
+  }
+
+  async stats(): Promise<EngineStats> {
+    const report = await this.cache.report();
+    const totals: LedgerTotals = this.ledger.totals();
+    const layers = {} as EngineStats['layers'];
+    for (const layer of LAYERS) {
+      const { hits, misses, hitRate, entries, bytes } = report.layers[layer];
+      layers[layer] = { hits, misses, hitRate, entries, bytes };
+    }
+    const tiers = {} as EngineStats['tiers'];
+    for (const tier of TIERS) {
+      const { status, hits, entries, bytes } = report.tiers[tier];
+      tiers[tier] = { status, hits, entries, bytes };
+    }
+    return {
+      layers,
+      tiers,
+      cost: {
+        spentUsd: totals.spentUsd,
+        savedUsd: totals.savedUsd,
+        savedByLocalHitsUsd: totals.savedByLocalHitsUsd,
+        savedByProviderCacheUsd: totals.savedByProviderCacheUsd,
+        upstreamCalls: totals.upstreamCalls,
+        avoidedCalls: totals.avoidedCalls,
+      },
+    };
+  }
+
+  /** Runs each item through the pipeline so its answers are cached; one failure does not stop the rest. */
+  async prewarm(
+    workspace: string,
+    items: readonly PrewarmItem[],
+    options: { signal?: AbortSignal; onProgress?: (done: number, total: number, outcome: PrewarmOutcome) => void } = {},
+  ): Promise<PrewarmOutcome[]> {
+    const outcomes: PrewarmOutcome[] = [];
+    for (const item of items) {
+      if (options.signal?.aborted) break;
+      let outcome: PrewarmOutcome;
+      try {
+        const result = await this.pipeline.run({
+          workflow: item.workflow,
+          workspace,
+          params: { args: [...(item.args ?? [])], inputs: { ...(item.inputs ?? {}) } },
+          ...(item.file ? { filePath: item.file } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        outcome = { item, result };
+      } catch (error) {
+        outcome = { item, error: error instanceof Error ? error : new Error(String(error)) };
+        this.logger.warn(`prewarm ${item.workflow}: ${describeError(error)}`);
+      }
+      outcomes.push(outcome);
+      options.onProgress?.(outcomes.length, items.length, outcome);
+    }
+    return outcomes;
+  }
+
+  async close(): Promise<void> {
+    await this.cache.close();
+    await this.ledger.flush();
+  }
+}
+
+export function layerPolicies(config: CacheConfig): Record<Layer, LayerPolicy> {
+  const policies = {} as Record<Layer, LayerPolicy>;
+  for (const layer of LAYERS) {
+    policies[layer] = {
+      ttlMs: config.layers[layer].ttlSeconds * 1000,
+      maxEntryBytes: Math.round(config.layers[layer].maxEntryMB * 1024 * 1024),
+    };
+  }
+  return policies;
+}
+
+export function memoryBudgets(config: CacheConfig): Record<Layer, number> {
+  const budgets = {} as Record<Layer, number>;
+  for (const layer of LAYERS) budgets[layer] = Math.round(config.layers[layer].memoryBudgetMB * 1024 * 1024);
+  return budgets;
+}
+
+/** A URL for logs: credentials replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}

@@ -1,0 +1,412 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { replayText, type ClaudeRequest, type ClaudeResponse, type CompleteOptions, type Usage } from './claude';
+import type { ProviderCacheMode } from './config';
+import { buildSnapshot, checkSnapshot, hashSubset, type ChangedPart, type ContextSnapshot } from './context';
+import type { CostLedger, Dollars } from './cost';
+import type { Layer, Tier } from './layers';
+import { contextKey, moduleKey, promptKey, resultInputHash, resultKey, sha256Hex } from './keys';
+import { silentLogger, type Logger } from './logger';
+import type { LookupStatus } from './tiered/tierTypes';
+import type { TieredCache } from './tiered/tieredCache';
+import {
+  bindParams,
+  fileBlock,
+  fillContext,
+  findWorkflow,
+  normalizeParams,
+  renderContextFromSnapshot,
+  renderModule,
+  UnknownWorkflowError,
+  type BoundPrompt,
+  type DiscoveredWorkflows,
+  type ModuleSpec,
+  type Workflow,
+  type WorkflowParams,
+} from './workflows';
+
+/** Anything that answers a Claude request by streaming; the real one is ClaudeClient. */
+export interface ClaudeCompleter {
+  complete(request: ClaudeRequest, options?: CompleteOptions): Promise<ClaudeResponse>;
+}
+
+/** The request settings a run uses; read at the start of every run, so settings apply live. */
+export interface RunSettings {
+  model: string;
+  maxTokens: number;
+  temperature: number;
+  providerCache: ProviderCacheMode;
+}
+
+export interface PipelineDependencies {
+  cache: TieredCache;
+  ledger: CostLedger;
+  /** Throws (ClaudeAuthenticationError) when no key is set; called only on a miss that needs Claude. */
+  claude: () => ClaudeCompleter;
+  settings: () => RunSettings;
+  /** The workflows of a workspace (built-ins and files); adapters may memoize it behind file watchers. */
+  workflows: (workspace: string) => Promise<DiscoveredWorkflows>;
+  logger?: Logger;
+}
+
+export interface RunRequest {
+  /** A workflow name: a built-in (`review-file`) or a file's (`frontend:lint`). */
+  workflow: string;
+  /** The workspace folder the workflow reads from. */
+  workspace: string;
+  params?: Partial<WorkflowParams>;
+  /** The editor's current file (absolute or workspace-relative), for workflows that read a file. */
+  filePath?: string;
+  /** The editor's current selection, for workflows that read one. */
+  selection?: string;
+  /** Skip the result layer's cached answer and call Claude (the new answer replaces it). */
+  fresh?: boolean;
+  /** Receives the answer as it arrives; a cached answer is replayed through it too. */
+  onText?: (chunk: string) => void;
+  signal?: AbortSignal;
+}
+
+/** What happened in one layer during a run. */
+export interface LayerStep {
+  layer: Layer;
+  key: string;
+  /** The tier that answered, `compute` when built or paid for now, `joined` when a concurrent run's was shared. */
+  source: Tier | 'compute' | 'joined';
+  /** For modules: which module. */
+  module?: string;
+}
+
+export interface RunResult {
+  runId: string;
+  workflow: string;
+  model: string;
+  text: string;
+  /** True when the final answer came from the cache (no Claude call for it). */
+  cached: boolean;
+  /** The layer that answered: `result` for a cached answer, null when Claude was called for it. */
+  layer: Layer | null;
+  /** Tokens of the Claude calls this run made (final answer and modules); null when it made none. */
+  usage: Usage | null;
+  /** Dollars this run spent; 'unknown' when a model has no price. */
+  costUsd: Dollars;
+  /** Dollars this run did not spend thanks to local hits, plus provider-cache savings on its own calls. */
+  savedUsd: number;
+  upstreamCalls: number;
+  /** For a run that had to call Claude although it ran before: what changed since. Empty otherwise. */
+  missReasons: string[];
+  steps: LayerStep[];
+  stopReason: string | null;
+}
+
+/** What the result and module layers store: an answer and what it cost to get. */
+export interface CachedAnswer {
+  text: string;
+  model: string;
+  stopReason: string | null;
+  usage: Usage;
+  costUsd: Dollars;
+  createdAt: number;
+}
+
+/** The inputs of the last run of a workflow on a target, kept to explain the next miss. */
+interface RunManifest {
+  model: string;
+  maxTokens: number;
+  temperature: number;
+  workflowVersion: string;
+  systemHash: string;
+  promptHash: string;
+  params: WorkflowParams;
+  parts: Record<string, string>;
+}
+
+/**
+ * One workflow run through the four layers: prompt (template bound to params) -> context (snapshot of what it
+ * reads, re-checked before use) -> modules (sub-prompt answers) -> result (the final answer). A cached answer is
+ * never served after one of its inputs changed, because every input enters the result key.
+ */
+export class WorkflowPipeline {
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: PipelineDependencies) {
+    this.logger = (deps.logger ?? silentLogger).child('pipeline');
+  }
+
+  async resolveWorkflow(workspace: string, name: string): Promise<Workflow> {
+    const { workflows } = await this.deps.workflows(workspace);
+    const workflow = findWorkflow(workflows, name);
+    if (!workflow) throw new UnknownWorkflowError(name, workflows.map((candidate) => candidate.name));
+    return workflow;
+  }
+
+  async run(request: RunRequest): Promise<RunResult> {
+    const settings = this.deps.settings();
+    const workspace = path.resolve(request.workspace);
+    const workflow = await this.resolveWorkflow(workspace, request.workflow);
+    const model = workflow.model ?? settings.model;
+    const params = normalizeParams({ args: request.params?.args ?? [], inputs: request.params?.inputs ?? {} });
+    const run = new RunAccounting(this.deps.ledger);
+    const target = request.filePath ? path.resolve(workspace, request.filePath) : '';
+
+    // L1 prompt: the template bound to the params.
+    const bound = await this.lookup(run, 'prompt', promptKey(workflow.name, { version: workflow.version, params }), () =>
+      bindParams(workflow, params),
+    );
+
+    // L3 context: what the workflow reads, re-checked against the workspace before use.
+    const changes: ChangedPart[] = [];
+    const snapshot = await this.lookup(
+      run,
+      'context',
+      contextKey(workspace, `${workflow.name}@${path.relative(workspace, target)}`),
+      () => buildSnapshot({ workspace, reads: workflow.reads, filePath: request.filePath, selection: request.selection }),
+      async (cached: ContextSnapshot) => {
+        const check = await checkSnapshot(cached, { selection: request.selection, filePath: request.filePath });
+        changes.push(...check.changed);
+        return check.fresh;
+      },
+    );
+
+    // L2 modules: each sub-prompt's answer, shared by every workflow that uses the module on the same context.
+    const moduleAnswers: Record<string, string> = {};
+    for (const module of workflow.modules) {
+      moduleAnswers[module.name] = await this.runModule(run, module, snapshot, model, settings, request.signal);
+    }
+
+    // L4 result: the final answer, keyed by everything that shapes it. The documents go first as blocks that
+    // Anthropic's prompt cache can hold; the prompt refers to them.
+    const contextBlocks = documentBlocks(snapshot, moduleAnswers);
+    const prompt = fillContext(bound, { ...renderContextFromSnapshot(snapshot, moduleAnswers), documentsAbove: true });
+    const inputHash = resultInputHash({
+      model,
+      system: workflow.system ?? '',
+      prompt: [...contextBlocks, prompt].join('\u0000'),
+      contextHash: snapshot.hash,
+      maxTokens: settings.maxTokens,
+      temperature: settings.temperature,
+      workflowVersion: workflow.version,
+    });
+    const key = resultKey(workflow.name, inputHash);
+    const manifestKey = contextKey(workspace, `${workflow.name}@${path.relative(workspace, target)}#inputs`);
+    const manifest: RunManifest = {
+      model,
+      maxTokens: settings.maxTokens,
+      temperature: settings.temperature,
+      workflowVersion: workflow.version,
+      systemHash: sha256Hex(workflow.system ?? ''),
+      promptHash: sha256Hex(bound.segments.map((segment) => JSON.stringify(segment)).join('')),
+      params,
+      parts: Object.fromEntries(snapshot.parts.map((part) => [part.id, part.hash])),
+    };
+    const claudeRequest: ClaudeRequest = {
+      model,
+      ...(workflow.system ? { system: workflow.system } : {}),
+      contextBlocks,
+      prompt,
+      maxTokens: settings.maxTokens,
+      temperature: settings.temperature,
+      providerCache: settings.providerCache,
+    };
+    const callClaude = () => this.callClaude(run, claudeRequest, request.onText, request.signal);
+
+    let answer: CachedAnswer;
+    let status: LookupStatus = {};
+    if (request.fresh) {
+      answer = await callClaude();
+      await this.deps.cache.set('result', key, answer, { status });
+      status = { source: 'compute' };
+    } else {
+      answer = await this.deps.cache.getOrCompute('result', key, callClaude, { status });
+    }
+    const source = status.source ?? 'compute';
+    run.steps.push({ layer: 'result', key, source });
+    const computedHere = source === 'compute';
+    if (!computedHere) {
+      // Cached, or shared with a concurrent identical run: either way this run paid nothing for it.
+      run.avoided(answer.costUsd);
+      await replayText(answer.text, request.onText ?? (() => undefined), { signal: request.signal });
+    }
+
+    const missReasons = computedHere ? await this.explainMiss(manifestKey, manifest, changes, request.fresh) : [];
+    await this.deps.cache.set('context', manifestKey, manifest).catch(() => false);
+    const result: RunResult = {
+      runId: randomUUID(),
+      workflow: workflow.name,
+      model,
+      text: answer.text,
+      cached: !computedHere,
+      layer: computedHere ? null : 'result',
+      usage: run.usage,
+      costUsd: run.costUsd,
+      savedUsd: run.savedUsd,
+      upstreamCalls: run.upstreamCalls,
+      missReasons,
+      steps: run.steps,
+      stopReason: answer.stopReason,
+    };
+    this.logger.debug(
+      `${workflow.name}: ${result.cached ? 'served from cache' : 'called Claude'}; ` +
+        run.steps.map((step) => `${step.layer}${step.module ? `:${step.module}` : ''}=${step.source}`).join(' ') +
+        (missReasons.length ? `; missed because ${missReasons.join('; ')}` : ''),
+    );
+    return result;
+  }
+
+  private async lookup<T>(
+    run: RunAccounting,
+    layer: Layer,
+    key: string,
+    compute: () => T | Promise<T>,
+    validate?: (value: T) => Promise<boolean>,
+  ): Promise<T> {
+    const status: LookupStatus = {};
+    const value = await this.deps.cache.getOrCompute(layer, key, compute, {
+      status,
+      ...(validate ? { validate } : {}),
+    });
+    run.steps.push({ layer, key, source: status.source ?? 'compute' });
+    return value;
+  }
+
+  private async runModule(
+    run: RunAccounting,
+    module: ModuleSpec,
+    snapshot: ContextSnapshot,
+    model: string,
+    settings: RunSettings,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    // The module's answer depends on what it reads and on the model and limits that produced it.
+    const inputHash = sha256Hex(hashSubset(snapshot, module.reads), model, String(settings.maxTokens), String(settings.temperature));
+    const key = moduleKey(module.name, module.version, inputHash);
+    const request: ClaudeRequest = {
+      model,
+      ...(module.system ? { system: module.system } : {}),
+      prompt: renderModule(module, renderContextFromSnapshot(snapshot)),
+      maxTokens: settings.maxTokens,
+      temperature: settings.temperature,
+      providerCache: settings.providerCache,
+    };
+    const status: LookupStatus = {};
+    const answer = await this.deps.cache.getOrCompute('module', key, () => this.callClaude(run, request, undefined, signal), {
+      status,
+    });
+    const source = status.source ?? 'compute';
+    if (source !== 'compute') run.avoided(answer.costUsd);
+    run.steps.push({ layer: 'module', key, source, module: module.name });
+    return answer.text;
+  }
+
+  private async callClaude(
+    run: RunAccounting,
+    request: ClaudeRequest,
+    onText: ((chunk: string) => void) | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<CachedAnswer> {
+    const client = this.deps.claude();
+    const response = await client.complete(request, { ...(onText ? { onText } : {}), ...(signal ? { signal } : {}) });
+    const recorded = run.paid(response.model || request.model, response.usage);
+    return {
+      text: response.text,
+      model: response.model || request.model,
+      stopReason: response.stopReason,
+      usage: response.usage,
+      costUsd: recorded,
+      createdAt: Date.now(),
+    };
+  }
+
+  /** Compares this run's inputs with the last run's, to say why the cached answer could not be used. */
+  private async explainMiss(
+    manifestKey: string,
+    current: RunManifest,
+    changes: readonly ChangedPart[],
+    fresh: boolean | undefined,
+  ): Promise<string[]> {
+    if (fresh) return ['a fresh answer was asked for'];
+    const reasons = changes.map((change) => describeChange(change));
+    const previous = (await this.deps.cache.get<RunManifest>('context', manifestKey).catch(() => undefined))?.value;
+    if (!previous) return reasons;
+    const compare = (label: string, before: unknown, after: unknown) => {
+      if (JSON.stringify(before) !== JSON.stringify(after)) reasons.push(`${label} changed (${String(before)} -> ${String(after)})`);
+    };
+    compare('model', previous.model, current.model);
+    compare('max tokens', previous.maxTokens, current.maxTokens);
+    compare('temperature', previous.temperature, current.temperature);
+    if (previous.workflowVersion !== current.workflowVersion) reasons.push('the workflow definition changed');
+    if (previous.systemHash !== current.systemHash) reasons.push('the system prompt changed');
+    if (JSON.stringify(previous.params) !== JSON.stringify(current.params)) reasons.push('the arguments changed');
+    if (reasons.length === 0) {
+      for (const [id, hash] of Object.entries(current.parts)) {
+        if (previous.parts[id] !== undefined && previous.parts[id] !== hash) reasons.push(`${id} changed`);
+        if (previous.parts[id] === undefined) reasons.push(`${id} is new to this run`);
+      }
+    }
+    if (reasons.length === 0) reasons.push('the cached answer expired or was invalidated');
+    return reasons;
+  }
+}
+
+/** Each document a run sends, in a stable order: what it read, then the modules' answers. */
+function documentBlocks(snapshot: ContextSnapshot, moduleAnswers: Record<string, string>): string[] {
+  const blocks = snapshot.parts.map((part) => {
+    switch (part.kind) {
+      case 'file':
+        return fileBlock(part.id, part.content);
+      case 'selection':
+        return `<selection>\n${part.content}\n</selection>`;
+      case 'gitDiff':
+        return `<git-diff>\n${part.content}\n</git-diff>`;
+    }
+  });
+  for (const [name, answer] of Object.entries(moduleAnswers)) blocks.push(`<notes source="${name}">\n${answer}\n</notes>`);
+  return blocks;
+}
+
+function describeChange(change: ChangedPart): string {
+  const what = change.kind === 'file' ? change.id : change.kind === 'gitDiff' ? 'the git diff' : 'the selection';
+  const how = change.reason === 'deleted' ? 'was deleted' : change.reason === 'modified' ? 'was modified' : 'changed';
+  return `${what} ${how}${change.detail ? ` (${change.detail})` : ''}`;
+}
+
+/** Adds up one run's calls and savings as they happen, and books them in the ledger. */
+class RunAccounting {
+  readonly steps: LayerStep[] = [];
+  usage: Usage | null = null;
+  costUsd: Dollars = 0;
+  savedUsd = 0;
+  upstreamCalls = 0;
+
+  constructor(private readonly ledger: CostLedger) {}
+
+  paid(model: string, usage: Usage): Dollars {
+    const recorded = this.ledger.recordUpstreamCall({ model, usage });
+    this.upstreamCalls += 1;
+    this.usage = addUsage(this.usage, usage);
+    this.costUsd = addDollars(this.costUsd, recorded.costUsd);
+    if (recorded.providerCacheSavingUsd !== 'unknown') this.savedUsd += recorded.providerCacheSavingUsd;
+    return recorded.costUsd;
+  }
+
+  avoided(originalCost: Dollars): void {
+    this.ledger.recordAvoidedCall(originalCost);
+    if (originalCost !== 'unknown') this.savedUsd += originalCost;
+  }
+}
+
+function addDollars(a: Dollars, b: Dollars): Dollars {
+  return a === 'unknown' || b === 'unknown' ? 'unknown' : a + b;
+}
+
+function addUsage(total: Usage | null, usage: Usage): Usage {
+  if (!total) return { ...usage };
+  return {
+    inputTokens: total.inputTokens + usage.inputTokens,
+    outputTokens: total.outputTokens + usage.outputTokens,
+    cacheWrite5mTokens: total.cacheWrite5mTokens + usage.cacheWrite5mTokens,
+    cacheWrite1hTokens: total.cacheWrite1hTokens + usage.cacheWrite1hTokens,
+    cacheReadTokens: total.cacheReadTokens + usage.cacheReadTokens,
+  };
+}
+
+export type { BoundPrompt };

@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClaudeAuthenticationError, ClaudeCancelledError, ClaudeRateLimitError } from '../../src/core/claude';
+import { objectReader, resolveConfig } from '../../src/core/config';
+import { PRICE_TABLE } from '../../src/core/cost';
+import { CacheEngine } from '../../src/core/engine';
+import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+
+const SOURCE = `export function add(a: number, b: number): number {\n  return a + b;\n}\n`;
+
+describe('WorkflowPipeline', function () {
+  this.timeout(60_000);
+  let fake: FakeAnthropic;
+  let root: string;
+  let workspace: string;
+  let storage: string;
+  let engine: CacheEngine;
+
+  async function openEngine(settings: Record<string, unknown> = {}, apiKey: string | undefined = 'test-key') {
+    const { config, problems } = resolveConfig(
+      objectReader({ apiBaseUrl: fake.url, storageDir: storage, model: 'claude-sonnet-5-5', ...settings }),
+    );
+    assert.deepEqual(problems, []);
+    return CacheEngine.open({ config, ...(apiKey ? { apiKey } : {}) });
+  }
+
+  before(async () => {
+    fake = await startFakeAnthropic();
+  });
+
+  after(async () => {
+    await fake.close();
+  });
+
+  beforeEach(async () => {
+    fake.reset();
+    root = await mkdtemp(join(tmpdir(), 'pipeline-'));
+    workspace = join(root, 'workspace');
+    storage = join(root, 'storage');
+    await mkdir(join(workspace, 'src'), { recursive: true });
+    await writeFile(join(workspace, 'src', 'math.ts'), SOURCE);
+    engine = await openEngine();
+  });
+
+  afterEach(async () => {
+    await engine.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('pays once, then replays the same answer as a stream with zero upstream calls', async () => {
+    const firstChunks: string[] = [];
+    const first = await engine.pipeline.run({
+      workflow: 'explain-selection',
+      workspace,
+      selection: 'const x = 1 + 2;',
+      onText: (chunk) => firstChunks.push(chunk),
+    });
+    assert.equal(first.cached, false);
+    assert.equal(first.layer, null);
+    assert.equal(fake.calls, 1);
+    assert.ok(firstChunks.length > 1, 'a miss streams in several chunks');
+    assert.equal(firstChunks.join(''), first.text);
+
+    const replayed: string[] = [];
+    const second = await engine.pipeline.run({
+      workflow: 'explain-selection',
+      workspace,
+      selection: 'const x = 1 + 2;',
+      onText: (chunk) => replayed.push(chunk),
+    });
+    assert.equal(fake.calls, 1, 'no upstream call for an unchanged run');
+    assert.equal(second.cached, true);
+    assert.equal(second.layer, 'result');
+    assert.equal(second.text, first.text);
+    assert.ok(replayed.length > 1, 'a hit is replayed as a stream');
+    assert.equal(replayed.join(''), first.text);
+    assert.equal(second.costUsd, 0);
+    assert.equal(second.savedUsd, first.costUsd);
+    assert.deepEqual(
+      second.steps.map((step) => `${step.layer}:${step.source}`),
+      ['prompt:memory', 'context:memory', 'result:memory'],
+    );
+  });
+
+  it('misses after a file the workflow read was edited, and names the file', async () => {
+    const run = () => engine.pipeline.run({ workflow: 'review-file', workspace, filePath: 'src/math.ts' });
+    await run();
+    const callsBefore = fake.calls;
+    const file = join(workspace, 'src', 'math.ts');
+    await writeFile(file, SOURCE.replace('a + b', 'b + a'));
+    const later = new Date(Date.now() + 5_000);
+    await utimes(file, later, later);
+    const edited = await run();
+    assert.equal(edited.cached, false);
+    assert.ok(fake.calls > callsBefore);
+    assert.ok(
+      edited.missReasons.some((reason) => reason.includes('src/math.ts')),
+      `reasons: ${edited.missReasons.join(' | ')}`,
+    );
+    assert.ok(edited.steps.some((step) => step.layer === 'context' && step.source === 'compute'));
+  });
+
+  it('pays for a shared module once across two workflows', async () => {
+    const review = await engine.pipeline.run({ workflow: 'review-file', workspace, filePath: 'src/math.ts' });
+    assert.equal(review.upstreamCalls, 2, 'the file-outline module and the review');
+    const tests = await engine.pipeline.run({ workflow: 'write-tests', workspace, filePath: 'src/math.ts' });
+    assert.equal(tests.upstreamCalls, 1, 'only the final answer: the module came from the cache');
+    const moduleStep = tests.steps.find((step) => step.layer === 'module');
+    assert.equal(moduleStep?.module, 'file-outline');
+    assert.equal(moduleStep?.source, 'memory');
+    assert.equal(fake.calls, 3);
+    assert.ok(tests.savedUsd > 0, 'the reused module counts as saved');
+  });
+
+  it('misses when the model or max tokens change, and says which', async () => {
+    const request = { workflow: 'explain-selection', workspace, selection: 'let y = 2;' };
+    await engine.pipeline.run(request);
+    engine.applyConfig(resolveConfig(objectReader({ apiBaseUrl: fake.url, storageDir: storage, model: 'claude-opus-5-5' })).config);
+    const otherModel = await engine.pipeline.run(request);
+    assert.equal(otherModel.cached, false);
+    assert.ok(otherModel.missReasons.some((reason) => reason.startsWith('model changed')), otherModel.missReasons.join());
+    engine.applyConfig(
+      resolveConfig(objectReader({ apiBaseUrl: fake.url, storageDir: storage, model: 'claude-opus-5-5', maxTokens: 999 })).config,
+    );
+    const otherLimit = await engine.pipeline.run(request);
+    assert.equal(otherLimit.cached, false);
+    assert.ok(otherLimit.missReasons.some((reason) => reason.startsWith('max tokens changed')));
+    assert.equal(fake.calls, 3);
+    assert.equal(fake.requests[2]?.max_tokens, 999);
+  });
+
+  it('charges exactly what the price table says for the usage reported, 1 h cache writes included', async () => {
+    await engine.close();
+    engine = await openEngine({ providerCache: '1h' });
+    const longSelection = 'const value = compute();\n'.repeat(400);
+    const result = await engine.pipeline.run({ workflow: 'explain-selection', workspace, selection: longSelection });
+    const usage = fake.usages[0];
+    assert.ok(usage);
+    const rates = PRICE_TABLE.models['claude-sonnet-5-5'];
+    assert.ok(rates);
+    const expected =
+      (usage.input_tokens * rates.input +
+        usage.output_tokens * rates.output +
+        usage.cache_creation.ephemeral_5m_input_tokens * rates.cacheWrite5m +
+        usage.cache_creation.ephemeral_1h_input_tokens * rates.cacheWrite1h +
+        usage.cache_read_input_tokens * rates.cacheRead) /
+      1_000_000;
+    assert.ok(usage.cache_creation.ephemeral_1h_input_tokens > 0, 'the system prompt prefix was written for 1 h');
+    assert.equal(result.costUsd, expected);
+    assert.equal(result.usage?.cacheWrite1hTokens, usage.cache_creation.ephemeral_1h_input_tokens);
+    const stats = await engine.stats();
+    assert.equal(stats.cost.spentUsd, expected);
+    assert.equal(stats.cost.upstreamCalls, 1);
+  });
+
+  it('caches nothing when Claude fails, and tells the caller why', async () => {
+    fake.failNext(429, { headers: { 'retry-after': '7' } });
+    fake.failNext(429, { headers: { 'retry-after': '7' } });
+    fake.failNext(429, { headers: { 'retry-after': '7' } });
+    await engine.close();
+    engine = await openEngine({ requestTimeoutSeconds: 5 });
+    const request = { workflow: 'explain-selection', workspace, selection: 'rate limited' };
+    const error = await engine.pipeline.run(request).catch((caught: unknown) => caught);
+    assert.ok(error instanceof ClaudeRateLimitError, String(error));
+    assert.equal(error.retryAfterMs, 7_000);
+    const retry = await engine.pipeline.run(request);
+    assert.equal(retry.cached, false, 'the failure was not cached');
+    assert.equal((await engine.stats()).cost.upstreamCalls, 1, 'the ledger charged only the call that answered');
+  });
+
+  it('stops a run cancelled mid-stream and caches nothing', async () => {
+    fake.setLatency(0);
+    const controller = new AbortController();
+    const request = {
+      workflow: 'explain-selection',
+      workspace,
+      selection: 'cancel me '.repeat(50),
+      signal: controller.signal,
+      onText: () => controller.abort(),
+    };
+    await assert.rejects(engine.pipeline.run(request), ClaudeCancelledError);
+    const again = await engine.pipeline.run({ ...request, signal: undefined, onText: undefined });
+    assert.equal(again.cached, false);
+  });
+
+  it('needs a key only when it has to call Claude', async () => {
+    await engine.pipeline.run({ workflow: 'explain-selection', workspace, selection: 'keyed' });
+    await engine.close();
+    engine = await openEngine({}, undefined);
+    const cached = await engine.pipeline.run({ workflow: 'explain-selection', workspace, selection: 'keyed' });
+    assert.equal(cached.cached, true, 'served from the persistent tier without a key');
+    await assert.rejects(
+      engine.pipeline.run({ workflow: 'explain-selection', workspace, selection: 'not cached yet' }),
+      ClaudeAuthenticationError,
+    );
+  });
+
+  it('runs workflow files and skips a broken one with a clear problem', async () => {
+    await mkdir(join(workspace, '.claude', 'commands', 'frontend'), { recursive: true });
+    await writeFile(join(workspace, '.claude', 'commands', 'frontend', 'lint.md'), 'Lint this: $ARGUMENTS\n');
+    await writeFile(join(workspace, '.claude', 'commands', 'broken.md'), '---\ndescription: [unclosed\n---\nBody\n');
+    const result = await engine.pipeline.run({
+      workflow: 'frontend:lint',
+      workspace,
+      params: { args: ['src/math.ts', '--strict'] },
+    });
+    assert.match(result.text, /^Fake Claude answer to: Lint this: src\/math.ts --strict/);
+    await assert.rejects(engine.pipeline.run({ workflow: 'broken', workspace }), { code: 'E_WORKFLOW_UNKNOWN' });
+  });
+});
