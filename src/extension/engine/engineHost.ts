@@ -1,0 +1,181 @@
+import type { CacheConfig } from '../../core/config';
+import { CacheEngine, type EngineOptions } from '../../core/engine';
+import { describeError } from '../../core/errors';
+import { TypedEmitter, type Unsubscribe } from '../../core/events';
+import type { Logger } from '../../core/logger';
+import type { DiscoveredWorkflows } from '../../core/workflows';
+import { Throttle, realTimers, type Timers } from '../throttle';
+import { EngineUnavailableError } from './errors';
+
+/** Where the engine is in its life: opening, open, or failed to open (the extension keeps running). */
+export type EngineState =
+  | { readonly phase: 'starting' }
+  | { readonly phase: 'ready'; readonly engine: CacheEngine }
+  | { readonly phase: 'failed'; readonly error: Error }
+  | { readonly phase: 'closed' };
+
+export interface EngineHostEvents extends Record<string, unknown> {
+  state: EngineState;
+  /** Something in the cache or the ledger changed; at most one per throttle interval. */
+  changed: undefined;
+}
+
+export interface EngineHostOptions {
+  logger: Logger;
+  /** Secrets are read at every opening, so a key set meanwhile is picked up. */
+  secrets: () => Promise<{ apiKey?: string | undefined; surrealPassword?: string | undefined }>;
+  workflows: (workspace: string) => Promise<DiscoveredWorkflows>;
+  /** CacheEngine.open unless a test gives another. */
+  open?: (options: EngineOptions) => Promise<CacheEngine>;
+  /** How often views may repaint from cache events. */
+  throttleMs?: number;
+  timers?: Timers;
+}
+
+/** Cache events that change what the views show. */
+const CACHE_EVENTS = ['hit', 'miss', 'set', 'invalidated', 'tierStatus', 'tooLarge', 'evicted', 'corrupt'] as const;
+
+/**
+ * Owns the one CacheEngine of this window: opens it in the background (activation never waits for storage),
+ * applies settings live, reopens it when a setting that decides the tiers changes, and turns engine events
+ * into one throttled `changed` signal for the views. Opening, reopening and closing run one at a time.
+ */
+export class EngineHost {
+  readonly events = new TypedEmitter<EngineHostEvents>();
+  private current: EngineState = { phase: 'starting' };
+  private queue: Promise<void> = Promise.resolve();
+  private detach: Unsubscribe[] = [];
+  private readonly throttle: Throttle;
+  private readonly open: (options: EngineOptions) => Promise<CacheEngine>;
+  private readonly log: Logger;
+
+  constructor(private readonly options: EngineHostOptions) {
+    this.log = options.logger.child('host');
+    this.open = options.open ?? ((engineOptions) => CacheEngine.open(engineOptions));
+    this.throttle = new Throttle(options.throttleMs ?? 500, () => this.events.emit('changed', undefined), options.timers ?? realTimers);
+  }
+
+  get state(): EngineState {
+    return this.current;
+  }
+
+  /** The open engine, or undefined while starting or after a failure. */
+  get engineIfReady(): CacheEngine | undefined {
+    return this.current.phase === 'ready' ? this.current.engine : undefined;
+  }
+
+  /** Starts opening with `config`; returns at once (the returned promise is for tests and shutdown). */
+  start(config: CacheConfig): Promise<void> {
+    return this.enqueue(() => this.reopen(config));
+  }
+
+  /** Applies changed settings; reopens the engine when the engine says the tiers must change. */
+  applyConfig(config: CacheConfig): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.current.phase === 'closed') return;
+      if (this.current.phase === 'ready') {
+        const { reopenNeeded } = this.current.engine.applyConfig(config);
+        if (!reopenNeeded) {
+          this.log.info('settings applied');
+          this.throttle.schedule();
+          return;
+        }
+        this.log.info('storage settings changed: reopening the cache');
+      }
+      // Starting never gets here (the queue waits for it); a failed engine gets another try with the new settings.
+      await this.reopen(config);
+    });
+  }
+
+  /** The open engine, once any opening under way has finished; throws when it could not open. */
+  async engine(): Promise<CacheEngine> {
+    let pending: Promise<void>;
+    do {
+      pending = this.queue;
+      await pending;
+    } while (pending !== this.queue);
+    const state = this.current;
+    if (state.phase === 'ready') return state.engine;
+    if (state.phase === 'failed') {
+      throw new EngineUnavailableError(`The cache could not open: ${describeError(state.error)}`, { cause: state.error });
+    }
+    throw new EngineUnavailableError(state.phase === 'closed' ? 'The cache is closed.' : 'The cache has not been started.');
+  }
+
+  setApiKey(apiKey: string | undefined): void {
+    this.engineIfReady?.setApiKey(apiKey);
+    this.throttle.schedule();
+  }
+
+  /** Announces a change now (after a command that changed the stats), without waiting for the throttle. */
+  refreshNow(): void {
+    this.throttle.schedule();
+    this.throttle.flush();
+  }
+
+  /** Closes the engine (flushing queued writes and the ledger); the host stays closed. */
+  close(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.closeCurrent();
+      this.setState({ phase: 'closed' });
+      this.throttle.dispose();
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(task, task);
+    // The queue itself never rejects, so one failed task does not poison the next.
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async reopen(config: CacheConfig): Promise<void> {
+    if (this.current.phase === 'closed') return;
+    await this.closeCurrent();
+    this.setState({ phase: 'starting' });
+    try {
+      const secrets = await this.options.secrets();
+      const engine = await this.open({
+        config,
+        ...(secrets.apiKey ? { apiKey: secrets.apiKey } : {}),
+        ...(secrets.surrealPassword ? { surrealPassword: secrets.surrealPassword } : {}),
+        logger: this.options.logger,
+        workflows: this.options.workflows,
+      });
+      this.attach(engine);
+      this.setState({ phase: 'ready', engine });
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.log.error(`the cache could not open: ${describeError(failure)}`);
+      this.setState({ phase: 'failed', error: failure });
+    }
+  }
+
+  private async closeCurrent(): Promise<void> {
+    for (const undo of this.detach.splice(0)) undo();
+    if (this.current.phase !== 'ready') return;
+    const engine = this.current.engine;
+    try {
+      await engine.close();
+    } catch (error) {
+      this.log.warn(`closing the cache failed: ${describeError(error)}`);
+    }
+  }
+
+  private attach(engine: CacheEngine): void {
+    const schedule = () => this.throttle.schedule();
+    for (const event of CACHE_EVENTS) this.detach.push(engine.cache.events.on(event, schedule));
+    this.detach.push(engine.ledger.on('change', schedule));
+    this.detach.push(
+      engine.cache.events.on('tierError', ({ tier, operation, error }) =>
+        this.log.debug(`${tier} ${operation} failed: ${describeError(error)}`),
+      ),
+    );
+  }
+
+  private setState(state: EngineState): void {
+    this.current = state;
+    this.events.emit('state', state);
+    this.throttle.schedule();
+  }
+}

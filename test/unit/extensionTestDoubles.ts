@@ -1,0 +1,155 @@
+// Test doubles shared by the extension's plain-Node specs (this file holds no tests itself).
+import type { LedgerTotals } from '../../src/core/cost';
+import type { CacheEngine, TierOpening } from '../../src/core/engine';
+import { TypedEmitter } from '../../src/core/events';
+import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from '../../src/core/layers';
+import { createLogger, type Logger } from '../../src/core/logger';
+import type { CacheReport } from '../../src/core/tiered/tieredCache';
+import type { CacheEvents } from '../../src/core/tiered/tierTypes';
+import type { CacheSnapshot } from '../../src/extension/engine/cacheSnapshots';
+import { tierHealth } from '../../src/extension/engine/tierHealth';
+import type { Timers } from '../../src/extension/throttle';
+
+/** Timers that only fire when the test says so. */
+export class ManualTimers implements Timers {
+  private next = 1;
+  private readonly pending = new Map<number, { at: number; callback: () => void }>();
+  private now = 0;
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const handle = this.next++;
+    this.pending.set(handle, { at: this.now + ms, callback });
+    return handle;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+
+  get scheduled(): number {
+    return this.pending.size;
+  }
+
+  advance(ms: number): void {
+    this.now += ms;
+    for (const [handle, timer] of [...this.pending].sort((a, b) => a[1].at - b[1].at)) {
+      if (timer.at > this.now) continue;
+      this.pending.delete(handle);
+      timer.callback();
+    }
+  }
+}
+
+/** A logger that remembers what it was told. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const logger = createLogger((level, message) => lines.push(`${level}: ${message}`));
+  return Object.assign(logger, { lines });
+}
+
+export function emptyTotals(overrides: Partial<LedgerTotals> = {}): LedgerTotals {
+  return {
+    spentUsd: 0,
+    savedUsd: 0,
+    savedByLocalHitsUsd: 0,
+    savedByProviderCacheUsd: 0,
+    upstreamCalls: 0,
+    avoidedCalls: 0,
+    unknownCostCalls: 0,
+    ...overrides,
+  };
+}
+
+export interface ReportShape {
+  layers?: Partial<Record<Layer, Partial<CacheReport['layers'][Layer]>>>;
+  tiers?: Partial<Record<Tier, Partial<CacheReport['tiers'][Tier]>>>;
+}
+
+export function report(shape: ReportShape = {}): CacheReport {
+  const layers = {} as CacheReport['layers'];
+  for (const layer of LAYERS) {
+    layers[layer] = { hits: 0, misses: 0, hitRate: 0, computations: 0, entries: 0, bytes: 0, budgetBytes: 1024 * 1024, ...shape.layers?.[layer] };
+  }
+  const tiers = {} as CacheReport['tiers'];
+  for (const tier of TIERS) {
+    tiers[tier] = {
+      status: tier === 'memory' ? 'up' : 'off',
+      hits: 0,
+      misses: 0,
+      errors: 0,
+      evictions: 0,
+      entries: 0,
+      bytes: 0,
+      latency: { count: 0, p50Micros: 0, p99Micros: 0, maxMicros: 0 },
+      ...shape.tiers?.[tier],
+    };
+  }
+  return { layers, tiers };
+}
+
+export function snapshot(
+  shape: ReportShape = {},
+  options: { openings?: TierOpening[]; totals?: Partial<LedgerTotals>; takenAt?: number } = {},
+): CacheSnapshot {
+  const cacheReport = report(shape);
+  const openings = options.openings ?? [];
+  const health = {} as Record<Tier, CacheSnapshot['health'][Tier]>;
+  for (const tier of TIERS) health[tier] = tierHealth(tier, cacheReport.tiers[tier].status as TierStatus, openings);
+  return {
+    takenAt: options.takenAt ?? 1_700_000_000_000,
+    report: cacheReport,
+    totals: emptyTotals(options.totals),
+    openings,
+    health,
+    hasApiKey: true,
+  };
+}
+
+/** The parts of a CacheEngine the host and the snapshots touch, observable. */
+export interface FakeEngine {
+  readonly engine: CacheEngine;
+  readonly cacheEvents: TypedEmitter<CacheEvents>;
+  readonly ledgerEvents: TypedEmitter<{ change: LedgerTotals }>;
+  readonly applied: unknown[];
+  apiKey: string | undefined;
+  closed: number;
+  reopenNeeded: boolean;
+  currentReport: CacheReport;
+}
+
+export function fakeEngine(options: { openings?: TierOpening[]; name?: string } = {}): FakeEngine {
+  const cacheEvents = new TypedEmitter<CacheEvents>();
+  const ledgerEvents = new TypedEmitter<{ change: LedgerTotals }>();
+  const fake: FakeEngine = {
+    cacheEvents,
+    ledgerEvents,
+    applied: [],
+    apiKey: undefined,
+    closed: 0,
+    reopenNeeded: false,
+    currentReport: report(),
+    engine: undefined as unknown as CacheEngine,
+  };
+  const engine = {
+    name: options.name,
+    openings: options.openings ?? [{ tier: 'memory', status: 'up', detail: 'in process' }],
+    cache: { events: cacheEvents, report: async () => fake.currentReport },
+    ledger: { on: ledgerEvents.on.bind(ledgerEvents), totals: () => emptyTotals() },
+    get hasApiKey() {
+      return Boolean(fake.apiKey);
+    },
+    setApiKey: (key: string | undefined) => {
+      fake.apiKey = key;
+    },
+    applyConfig: (config: unknown) => {
+      fake.applied.push(config);
+      return { reopenNeeded: fake.reopenNeeded };
+    },
+    close: async () => {
+      fake.closed += 1;
+    },
+  };
+  // The host and the snapshots use only the members above; the rest of CacheEngine is never reached.
+  (fake as { engine: CacheEngine }).engine = engine as unknown as CacheEngine;
+  return fake;
+}
