@@ -1,0 +1,19 @@
+/** Every command the extension contributes; package.json lists the same ids (checked by a unit test). */
+export enum CommandId {
+  RunWorkflow = 'claudeCache.runWorkflow',
+  Prewarm = 'claudeCache.prewarm',
+  InvalidateAll = 'claudeCache.invalidateAll',
+  InvalidateLayer = 'claudeCache.invalidateLayer',
+  InvalidateEntry = 'claudeCache.invalidateEntry',
+  InvalidatePattern = 'claudeCache.invalidatePattern',
+  SetApiKey = 'claudeCache.setApiKey',
+  ClearApiKey = 'claudeCache.clearApiKey',
+  ShowDashboard = 'claudeCache.showDashboard',
+  ShowLog = 'claudeCache.showLog',
+  ResetStats = 'claudeCache.resetStats',
+  Refresh = 'claudeCache.refresh',
+  /** Internal: opens a tree entry's decoded value; hidden from the palette. */
+  OpenEntry = 'claudeCache.openEntry',
+  /** Internal: runs the workflow of an answer document again without its cached answer; hidden from the palette. */
+  RunFresh = 'claudeCache.runFresh',
+}

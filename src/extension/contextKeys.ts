@@ -1,0 +1,7 @@
+/** Context keys the package.json when-clauses read (welcome content, menus). */
+export const ContextKey = {
+  /** starting | ready | failed | closed */
+  EngineState: 'claudeCache.state',
+  /** Whether an API key is set (stored secret or ANTHROPIC_API_KEY). */
+  HasApiKey: 'claudeCache.hasApiKey',
+} as const;

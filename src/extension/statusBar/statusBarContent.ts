@@ -1,0 +1,87 @@
+import type { LedgerTotals } from '../../core/cost';
+import { LAYERS, TIERS, type Layer, type Tier } from '../../core/layers';
+import type { TierHealth } from '../engine/tierHealth';
+import { escapeMarkdown, formatDollars, formatRate } from '../format';
+import { LAYER_LABELS, TIER_LABELS } from '../views/tierTreeModel';
+
+/** What the status bar shows once the engine is open. */
+export interface CacheSummary {
+  layers: Readonly<Record<Layer, { readonly hits: number; readonly misses: number }>>;
+  tiers: Readonly<Record<Tier, TierHealth>>;
+  cost: Pick<LedgerTotals, 'spentUsd' | 'savedUsd' | 'savedByLocalHitsUsd' | 'savedByProviderCacheUsd' | 'upstreamCalls' | 'avoidedCalls'>;
+}
+
+export type StatusBarInput =
+  | { readonly phase: 'starting' | 'closed' }
+  | { readonly phase: 'failed'; readonly reason: string }
+  | { readonly phase: 'ready'; readonly summary: CacheSummary };
+
+export interface StatusBarContent {
+  readonly text: string;
+  /** Markdown. */
+  readonly tooltip: string;
+  /** Shown with the warning background: a tier is degraded or down, or the cache did not open. */
+  readonly warning: boolean;
+}
+
+/** Before any lookup or saving the item names itself; after, it shows what matters: hit rate and dollars saved. */
+export function statusBarContent(input: StatusBarInput): StatusBarContent {
+  switch (input.phase) {
+    case 'starting':
+      return { text: '$(sync~spin) Claude Cache', tooltip: 'Claude Prompt Cache: opening the cache…', warning: false };
+    case 'closed':
+      return { text: '$(database) Claude Cache', tooltip: 'Claude Prompt Cache is closed.', warning: false };
+    case 'failed':
+      return {
+        text: '$(error) Claude Cache',
+        tooltip: `**Claude Prompt Cache could not open**\n\n${escapeMarkdown(input.reason)}\n\nRun "Claude Cache: Show Log" for details.`,
+        warning: true,
+      };
+    case 'ready':
+      return readyContent(input.summary);
+  }
+}
+
+function readyContent(summary: CacheSummary): StatusBarContent {
+  let hits = 0;
+  let misses = 0;
+  for (const layer of LAYERS) {
+    hits += summary.layers[layer].hits;
+    misses += summary.layers[layer].misses;
+  }
+  const lookups = hits + misses;
+  const rate = formatRate(lookups === 0 ? 0 : hits / lookups, lookups);
+  const idle = lookups === 0 && summary.cost.savedUsd === 0 && summary.cost.spentUsd === 0;
+  const text = idle ? '$(database) Claude Cache' : `$(database) ${rate} · ${formatDollars(summary.cost.savedUsd)} saved`;
+  const unhealthy = TIERS.filter((tier) => summary.tiers[tier].status === 'degraded' || summary.tiers[tier].status === 'down');
+
+  const rows = LAYERS.map((layer) => {
+    const { hits: h, misses: m } = summary.layers[layer];
+    return `| ${LAYER_LABELS[layer]} | ${h} | ${m} | ${formatRate(h + m === 0 ? 0 : h / (h + m), h + m)} |`;
+  });
+  const tierLine = TIERS.map((tier) => `${TIER_LABELS[tier]} ${summary.tiers[tier].status}`).join(' · ');
+  const tooltip = [
+    '**Claude Prompt Cache**',
+    '',
+    '| Layer | Hits | Misses | Rate |',
+    '|---|---:|---:|---:|',
+    ...rows,
+    `| **All** | **${hits}** | **${misses}** | **${rate}** |`,
+    '',
+    '| Dollars | |',
+    '|---|---:|',
+    `| Saved by local hits | ${formatDollars(summary.cost.savedByLocalHitsUsd)} |`,
+    `| Saved by provider cache | ${formatDollars(summary.cost.savedByProviderCacheUsd)} |`,
+    `| Spent | ${formatDollars(summary.cost.spentUsd)} |`,
+    `| Calls avoided / made | ${summary.cost.avoidedCalls} / ${summary.cost.upstreamCalls} |`,
+    '',
+    `Tiers: ${tierLine}`,
+    ...unhealthy.flatMap((tier) => {
+      const detail = summary.tiers[tier].detail;
+      return detail ? ['', `${TIER_LABELS[tier]}: ${escapeMarkdown(detail)}`] : [];
+    }),
+    '',
+    'Click to open the dashboard.',
+  ].join('\n');
+  return { text, tooltip, warning: unhealthy.length > 0 };
+}

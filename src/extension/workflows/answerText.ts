@@ -1,0 +1,45 @@
+import type { RunResult } from '../../core/pipeline';
+import { formatDollars } from '../format';
+
+/** What a run was asked to do, as the answer document's header shows it. */
+export interface RunDescription {
+  readonly workflow: string;
+  /** The file it read, workspace-relative; undefined when none. */
+  readonly file?: string;
+  /** 1-based line range of the selection, when one was sent. */
+  readonly selectionLines?: readonly [number, number];
+  readonly args: readonly string[];
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly fresh: boolean;
+}
+
+/** The markdown header above a streamed answer. */
+export function answerHeader(run: RunDescription): string {
+  const facts: string[] = [];
+  if (run.file) facts.push(`\`${run.file}\``);
+  if (run.selectionLines) {
+    const [from, to] = run.selectionLines;
+    facts.push(from === to ? `selection line ${from}` : `selection lines ${from}–${to}`);
+  }
+  if (run.args.length > 0) facts.push(`arguments: ${run.args.map((arg) => JSON.stringify(arg)).join(' ')}`);
+  for (const [name, value] of Object.entries(run.inputs)) facts.push(`${name}: ${JSON.stringify(value)}`);
+  if (run.fresh) facts.push('fresh run');
+  return `# ${run.workflow}\n\n${facts.length > 0 ? `_${facts.join(' · ')}_\n\n` : ''}`;
+}
+
+/** The line under a finished answer: where it came from and what it cost or saved. */
+export function answerFooter(result: RunResult): string {
+  if (result.cached) {
+    return `\n\n---\n_Served from the cache (${result.layer ?? 'result'} layer): no call to Claude, ${formatDollars(result.savedUsd)} saved._\n`;
+  }
+  const parts = [`Answered by ${result.model}`, `cost ${formatDollars(result.costUsd)}`];
+  if (result.savedUsd > 0) parts.push(`${formatDollars(result.savedUsd)} saved by cached parts`);
+  if (result.stopReason === 'max_tokens') parts.push('cut off at the max-tokens limit');
+  const reasons = result.missReasons.length > 0 ? `\n_Not from the cache because ${result.missReasons.join('; ')}._` : '';
+  return `\n\n---\n_${parts.join(' · ')}._${reasons}\n`;
+}
+
+/** The line under an answer that failed or was cancelled part-way. */
+export function failureFooter(message: string): string {
+  return `\n\n---\n_${message}_\n`;
+}
