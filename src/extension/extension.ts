@@ -1,22 +1,191 @@
 import * as vscode from 'vscode';
+import { SETTINGS_SECTION, type CacheConfig } from '../core/config';
+import type { TierOpening } from '../core/engine';
+import { describeError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { discoverWorkflows } from '../core/workflows';
+import { CommandId } from './commands/commandId';
+import { prewarm } from './commands/prewarm';
+import { registerCommands } from './commands/registerCommands';
+import { ConfigProblemNotifier } from './config/problemNotifier';
+import { configFromSettings, trustAwareReader } from './config/settingsConfig';
+import { ContextKey } from './contextKeys';
+import { DashboardPanel } from './dashboard/dashboardPanel';
+import { CacheSnapshots } from './engine/cacheSnapshots';
+import { EngineHost, type EngineState } from './engine/engineHost';
+import { toDisposable } from './lifecycle';
+import { createOutputLogger } from './outputLogger';
+import { ApiKeyStore } from './secrets/apiKeyStore';
+import type { ExtensionServices } from './services';
+import { CacheStatusBar } from './statusBar/cacheStatusBar';
+import { EntryDocuments } from './views/entryDocuments';
+import { TierTreeProvider } from './views/tierTreeProvider';
+import { AnswerDocuments } from './workflows/answerDocuments';
+import { WorkflowCatalog } from './workflows/workflowCatalog';
+import { WorkflowRunner, type PreparedRun } from './workflows/workflowRunner';
+import { WorkspaceWatchers } from './workflows/workspaceWatchers';
 
+/** The tree view's id in package.json. */
+const TIERS_VIEW = 'claudeCache.tiers';
+
+/**
+ * Wires the VS Code surface to one CacheEngine. Returns at once: the engine opens in the background (the
+ * status bar shows it starting) and a failure to open becomes one notification, never a failed activation.
+ */
 export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Claude Prompt Cache', { log: true });
-  context.subscriptions.push(log);
-  context.subscriptions.push(vscode.commands.registerCommand('claudeCache.showLog', () => log.show()));
+  const started = Date.now();
+  const channel = vscode.window.createOutputChannel('Claude Prompt Cache', { log: true });
+  context.subscriptions.push(channel);
+  const logger = createOutputLogger(channel);
+  const log = logger.child('extension');
 
-  // A visible sign of activation (the e2e smoke test waits for it); the real status bar will replace it.
-  const status = vscode.window.createStatusBarItem('claudeCache.status', vscode.StatusBarAlignment.Right, 100);
-  status.name = 'Claude Cache';
-  status.text = '$(database) Claude Cache';
-  status.tooltip = 'Claude Prompt Cache is active: show its log';
-  status.command = 'claudeCache.showLog';
-  status.show();
-  context.subscriptions.push(status);
+  const apiKeys = new ApiKeyStore(context.secrets);
+  const problems = new ConfigProblemNotifier(logger.child('config'));
+  const readConfig = (): CacheConfig => {
+    const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const read = trustAwareReader(
+      (key) => settings.get(key),
+      (key) => settings.inspect(key)?.globalValue,
+      vscode.workspace.isTrusted,
+    );
+    const resolved = configFromSettings(read, context.globalStorageUri.fsPath);
+    problems.report(resolved.problems);
+    return resolved.config;
+  };
 
-  log.info('[extension] activated');
+  const catalog = new WorkflowCatalog(discoverWorkflows, (workspace, found) => {
+    for (const problem of found.problems) {
+      const where = `${problem.file}${problem.line ? `:${problem.line}` : ''}`;
+      const message = `${where}: ${problem.message}`;
+      if (problem.severity === 'error') logger.child('workflows').warn(message);
+      else logger.child('workflows').info(message);
+    }
+    log.debug(`${found.workflows.length} workflows in ${workspace}`);
+  });
+  const host = new EngineHost({
+    logger,
+    secrets: async () => ({ apiKey: (await apiKeys.apiKey()).key, surrealPassword: await apiKeys.surrealPassword() }),
+    workflows: (workspace) => catalog.workflows(workspace),
+  });
+  const snapshots = new CacheSnapshots(host, logger.child('views'));
+  context.subscriptions.push(toDisposable(() => snapshots.dispose()));
+
+  const tree = new TierTreeProvider(host, snapshots, logger.child('tree'));
+  const treeView = vscode.window.createTreeView(TIERS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(
+    tree,
+    treeView,
+    toDisposable(snapshots.events.on('snapshot', () => (treeView.message = tree.model.message()))),
+  );
+  const answers = new AnswerDocuments<PreparedRun>();
+  const entries = new EntryDocuments(host);
+  const dashboard = new DashboardPanel(context.extensionUri, snapshots);
+  const services: ExtensionServices = {
+    host,
+    snapshots,
+    catalog,
+    runner: new WorkflowRunner(host, answers, logger.child('run')),
+    answers,
+    entries,
+    dashboard,
+    apiKeys,
+    channel,
+    logger: log,
+  };
+  context.subscriptions.push(
+    new CacheStatusBar(host, snapshots),
+    answers,
+    entries,
+    dashboard,
+    ...registerCommands(services),
+    new WorkspaceWatchers(host, catalog, logger.child('watch')),
+  );
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(SETTINGS_SECTION)) void host.applyConfig(readConfig());
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void host.applyConfig(readConfig())),
+    apiKeys.onDidChange(async (event) => {
+      if (!apiKeys.isApiKeyChange(event)) return;
+      // Another window stored or cleared the key: the same secret storage backs every window.
+      host.setApiKey((await apiKeys.apiKey()).key);
+      await updateApiKeyContext(host);
+    }),
+  );
+
+  let prewarmedAtStartup = false;
+  const notified = new Set<string>();
+  context.subscriptions.push(
+    toDisposable(
+      host.events.on('state', (state) => {
+        void vscode.commands.executeCommand('setContext', ContextKey.EngineState, state.phase);
+        void updateApiKeyContext(host);
+        announceState(state, notified, log, () => void host.applyConfig(readConfig()));
+        if (state.phase === 'ready' && !prewarmedAtStartup) {
+          prewarmedAtStartup = true;
+          if (state.engine.config.prewarm.onStartup) {
+            void prewarm(services, { atStartup: true }).catch((error: unknown) =>
+              log.warn(`prewarm at startup failed: ${describeError(error)}`),
+            );
+          }
+        }
+      }),
+    ),
+    // Closing flushes write-behind writes and the ledger; VS Code does not wait for a disposable, but the
+    // ledger saves every change as it happens, so little can be lost.
+    toDisposable(() => void host.close()),
+  );
+
+  void vscode.commands.executeCommand('setContext', ContextKey.EngineState, 'starting');
+  void host.start(readConfig());
+  log.info(`activated in ${Date.now() - started} ms; opening the cache in the background`);
 }
 
 export function deactivate(): void {
-  // Everything is released through context.subscriptions.
+  // Everything, the engine included, is released through context.subscriptions.
+}
+
+async function updateApiKeyContext(host: EngineHost): Promise<void> {
+  const engine = host.engineIfReady;
+  await vscode.commands.executeCommand('setContext', ContextKey.HasApiKey, engine?.hasApiKey ?? false);
+}
+
+/** One notification per distinct problem: the engine failing to open, or a storage tier that did not open. */
+function announceState(state: EngineState, notified: Set<string>, log: Logger, retry: () => void): void {
+  if (state.phase === 'failed') {
+    const message = `Claude Cache could not open its cache: ${describeError(state.error)}`;
+    if (notified.has(message)) return;
+    notified.add(message);
+    void vscode.window.showErrorMessage(message, 'Show Log', 'Retry').then((choice) => {
+      if (choice === 'Show Log') void vscode.commands.executeCommand(CommandId.ShowLog);
+      if (choice === 'Retry') {
+        notified.delete(message);
+        retry();
+      }
+    });
+    return;
+  }
+  if (state.phase !== 'ready') return;
+  log.info(`cache open: ${state.engine.openings.map((opening) => `${opening.tier} ${opening.status}`).join(', ')}`);
+  for (const opening of state.engine.openings) {
+    if (opening.status !== 'failed') continue;
+    const message = tierFailureMessage(opening, state.engine.config);
+    if (notified.has(message)) continue;
+    notified.add(message);
+    void vscode.window.showWarningMessage(message, 'Show Log').then((choice) => {
+      if (choice) void vscode.commands.executeCommand(CommandId.ShowLog);
+    });
+  }
+}
+
+function tierFailureMessage(opening: TierOpening, config: CacheConfig): string {
+  if (opening.tier === 'surreal' && config.surreal.url === '') {
+    return (
+      `Claude Cache: the embedded SurrealDB in ${config.storageDir} could not be opened (another VS Code window ` +
+      `may be using it); this window caches without it. ${opening.detail}`
+    );
+  }
+  const name = opening.tier === 'redis' ? 'Redis' : 'SurrealDB';
+  return `Claude Cache: ${name} could not be opened; the cache works without it. ${opening.detail}`;
 }

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
+import type { ExtensionServices } from '../services';
+import { clearApiKey } from './clearApiKey';
+import { CommandId } from './commandId';
+import { invalidateAll } from './invalidateAll';
+import { invalidateEntry } from './invalidateEntry';
+import { invalidateLayer } from './invalidateLayer';
+import { invalidatePattern } from './invalidatePattern';
+import { openEntry } from './openEntry';
+import { prewarm } from './prewarm';
+import { resetStats } from './resetStats';
+import { runFresh } from './runFresh';
+import { refresh } from './refresh';
+import { runWorkflow } from './runWorkflow';
+import { setApiKey } from './setApiKey';
+import { showDashboard } from './showDashboard';
+import { showLog } from './showLog';
+
+type Handler = (services: ExtensionServices, ...args: unknown[]) => unknown;
+
+const HANDLERS: Readonly<Record<CommandId, Handler>> = {
+  [CommandId.RunWorkflow]: (services, name) => runWorkflow(services, name),
+  [CommandId.Prewarm]: (services) => prewarm(services),
+  [CommandId.InvalidateAll]: (services) => invalidateAll(services),
+  [CommandId.InvalidateLayer]: (services, target) => invalidateLayer(services, target),
+  [CommandId.InvalidateEntry]: (services, target) => invalidateEntry(services, target),
+  [CommandId.InvalidatePattern]: (services) => invalidatePattern(services),
+  [CommandId.SetApiKey]: (services) => setApiKey(services),
+  [CommandId.ClearApiKey]: (services) => clearApiKey(services),
+  [CommandId.ShowDashboard]: (services) => showDashboard(services),
+  [CommandId.ShowLog]: (services) => showLog(services),
+  [CommandId.ResetStats]: (services) => resetStats(services),
+  [CommandId.Refresh]: (services) => refresh(services),
+  [CommandId.OpenEntry]: (services, node) => openEntry(services, node),
+  [CommandId.RunFresh]: (services, uri) => runFresh(services, uri),
+};
+
+/**
+ * Registers every command in one place. A handler that throws becomes one error notification and a log
+ * line, never an unhandled rejection in the extension host.
+ */
+export function registerCommands(services: ExtensionServices): vscode.Disposable[] {
+  return Object.entries(HANDLERS).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(services, ...args);
+      } catch (error) {
+        const message = `Claude Cache: ${describeError(error)}`;
+        services.logger.error(`${id} failed: ${describeError(error)}`);
+        void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+          if (choice) services.channel.show();
+        });
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,13 @@
+import * as vscode from 'vscode';
+import type { ExtensionServices } from '../services';
+
+/** Runs the workflow behind an answer document again, skipping its cached answer. */
+export async function runFresh(services: ExtensionServices, uri?: unknown): Promise<void> {
+  const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+  const request = target ? services.answers.requestOf(target) : undefined;
+  if (!request) {
+    void vscode.window.showInformationMessage('Claude Cache: this answer is no longer kept; use "Run Workflow..." instead.');
+    return;
+  }
+  await services.runner.run(request, true);
+}

@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
+import { CommandId } from '../commands/commandId';
+import type { CacheSnapshot, CacheSnapshots } from '../engine/cacheSnapshots';
+import type { EngineHost, EngineState } from '../engine/engineHost';
+import { Disposable, toDisposable } from '../lifecycle';
+import { statusBarContent, type StatusBarInput } from './statusBarContent';
+
+/** The one status-bar item: hit rate and dollars saved; a click opens the dashboard. */
+export class CacheStatusBar extends Disposable {
+  static readonly id = 'claudeCache.status';
+  private readonly item: vscode.StatusBarItem;
+
+  constructor(
+    private readonly host: EngineHost,
+    private readonly snapshots: CacheSnapshots,
+  ) {
+    super();
+    this.item = this._register(vscode.window.createStatusBarItem(CacheStatusBar.id, vscode.StatusBarAlignment.Right, 100));
+    this.item.name = 'Claude Cache';
+    this.item.command = CommandId.ShowDashboard;
+    this.render();
+    this.item.show();
+    this._register(toDisposable(host.events.on('state', () => this.render())));
+    this._register(toDisposable(snapshots.events.on('snapshot', () => this.render())));
+  }
+
+  private render(): void {
+    const content = statusBarContent(inputFor(this.host.state, this.snapshots.latest));
+    this.item.text = content.text;
+    const tooltip = new vscode.MarkdownString(content.tooltip);
+    tooltip.supportThemeIcons = true;
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor = content.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+}
+
+function inputFor(state: EngineState, snapshot: CacheSnapshot | undefined): StatusBarInput {
+  switch (state.phase) {
+    case 'failed':
+      return { phase: 'failed', reason: describeError(state.error) };
+    case 'ready':
+      if (!snapshot) return { phase: 'starting' };
+      return {
+        phase: 'ready',
+        summary: { layers: snapshot.report.layers, tiers: snapshot.health, cost: snapshot.totals },
+      };
+    default:
+      return { phase: state.phase };
+  }
+}

@@ -1,0 +1,80 @@
+import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { TIERS } from '../../core/layers';
+import type { EntryInfo } from '../../core/stores/store';
+import { CommandId } from '../commands/commandId';
+import type { CacheSnapshots } from '../engine/cacheSnapshots';
+import type { EngineHost } from '../engine/engineHost';
+import { Disposable, toDisposable } from '../lifecycle';
+import { ENTRIES_PER_TIER, TierTreeModel, type TierTreeNode } from './tierTreeModel';
+
+/**
+ * Renders the tier tree: layers, then each layer's tiers, then each tier's newest entries. It repaints on the
+ * host's throttled `changed` signal (engine events), never on a timer.
+ */
+export class TierTreeProvider extends Disposable implements vscode.TreeDataProvider<TierTreeNode> {
+  readonly model = new TierTreeModel();
+  private readonly changeEmitter = this._register(new vscode.EventEmitter<TierTreeNode | undefined>());
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+
+  constructor(
+    private readonly host: EngineHost,
+    snapshots: CacheSnapshots,
+    private readonly logger: Logger,
+  ) {
+    super();
+    this.model.update(snapshots.latest);
+    this._register(
+      toDisposable(
+        snapshots.events.on('snapshot', (snapshot) => {
+          this.model.update(snapshot);
+          this.changeEmitter.fire(undefined);
+        }),
+      ),
+    );
+  }
+
+  getTreeItem(node: TierTreeNode): vscode.TreeItem {
+    const view = this.model.present(node, Date.now());
+    const item = new vscode.TreeItem(
+      view.label,
+      view.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = view.id;
+    item.description = view.description;
+    item.tooltip = new vscode.MarkdownString(view.tooltip);
+    item.contextValue = view.contextValue;
+    item.iconPath = new vscode.ThemeIcon(view.icon, view.iconColor ? new vscode.ThemeColor(view.iconColor) : undefined);
+    if (node.kind === 'entry') {
+      item.command = {
+        command: CommandId.OpenEntry,
+        title: 'Open Entry',
+        arguments: [node],
+      };
+    }
+    return item;
+  }
+
+  async getChildren(node?: TierTreeNode): Promise<TierTreeNode[]> {
+    if (!node) return this.model.roots();
+    if (node.kind === 'entry') return [];
+    if (node.kind === 'tier') {
+      return node.entries.map((entry) => ({ kind: 'entry', layer: node.layer, tier: node.tier, entry }));
+    }
+    const engine = this.host.engineIfReady;
+    return Promise.all(
+      TIERS.map(async (tier): Promise<TierTreeNode> => {
+        let entries: readonly EntryInfo[] = [];
+        if (engine && this.model.isListable(tier)) {
+          try {
+            entries = await engine.cache.entries(node.layer, tier, ENTRIES_PER_TIER);
+          } catch (error) {
+            this.logger.warn(`listing ${tier} entries of ${node.layer} failed: ${describeError(error)}`);
+          }
+        }
+        return { kind: 'tier', layer: node.layer, tier, entries };
+      }),
+    );
+  }
+}

@@ -1,0 +1,135 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/logger';
+import type { RunResult } from '../../core/pipeline';
+import { CommandId } from '../commands/commandId';
+import type { EngineHost } from '../engine/engineHost';
+import { formatDollars } from '../format';
+import { answerFooter, answerHeader, failureFooter, type RunDescription } from './answerText';
+import type { AnswerDocuments } from './answerDocuments';
+import { describeRunFailure, type FailureAction } from './runFailure';
+
+/** Everything one run needs, gathered from the picker, the input boxes and the active editor. */
+export interface PreparedRun extends Omit<RunDescription, 'fresh'> {
+  /** Absolute path of the workspace folder. */
+  readonly workspace: string;
+  /** Absolute path of the file the workflow reads, when one is open. */
+  readonly filePath?: string;
+  readonly selection?: string;
+}
+
+/**
+ * Runs a prepared workflow: opens its answer document beside the editor, streams the answer into it under a
+ * cancellable progress notification, and reports the outcome (a cached answer offers "Run Fresh"; a failure
+ * offers the action that fixes it).
+ */
+export class WorkflowRunner {
+  constructor(
+    private readonly host: EngineHost,
+    private readonly answers: AnswerDocuments<PreparedRun>,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(prepared: PreparedRun, fresh = false): Promise<RunResult | undefined> {
+    const uri = this.answers.create(prepared.workflow, answerHeader({ ...prepared, fresh }), prepared);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document, {
+      preview: false,
+      preserveFocus: true,
+      viewColumn: vscode.ViewColumn.Beside,
+    });
+    const controller = new AbortController();
+    return vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Claude Cache: ${prepared.workflow}`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        const cancel = token.onCancellationRequested(() => controller.abort(new Error('cancelled by the user')));
+        progress.report({ message: fresh ? 'asking Claude for a fresh answer…' : 'checking the cache…' });
+        try {
+          const engine = await this.host.engine();
+          let streaming = false;
+          const result = await engine.pipeline.run({
+            workflow: prepared.workflow,
+            workspace: prepared.workspace,
+            params: { args: [...prepared.args], inputs: { ...prepared.inputs } },
+            ...(prepared.filePath ? { filePath: prepared.filePath } : {}),
+            ...(prepared.selection !== undefined ? { selection: prepared.selection } : {}),
+            fresh,
+            signal: controller.signal,
+            onText: (chunk) => {
+              if (!streaming) {
+                streaming = true;
+                progress.report({ message: 'receiving the answer…' });
+              }
+              this.answers.append(uri, chunk);
+            },
+          });
+          this.answers.finish(uri, answerFooter(result));
+          this.report(prepared, result);
+          return result;
+        } catch (error) {
+          const failure = describeRunFailure(error, prepared.workflow, controller.signal.aborted);
+          this.answers.finish(uri, failureFooter(failure.message));
+          if (failure.cancelled) {
+            this.logger.info(failure.message);
+            vscode.window.setStatusBarMessage(`$(circle-slash) ${failure.message}`, 5_000);
+          } else {
+            this.logger.error(failure.message);
+            void this.offer(failure.message, failure.actions, prepared, fresh);
+          }
+          return undefined;
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+  }
+
+  private report(prepared: PreparedRun, result: RunResult): void {
+    const layers = result.steps.map((step) => `${step.layer}${step.module ? `:${step.module}` : ''}=${step.source}`).join(' ');
+    if (result.cached) {
+      this.logger.info(`${prepared.workflow}: served from the cache, ${formatDollars(result.savedUsd)} saved (${layers})`);
+      void vscode.window
+        .showInformationMessage(
+          `${prepared.workflow}: served from the cache (${formatDollars(result.savedUsd)} saved).`,
+          'Run Fresh',
+        )
+        .then((choice) => {
+          if (choice === 'Run Fresh') void this.run(prepared, true);
+        });
+      return;
+    }
+    const why = result.missReasons.length > 0 ? `; not cached because ${result.missReasons.join('; ')}` : '';
+    this.logger.info(
+      `${prepared.workflow}: answered by ${result.model} for ${formatDollars(result.costUsd)} (${layers})${why}`,
+    );
+    vscode.window.setStatusBarMessage(
+      `$(check) ${prepared.workflow}: answered for ${formatDollars(result.costUsd)}`,
+      5_000,
+    );
+  }
+
+  private async offer(
+    message: string,
+    actions: readonly FailureAction[],
+    prepared: PreparedRun,
+    fresh: boolean,
+  ): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(message, ...actions);
+    switch (choice) {
+      case 'Set API Key':
+        if (await vscode.commands.executeCommand<boolean>(CommandId.SetApiKey)) await this.run(prepared, fresh);
+        break;
+      case 'Retry':
+        await this.run(prepared, fresh);
+        break;
+      case 'Show Log':
+        await vscode.commands.executeCommand(CommandId.ShowLog);
+        break;
+      default:
+        break;
+    }
+  }
+}
