@@ -1,0 +1,374 @@
+import Redis, { type ChainableCommander } from 'ioredis';
+import { systemClock, type Clock } from '../clock';
+import { CacheClosedError, StoreError, StoreTimeoutError, describeError } from '../errors';
+import { TypedEmitter } from '../events';
+import { assertSafePattern } from '../keys/pattern';
+import { LAYERS, type Layer } from '../layers';
+import {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  redisClientOptions,
+  type RedisConnectionOptions,
+} from './redisClientOptions';
+import { FRAME_HEADER_BYTES, decodeFrame, decodeFrameHeader, encodeFrame, type FrameHeader } from './recordFrame';
+import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
+
+export interface RedisStoreOptions extends RedisConnectionOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. */
+  url: string;
+  /** Put before every key (`${keyPrefix}${layer}:${key}`) and the invalidation channel; default `claude-cache:`. */
+  keyPrefix?: string;
+  /** The cache clock that createdAt/expiresAt are read against; the system clock by default. */
+  clock?: Clock;
+  /** Most keys keys()/entries()/usage() look at in one call, so a huge keyspace cannot stall a tree view; default 10000. */
+  scanLimit?: number;
+}
+
+/**
+ * ready: commands are sent; connecting: a connection attempt is under way; down: no connection (waiting to
+ * retry, or closed). Commands reject at once unless ready.
+ */
+export type RedisStoreStatus = 'ready' | 'connecting' | 'down';
+
+export interface RedisStoreEvents extends Record<string, unknown> {
+  status: RedisStoreStatus;
+  /** Connection-level errors (refused, reset); command errors reject their own promise instead. */
+  error: Error;
+}
+
+export const DEFAULT_KEY_PREFIX = 'claude-cache:';
+const SCAN_BATCH = 500;
+
+/**
+ * The shared tier: framed bytes in Redis under `${keyPrefix}${layer}:${key}`. It fails fast while Redis is
+ * unreachable (no offline queue) and reconnects in the background, so a dead server costs the tiered cache a
+ * rejected promise, not a stall.
+ */
+export class RedisStore implements Store<Uint8Array> {
+  readonly tier = 'redis' as const;
+  /** The ioredis connection; shared with helpers such as the invalidation bus. */
+  readonly client: Redis;
+  readonly keyPrefix: string;
+  readonly events = new TypedEmitter<RedisStoreEvents>();
+
+  private readonly clock: Clock;
+  private readonly commandTimeoutMs: number;
+  private readonly scanLimit: number;
+  private readonly layerPrefixes = {} as Record<Layer, string>;
+  private lastStatus: RedisStoreStatus;
+  private closed = false;
+
+  private constructor(options: RedisStoreOptions) {
+    this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    this.clock = options.clock ?? systemClock;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.scanLimit = options.scanLimit ?? 10_000;
+    for (const layer of LAYERS) this.layerPrefixes[layer] = `${this.keyPrefix}${layer}:`;
+    this.client = new Redis(options.url, redisClientOptions(options));
+    this.lastStatus = this.status;
+    this.client.on('error', (error: Error) => this.events.emit('error', error));
+    for (const event of ['connecting', 'connect', 'ready', 'close', 'reconnecting', 'end'] as const) {
+      this.client.on(event, () => this.noteStatus());
+    }
+  }
+
+  /**
+   * Connects and resolves once Redis answers. Rejects with StoreError when it cannot within connectTimeoutMs,
+   * leaving no connection or timer behind.
+   */
+  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const store = new RedisStore(options);
+    const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        store.client.connect(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      return store;
+    } catch (error) {
+      store.closed = true;
+      store.client.disconnect();
+      throw new StoreError('redis', `cannot connect to ${redactUrl(options.url)}: ${describeError(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Returns at once and connects in the background, retrying with backoff: the cache starts even when Redis is
+   * down, and this tier comes up when Redis does. Until then every command rejects with StoreError.
+   */
+  static create(options: RedisStoreOptions): RedisStore {
+    const store = new RedisStore(options);
+    // The first failure is reported through `events` and status; the retry strategy takes it from there.
+    store.client.connect().catch(() => undefined);
+    return store;
+  }
+
+  get status(): RedisStoreStatus {
+    if (this.closed) return 'down';
+    switch (this.client.status) {
+      case 'ready':
+        return 'ready';
+      case 'connecting':
+      case 'connect':
+      case 'wait':
+        return 'connecting';
+      default:
+        return 'down';
+    }
+  }
+
+  async get(layer: Layer, key: string): Promise<StoredRecord<Uint8Array> | undefined> {
+    if (this.closed) throw closedError();
+    let bytes: Buffer | null;
+    try {
+      bytes = await this.client.getBuffer(this.layerPrefixes[layer] + key);
+    } catch (error) {
+      throw this.wrap(error);
+    }
+    if (bytes === null) return undefined;
+    const record = decodeFrame(bytes);
+    if (record === undefined || record.expiresAt <= this.clock.now()) return undefined;
+    return record;
+  }
+
+  async getMany(layer: Layer, keys: readonly string[]): Promise<Array<StoredRecord<Uint8Array> | undefined>> {
+    if (this.closed) throw closedError();
+    if (keys.length === 0) return [];
+    const prefix = this.layerPrefixes[layer];
+    let found: Array<Buffer | null>;
+    try {
+      found = await this.client.mgetBuffer(keys.map((key) => prefix + key));
+    } catch (error) {
+      throw this.wrap(error);
+    }
+    const now = this.clock.now();
+    return found.map((bytes) => {
+      const record = bytes === null ? undefined : decodeFrame(bytes);
+      return record === undefined || record.expiresAt <= now ? undefined : record;
+    });
+  }
+
+  async set(layer: Layer, key: string, value: Uint8Array, options: SetOptions): Promise<void> {
+    if (this.closed) throw closedError();
+    const createdAt = this.clock.now();
+    const frame = encodeFrame(value, createdAt, createdAt + options.ttlMs);
+    try {
+      await this.client.set(this.layerPrefixes[layer] + key, frame, 'PX', redisTtl(options.ttlMs));
+    } catch (error) {
+      throw this.wrap(error);
+    }
+  }
+
+  async setMany(layer: Layer, writes: readonly StoreWrite<Uint8Array>[]): Promise<void> {
+    if (this.closed) throw closedError();
+    if (writes.length === 0) return;
+    const prefix = this.layerPrefixes[layer];
+    const createdAt = this.clock.now();
+    const pipeline = this.client.pipeline();
+    for (const write of writes) {
+      const frame = encodeFrame(write.value, createdAt, createdAt + write.ttlMs);
+      pipeline.set(prefix + write.key, frame, 'PX', redisTtl(write.ttlMs));
+    }
+    await this.exec(pipeline);
+  }
+
+  async has(layer: Layer, key: string): Promise<boolean> {
+    if (this.closed) throw closedError();
+    let head: Buffer;
+    try {
+      head = await this.client.getrangeBuffer(this.layerPrefixes[layer] + key, 0, FRAME_HEADER_BYTES - 1);
+    } catch (error) {
+      throw this.wrap(error);
+    }
+    const header = decodeFrameHeader(head);
+    return header !== undefined && header.expiresAt > this.clock.now();
+  }
+
+  async delete(layer: Layer, key: string): Promise<boolean> {
+    if (this.closed) throw closedError();
+    try {
+      return (await this.client.unlink(this.layerPrefixes[layer] + key)) > 0;
+    } catch (error) {
+      throw this.wrap(error);
+    }
+  }
+
+  /** SCAN + UNLINK (never KEYS, which blocks the server); counts keys removed, expired-by-clock ones included. */
+  async deleteMatching(layer: Layer, pattern: string): Promise<number> {
+    if (this.closed) throw closedError();
+    assertSafePattern(pattern);
+    return this.unlinkMatching(this.matchFor(layer, pattern));
+  }
+
+  async clear(layer: Layer): Promise<number> {
+    if (this.closed) throw closedError();
+    return this.unlinkMatching(this.matchFor(layer, '*'));
+  }
+
+  /** Live keys of the layer; looks at no more than scanLimit stored keys. */
+  async keys(layer: Layer, options: { pattern?: string; limit?: number } = {}): Promise<string[]> {
+    if (this.closed) throw closedError();
+    if (options.pattern !== undefined) assertSafePattern(options.pattern);
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    const found: string[] = [];
+    if (limit <= 0) return found;
+    const prefixLength = this.layerPrefixes[layer].length;
+    for await (const batch of this.scanHeaders(this.matchFor(layer, options.pattern ?? '*'))) {
+      for (const { key } of batch) {
+        found.push(key.slice(prefixLength));
+        if (found.length >= limit) return found;
+      }
+    }
+    return found;
+  }
+
+  /** The newest live entries among the first scanLimit keys SCAN returns (exact below that size). */
+  async entries(layer: Layer, limit: number): Promise<EntryInfo[]> {
+    if (this.closed) throw closedError();
+    const prefixLength = this.layerPrefixes[layer].length;
+    const found: EntryInfo[] = [];
+    for await (const batch of this.scanHeaders(this.matchFor(layer, '*'))) {
+      for (const { key, header, size } of batch) {
+        found.push({ key: key.slice(prefixLength), size, createdAt: header.createdAt, expiresAt: header.expiresAt });
+      }
+    }
+    found.sort((a, b) => b.createdAt - a.createdAt);
+    return found.slice(0, Math.max(0, limit));
+  }
+
+  /** Live entries and their value bytes; a lower bound when the layer holds more than scanLimit keys. */
+  async usage(layer: Layer): Promise<StoreUsage> {
+    if (this.closed) throw closedError();
+    let entries = 0;
+    let bytes = 0;
+    for await (const batch of this.scanHeaders(this.matchFor(layer, '*'))) {
+      entries += batch.length;
+      for (const { size } of batch) bytes += size;
+    }
+    return { entries, bytes };
+  }
+
+  /** Closes the connection after its pending replies. A second call does nothing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.client.status === 'ready') {
+        await this.client.quit();
+      } else {
+        this.client.disconnect();
+      }
+    } catch {
+      // quit() fails when the connection drops meanwhile: it is gone either way.
+      this.client.disconnect();
+    }
+    this.noteStatus();
+    this.events.removeAll();
+  }
+
+  /**
+   * A SCAN MATCH pattern for a glob over one layer's keys. The user's glob is already limited to the safe key
+   * space plus `*` and `?`; the prefix is escaped so a configured prefix can never widen the match.
+   */
+  private matchFor(layer: Layer, glob: string): string {
+    return escapeGlob(this.layerPrefixes[layer]) + glob;
+  }
+
+  private async unlinkMatching(match: string): Promise<number> {
+    let cursor = '0';
+    let removed = 0;
+    try {
+      do {
+        const [next, keys] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
+        cursor = next;
+        if (keys.length > 0) removed += await this.client.unlink(...keys);
+      } while (cursor !== '0');
+    } catch (error) {
+      throw this.wrap(error);
+    }
+    return removed;
+  }
+
+  /** Batches of live keys with their headers and value sizes, until SCAN ends or scanLimit keys were seen. */
+  private async *scanHeaders(match: string): AsyncGenerator<Array<{ key: string; header: FrameHeader; size: number }>> {
+    let cursor = '0';
+    let seen = 0;
+    do {
+      let keys: string[];
+      try {
+        [cursor, keys] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
+      } catch (error) {
+        throw this.wrap(error);
+      }
+      keys = keys.slice(0, this.scanLimit - seen);
+      seen += keys.length;
+      if (keys.length === 0) continue;
+      const pipeline = this.client.pipeline();
+      for (const key of keys) pipeline.getrangeBuffer(key, 0, FRAME_HEADER_BYTES - 1).strlen(key);
+      const replies = await this.exec(pipeline);
+      const now = this.clock.now();
+      const batch: Array<{ key: string; header: FrameHeader; size: number }> = [];
+      keys.forEach((key, index) => {
+        const head = replies[index * 2];
+        const length = replies[index * 2 + 1];
+        if (!Buffer.isBuffer(head) || typeof length !== 'number') return;
+        const header = decodeFrameHeader(head);
+        if (header === undefined || header.expiresAt <= now) return;
+        batch.push({ key, header, size: length - FRAME_HEADER_BYTES });
+      });
+      yield batch;
+    } while (cursor !== '0' && seen < this.scanLimit);
+  }
+
+  private async exec(pipeline: ChainableCommander): Promise<unknown[]> {
+    let replies: Array<[Error | null, unknown]> | null;
+    try {
+      replies = await pipeline.exec();
+    } catch (error) {
+      throw this.wrap(error);
+    }
+    if (replies === null) throw new StoreError('redis', 'pipeline was discarded');
+    return replies.map(([error, reply]) => {
+      if (error) throw this.wrap(error);
+      return reply;
+    });
+  }
+
+  private wrap(error: unknown): Error {
+    if (error instanceof StoreError || error instanceof CacheClosedError) return error;
+    if (error instanceof Error && /^(Command timed out|Socket timeout)/.test(error.message)) {
+      return new StoreTimeoutError('redis', this.commandTimeoutMs);
+    }
+    if (this.closed) return closedError();
+    return new StoreError('redis', describeError(error), { cause: error });
+  }
+
+  private noteStatus(): void {
+    const status = this.status;
+    if (status === this.lastStatus) return;
+    this.lastStatus = status;
+    this.events.emit('status', status);
+  }
+}
+
+/** Redis wants a whole number of milliseconds > 0. */
+function redisTtl(ttlMs: number): number {
+  return Math.max(1, Math.ceil(ttlMs));
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\^]/g, '\\$&');
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+function closedError(): CacheClosedError {
+  return new CacheClosedError('redis store is closed');
+}
