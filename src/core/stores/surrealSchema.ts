@@ -1,0 +1,58 @@
+/** The one table every layer shares; record ids are `${layer}:${key}`. */
+export const SURREAL_TABLE = 'cache_entry';
+
+/**
+ * Idempotent, so every open() can run it. Times are cache-clock milliseconds; `value` holds the encoded bytes
+ * and `size` their length, so usage() never reads values.
+ */
+export const SURREAL_SCHEMA = `
+DEFINE TABLE IF NOT EXISTS cache_entry SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS layer ON cache_entry TYPE string;
+DEFINE FIELD IF NOT EXISTS key ON cache_entry TYPE string;
+DEFINE FIELD IF NOT EXISTS value ON cache_entry TYPE bytes;
+DEFINE FIELD IF NOT EXISTS size ON cache_entry TYPE int;
+DEFINE FIELD IF NOT EXISTS created_at ON cache_entry TYPE number;
+DEFINE FIELD IF NOT EXISTS expires_at ON cache_entry TYPE number;
+`;
+
+/** Indexes by name: layer for the per-layer listings, expires_at for the expiry sweep. */
+export const SURREAL_INDEXES: Readonly<Record<string, string>> = {
+  cache_entry_layer: 'DEFINE INDEX IF NOT EXISTS cache_entry_layer ON cache_entry FIELDS layer',
+  cache_entry_expires_at: 'DEFINE INDEX IF NOT EXISTS cache_entry_expires_at ON cache_entry FIELDS expires_at',
+};
+
+/**
+ * Every statement the store runs. All input arrives as bound parameters ($id, $layer, $now, ...); nothing is
+ * ever spliced into the text. `value` is quoted in projections, where the bare word means SELECT VALUE.
+ */
+export const SURREAL_QUERIES = {
+  tableInfo: 'INFO FOR TABLE cache_entry',
+  get: 'SELECT `value`, created_at, expires_at FROM ONLY $id WHERE expires_at > $now',
+  getMany: 'SELECT key, `value`, created_at, expires_at FROM $ids WHERE expires_at > $now',
+  set:
+    'UPSERT $id CONTENT { layer: $layer, key: $key, value: $value, size: $size, ' +
+    'created_at: $created_at, expires_at: $expires_at } RETURN NONE',
+  setMany: 'FOR $row IN $rows { UPSERT $row.id CONTENT $row.content RETURN NONE; }',
+  has: 'RETURN $id.expires_at > $now',
+  delete: 'LET $live = $id.expires_at > $now; DELETE $id RETURN NONE; RETURN $live;',
+  deleteIds: 'DELETE $ids RETURN NONE',
+  layerKeys: 'SELECT VALUE key FROM cache_entry WHERE layer = $layer',
+  liveKeys: 'SELECT VALUE key FROM cache_entry WHERE layer = $layer AND expires_at > $now',
+  liveKeysLimited: 'SELECT VALUE key FROM cache_entry WHERE layer = $layer AND expires_at > $now LIMIT $limit',
+  entries:
+    'SELECT key, size, created_at, expires_at FROM cache_entry WHERE layer = $layer AND expires_at > $now ' +
+    'ORDER BY created_at DESC LIMIT $limit',
+  usage:
+    'SELECT count() AS entries, math::sum(size) AS bytes FROM cache_entry ' +
+    'WHERE layer = $layer AND expires_at > $now GROUP ALL',
+  clear:
+    'LET $doomed = SELECT VALUE id FROM cache_entry WHERE layer = $layer; ' +
+    'DELETE $doomed RETURN NONE; RETURN array::len($doomed);',
+  deleteExpired:
+    'LET $doomed = SELECT VALUE id FROM cache_entry WHERE expires_at <= $now; ' +
+    'DELETE $doomed RETURN NONE; RETURN array::len($doomed);',
+  count: 'RETURN count(SELECT id FROM cache_entry)',
+  pruneOldest:
+    'LET $doomed = (SELECT id, created_at FROM cache_entry ORDER BY created_at ASC LIMIT $excess).id; ' +
+    'DELETE $doomed RETURN NONE; RETURN array::len($doomed);',
+} as const;

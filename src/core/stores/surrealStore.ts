@@ -1,0 +1,334 @@
+import type { RecordId, Surreal } from 'surrealdb';
+import { systemClock, type Clock } from '../clock';
+import { CacheClosedError, StoreError, describeError } from '../errors';
+import { assertSafePattern, globToRegExp } from '../keys/pattern';
+import type { Layer } from '../layers';
+import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
+import { SURREAL_INDEXES, SURREAL_QUERIES, SURREAL_SCHEMA, SURREAL_TABLE } from './surrealSchema';
+import { connectSurreal, isDirectoryUrl, isEmbeddedUrl, releaseSurreal, type SurrealConnectOptions } from './surrealConnection';
+import { defineIndexesInChildProcess } from './surrealIndexProcess';
+
+export interface SurrealStoreOptions {
+  /**
+   * `surrealkv:///abs/dir` (embedded, on disk), `mem://` (embedded, gone on close), or a server:
+   * `ws://host:port`, `wss://...`, `http(s)://...`.
+   */
+  url: string;
+  /** Default `cache`. */
+  namespace?: string;
+  /** Default `cache`. */
+  database?: string;
+  /** Root user of a remote server; with `password`, the connection signs in (and again after reconnecting). */
+  username?: string;
+  password?: string;
+  /** The cache clock that created_at/expires_at are read against; the system clock by default. */
+  clock?: Clock;
+  /** Most entries the table keeps; beyond it the oldest (by created_at) go, over all layers. 0 or absent: no cap. */
+  maxEntries?: number;
+  /** How often expired rows are deleted and the cap applied; default 60000, 0 turns the timer off. */
+  cleanupIntervalMs?: number;
+  /** How long open() keeps trying to connect before it rejects; default 5000. */
+  connectTimeoutMs?: number;
+}
+
+/** What one cleanup pass removed. */
+export interface SurrealCleanup {
+  expired: number;
+  pruned: number;
+}
+
+type Row = { key: string; value: ArrayBuffer | Uint8Array; created_at: number; expires_at: number };
+
+/**
+ * The durable tier: one SurrealDB table for all layers, embedded in the process by default. Record ids are
+ * derived from layer and key, so a read is a lookup by id; every value reaches SurrealQL as a bound parameter.
+ *
+ * An embedded directory belongs to one process at a time (two VS Code windows are two processes): the second
+ * opener cannot connect, and open() rejects with StoreError after connectTimeoutMs. In the same process a
+ * directory can be reopened once close() has resolved; a second open() while one is open is refused.
+ */
+export class SurrealStore implements Store<Uint8Array> {
+  readonly tier = 'surreal' as const;
+
+  private readonly clock: Clock;
+  private readonly maxEntries: number;
+  private readonly cleanupTimer: NodeJS.Timeout | undefined;
+  /** Writes since the last cleanup; past a tenth of maxEntries a cleanup runs so the cap holds between ticks. */
+  private writesSinceCleanup = 0;
+  private cleaning: Promise<SurrealCleanup> | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Surreal,
+    private readonly makeRecordId: (id: string) => RecordId,
+    private readonly url: string,
+    options: SurrealStoreOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.maxEntries = options.maxEntries !== undefined && options.maxEntries > 0 ? Math.floor(options.maxEntries) : 0;
+    const interval = options.cleanupIntervalMs ?? 60_000;
+    if (interval > 0) {
+      this.cleanupTimer = setInterval(() => {
+        this.cleanup().catch(() => undefined);
+      }, interval);
+      this.cleanupTimer.unref();
+    }
+  }
+
+  /** Connects, selects namespace and database, and defines the table and its indexes; rejects with StoreError. */
+  static async open(options: SurrealStoreOptions): Promise<SurrealStore> {
+    const connectOptions: SurrealConnectOptions = {
+      url: options.url,
+      namespace: options.namespace ?? 'cache',
+      database: options.database ?? 'cache',
+      ...(options.username !== undefined ? { username: options.username } : {}),
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+    };
+    let connection = await connectSurreal(connectOptions);
+    // Indexes: a server defines them itself; an embedded directory gets them from a child process; a mem://
+    // database goes without, because creating an index here would keep this process from exiting, and an
+    // in-memory table is small enough to scan.
+    let missing: string[];
+    try {
+      missing = await defineTable(connection.db);
+      if (missing.length > 0 && !isEmbeddedUrl(options.url)) {
+        await connection.db.query(missing.join(';\n')).collect();
+      }
+    } catch (error) {
+      await releaseSurreal(options.url, connection.db).catch(() => undefined);
+      throw new StoreError('surreal', `cannot define the cache table: ${describeError(error)}`, { cause: error });
+    }
+    if (missing.length > 0 && isDirectoryUrl(options.url)) {
+      // Creating an index in this process would pin the directory to it (see defineIndexesInChildProcess).
+      await releaseSurreal(options.url, connection.db);
+      await defineIndexesInChildProcess({ ...connectOptions, statements: missing, timeoutMs: connectOptions.connectTimeoutMs * 2 });
+      connection = await connectSurreal(connectOptions);
+    }
+    const { db, RecordId: RecordIdClass } = connection;
+    return new SurrealStore(db, (id) => new RecordIdClass(SURREAL_TABLE, id), options.url, options);
+  }
+
+  /** True for URLs whose database lives inside this process (`mem://`, `surrealkv://`, `rocksdb://`). */
+  get embedded(): boolean {
+    return isEmbeddedUrl(this.url);
+  }
+
+  async get(layer: Layer, key: string): Promise<StoredRecord<Uint8Array> | undefined> {
+    if (this.closed) throw closedError();
+    const [row] = await this.run<[Row | undefined]>(SURREAL_QUERIES.get, {
+      id: this.makeRecordId(recordKey(layer, key)),
+      now: this.clock.now(),
+    });
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  /** One query for all keys; results in the order of `keys`. */
+  async getMany(layer: Layer, keys: readonly string[]): Promise<Array<StoredRecord<Uint8Array> | undefined>> {
+    if (this.closed) throw closedError();
+    if (keys.length === 0) return [];
+    const [rows] = await this.run<[Row[]]>(SURREAL_QUERIES.getMany, {
+      ids: keys.map((key) => this.makeRecordId(recordKey(layer, key))),
+      now: this.clock.now(),
+    });
+    const byKey = new Map<string, Row>();
+    for (const row of rows) byKey.set(row.key, row);
+    return keys.map((key) => {
+      const row = byKey.get(key);
+      return row === undefined ? undefined : toRecord(row);
+    });
+  }
+
+  async set(layer: Layer, key: string, value: Uint8Array, options: SetOptions): Promise<void> {
+    if (this.closed) throw closedError();
+    const createdAt = this.clock.now();
+    await this.run(SURREAL_QUERIES.set, {
+      id: this.makeRecordId(recordKey(layer, key)),
+      layer,
+      key,
+      value,
+      size: value.byteLength,
+      created_at: createdAt,
+      expires_at: createdAt + options.ttlMs,
+    });
+    this.noteWrites(1);
+  }
+
+  /** All writes in one query (one transaction): a row costs far less than a query of its own. */
+  async setMany(layer: Layer, writes: readonly StoreWrite<Uint8Array>[]): Promise<void> {
+    if (this.closed) throw closedError();
+    if (writes.length === 0) return;
+    const createdAt = this.clock.now();
+    const rows = writes.map((write) => ({
+      id: this.makeRecordId(recordKey(layer, write.key)),
+      content: {
+        layer,
+        key: write.key,
+        value: write.value,
+        size: write.value.byteLength,
+        created_at: createdAt,
+        expires_at: createdAt + write.ttlMs,
+      },
+    }));
+    await this.run(SURREAL_QUERIES.setMany, { rows });
+    this.noteWrites(writes.length);
+  }
+
+  async has(layer: Layer, key: string): Promise<boolean> {
+    if (this.closed) throw closedError();
+    const [live] = await this.run<[boolean]>(SURREAL_QUERIES.has, {
+      id: this.makeRecordId(recordKey(layer, key)),
+      now: this.clock.now(),
+    });
+    return live === true;
+  }
+
+  /** True when a live entry was deleted; an expired one is removed too but answers false. */
+  async delete(layer: Layer, key: string): Promise<boolean> {
+    if (this.closed) throw closedError();
+    const results = await this.run<[unknown, unknown, boolean]>(SURREAL_QUERIES.delete, {
+      id: this.makeRecordId(recordKey(layer, key)),
+      now: this.clock.now(),
+    });
+    return results[2] === true;
+  }
+
+  /** The glob is matched here rather than in SurrealQL, so no user text ever becomes part of a query. */
+  async deleteMatching(layer: Layer, pattern: string): Promise<number> {
+    if (this.closed) throw closedError();
+    const matcher = globToRegExp(pattern);
+    const [keys] = await this.run<[string[]]>(SURREAL_QUERIES.layerKeys, { layer });
+    const doomed = keys.filter((key) => matcher.test(key));
+    if (doomed.length === 0) return 0;
+    await this.run(SURREAL_QUERIES.deleteIds, { ids: doomed.map((key) => this.makeRecordId(recordKey(layer, key))) });
+    return doomed.length;
+  }
+
+  async clear(layer: Layer): Promise<number> {
+    if (this.closed) throw closedError();
+    const results = await this.run<[unknown, unknown, number]>(SURREAL_QUERIES.clear, { layer });
+    return results[2];
+  }
+
+  async keys(layer: Layer, options: { pattern?: string; limit?: number } = {}): Promise<string[]> {
+    if (this.closed) throw closedError();
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    if (limit <= 0) return [];
+    const now = this.clock.now();
+    if (options.pattern === undefined) {
+      const query = Number.isFinite(limit) ? SURREAL_QUERIES.liveKeysLimited : SURREAL_QUERIES.liveKeys;
+      const [keys] = await this.run<[string[]]>(query, { layer, now, limit: Math.floor(limit) });
+      return keys;
+    }
+    assertSafePattern(options.pattern);
+    const matcher = globToRegExp(options.pattern);
+    const [keys] = await this.run<[string[]]>(SURREAL_QUERIES.liveKeys, { layer, now });
+    return keys.filter((key) => matcher.test(key)).slice(0, limit);
+  }
+
+  async entries(layer: Layer, limit: number): Promise<EntryInfo[]> {
+    if (this.closed) throw closedError();
+    if (limit <= 0) return [];
+    const [rows] = await this.run<[Array<{ key: string; size: number; created_at: number; expires_at: number }>]>(
+      SURREAL_QUERIES.entries,
+      { layer, now: this.clock.now(), limit: Math.floor(limit) },
+    );
+    return rows.map((row) => ({ key: row.key, size: row.size, createdAt: row.created_at, expiresAt: row.expires_at }));
+  }
+
+  async usage(layer: Layer): Promise<StoreUsage> {
+    if (this.closed) throw closedError();
+    const [rows] = await this.run<[Array<{ entries: number; bytes: number }>]>(SURREAL_QUERIES.usage, {
+      layer,
+      now: this.clock.now(),
+    });
+    const row = rows[0];
+    return { entries: row?.entries ?? 0, bytes: row?.bytes ?? 0 };
+  }
+
+  /**
+   * Deletes expired rows, then the oldest rows beyond maxEntries. Runs on the timer and after many writes;
+   * concurrent calls share one pass.
+   */
+  cleanup(): Promise<SurrealCleanup> {
+    if (this.closed) return Promise.reject(closedError());
+    this.cleaning ??= this.runCleanup().finally(() => {
+      this.cleaning = undefined;
+    });
+    return this.cleaning;
+  }
+
+  /**
+   * Stops the cleanup timer, waits for a running cleanup, and disconnects. For an embedded directory it
+   * resolves only once the directory can be opened again. A second call does nothing.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.cleanupTimer) clearInterval(this.cleanupTimer);
+    await this.cleaning?.catch(() => undefined);
+    try {
+      await releaseSurreal(this.url, this.db);
+    } catch (error) {
+      throw new StoreError('surreal', `close failed: ${describeError(error)}`, { cause: error });
+    }
+  }
+
+  private async runCleanup(): Promise<SurrealCleanup> {
+    this.writesSinceCleanup = 0;
+    const [, , expired] = await this.run<[unknown, unknown, number]>(SURREAL_QUERIES.deleteExpired, {
+      now: this.clock.now(),
+    });
+    let pruned = 0;
+    if (this.maxEntries > 0) {
+      const [total] = await this.run<[number]>(SURREAL_QUERIES.count, {});
+      if (total > this.maxEntries) {
+        const results = await this.run<[unknown, unknown, number]>(SURREAL_QUERIES.pruneOldest, {
+          excess: total - this.maxEntries,
+        });
+        pruned = results[2];
+      }
+    }
+    return { expired, pruned };
+  }
+
+  private noteWrites(count: number): void {
+    if (this.maxEntries === 0) return;
+    this.writesSinceCleanup += count;
+    if (this.writesSinceCleanup >= Math.max(1, Math.ceil(this.maxEntries / 10))) {
+      this.cleanup().catch(() => undefined);
+    }
+  }
+
+  private async run<T extends unknown[]>(query: string, bindings: Record<string, unknown>): Promise<T> {
+    try {
+      return (await this.db.query(query, bindings).collect()) as T;
+    } catch (error) {
+      if (this.closed) throw closedError();
+      throw new StoreError('surreal', describeError(error), { cause: error });
+    }
+  }
+}
+
+/** Defines the table and its fields (idempotent) and returns the DEFINE INDEX statements still to run. */
+async function defineTable(db: Surreal): Promise<string[]> {
+  await db.query(SURREAL_SCHEMA).collect();
+  const [info] = await db.query<[{ indexes?: Record<string, unknown> }]>(SURREAL_QUERIES.tableInfo).collect();
+  return Object.entries(SURREAL_INDEXES)
+    .filter(([name]) => info.indexes?.[name] === undefined)
+    .map(([, statement]) => statement);
+}
+
+/** Layers never contain ':', so `${layer}:${key}` cannot collide across layers. */
+function recordKey(layer: Layer, key: string): string {
+  return `${layer}:${key}`;
+}
+
+function toRecord(row: Row): StoredRecord<Uint8Array> {
+  const value = row.value instanceof Uint8Array ? row.value : new Uint8Array(row.value);
+  return { value, createdAt: row.created_at, expiresAt: row.expires_at };
+}
+
+function closedError(): CacheClosedError {
+  return new CacheClosedError('surreal store is closed');
+}
