@@ -57,7 +57,7 @@
     card(totals, 'Hit rate, all layers', lookups ? percent(latest.hits / lookups) : '–', `${latest.hits} hits · ${latest.misses} misses`);
     card(totals, 'Saved', dollars(saved), `${dollars(latest.savedByLocalHitsUsd)} by local hits · ${dollars(latest.savedByProviderCacheUsd)} by provider cache`);
     card(totals, 'Spent', dollars(latest.spentUsd), `${latest.upstreamCalls} calls to Claude`);
-    card(totals, 'Calls avoided', String(latest.avoidedCalls), `of ${latest.avoidedCalls + latest.upstreamCalls} runs`);
+    card(totals, 'Calls avoided', String(latest.avoidedCalls), `of ${latest.avoidedCalls + latest.upstreamCalls} calls`);
     card(
       totals,
       'Projected per month',
