@@ -1,5 +1,6 @@
 import type { RecordId, Surreal } from 'surrealdb';
 import { StoreError, describeError } from '../errors';
+import { waitForDirectoryRelease } from './directoryRelease';
 
 export interface SurrealConnectOptions {
   url: string;
@@ -17,20 +18,12 @@ export interface SurrealConnection {
 }
 
 const EMBEDDED_URL = /^(mem|surrealkv|surrealkv\+versioned|rocksdb):\/\//i;
-const FILE_URL = /^(surrealkv|surrealkv\+versioned|rocksdb):\/\//i;
+const DIRECTORY_URL = /^(surrealkv|surrealkv\+versioned|rocksdb):\/\//i;
 const WEBSOCKET_URL = /^wss?:\/\//i;
-/** First connect attempt; each retry waits twice as long, until connectTimeoutMs is spent. */
-const FIRST_ATTEMPT_MS = 250;
-/**
- * How long a release waits after the engine reports closed. The native engine lets go of a surrealkv directory
- * a few milliseconds after that; a connect in between hangs (measured: 1 ms always, 3 ms never, on this
- * machine). Opening also retries a hung connect, so this only makes the common reopen fast.
- */
-const RELEASE_SETTLE_MS = 25;
 
 /**
  * Embedded directories this process holds, or is letting go of. Two opens of one directory in one process
- * would hang the second, so it is refused instead; a reopen waits for the previous release to settle.
+ * would hang the second, so it is refused instead; a reopen waits until the previous close has let go.
  */
 const claimed = new Map<string, 'open' | Promise<void>>();
 
@@ -40,7 +33,7 @@ export function isEmbeddedUrl(url: string): boolean {
 
 /** True for embedded engines that keep their data in a directory (and lock it). */
 export function isDirectoryUrl(url: string): boolean {
-  return FILE_URL.test(url);
+  return DIRECTORY_URL.test(url);
 }
 
 /**
@@ -61,56 +54,72 @@ async function loadModules(embedded: boolean): Promise<{
   }
 }
 
-/** Connects with retries until connectTimeoutMs; rejects with StoreError, leaving nothing open. */
+/**
+ * Connects, once, within connectTimeoutMs; rejects with StoreError. There is deliberately no retry with
+ * shorter attempts: an embedded connect abandoned while the engine is still opening completes later in the
+ * background and keeps the directory locked for the rest of the process (observed with @surrealdb/node 3.0.3).
+ */
 export async function connectSurreal(options: SurrealConnectOptions): Promise<SurrealConnection> {
   const { url } = options;
-  const embedded = isEmbeddedUrl(url);
   if (WEBSOCKET_URL.test(url) && typeof globalThis.WebSocket === 'undefined') {
     throw new StoreError(
       'surreal',
       `${url}: this Node.js (${process.version}) has no WebSocket; use http(s)://host:port for the same server`,
     );
   }
-  const { sdk, node } = await loadModules(embedded);
+  const { sdk, node } = await loadModules(isEmbeddedUrl(url));
   await claim(url);
-  const connectOptions = {
+  const db = new sdk.Surreal({ engines: node ? node.createNodeEngines() : sdk.createRemoteEngines() });
+  const outcome = await attempt(db, url, connectOptionsOf(options), options.connectTimeoutMs);
+  if (outcome === 'connected') return { db, RecordId: sdk.RecordId };
+  await db.close().catch(() => undefined);
+  unclaim(url);
+  const reason =
+    outcome === 'timeout'
+      ? `no connection within ${options.connectTimeoutMs} ms` +
+        (isDirectoryUrl(url) ? ' (is another process using this directory?)' : '')
+      : describeError(outcome);
+  throw new StoreError('surreal', `cannot open ${redactUrl(url)}: ${reason}`, { cause: outcome });
+}
+
+/**
+ * Closes a connection. For an embedded directory this resolves once the engine has let go of it, so the next
+ * open() in this process can take it: the engine releases the directory a moment after close() resolves, and a
+ * connect in that moment hangs for good.
+ */
+export async function releaseSurreal(url: string, db: Surreal): Promise<void> {
+  const directory = claimKey(url);
+  if (directory === undefined) {
+    await db.close();
+    return;
+  }
+  const released = (async () => {
+    try {
+      await db.close();
+    } finally {
+      await waitForDirectoryRelease(directory);
+    }
+  })();
+  const settled = released.then(
+    () => undefined,
+    () => undefined,
+  );
+  claimed.set(directory, settled);
+  try {
+    await released;
+  } finally {
+    if (claimed.get(directory) === settled) claimed.delete(directory);
+  }
+}
+
+function connectOptionsOf(options: SurrealConnectOptions): Parameters<Surreal['connect']>[1] {
+  return {
     namespace: options.namespace,
     database: options.database,
     ...(options.username !== undefined
       ? { authentication: { username: options.username, password: options.password ?? '' } }
       : {}),
   };
-  const deadline = Date.now() + options.connectTimeoutMs;
-  let attemptMs = FIRST_ATTEMPT_MS;
-  for (;;) {
-    const db = new sdk.Surreal({ engines: node ? node.createNodeEngines() : sdk.createRemoteEngines() });
-    const outcome = await attempt(db, url, connectOptions, Math.max(1, Math.min(attemptMs, deadline - Date.now())));
-    if (outcome === 'connected') return { db, RecordId: sdk.RecordId };
-    // An abandoned attempt must not keep connecting (and, embedded, must not keep the directory).
-    await db.close().catch(() => undefined);
-    if (outcome !== 'timeout' || Date.now() >= deadline) {
-      await release(url, 0);
-      const reason =
-        outcome === 'timeout'
-          ? `no connection within ${options.connectTimeoutMs} ms` +
-            (FILE_URL.test(url) ? ' (is another process using this directory?)' : '')
-          : describeError(outcome);
-      throw new StoreError('surreal', `cannot open ${redactUrl(url)}: ${reason}`, { cause: outcome });
-    }
-    attemptMs *= 2;
-  }
-}
-
-/**
- * Closes a connection. For an embedded directory this resolves once the engine has let go of it, so the next
- * open() in this process can take it.
- */
-export async function releaseSurreal(url: string, db: Surreal): Promise<void> {
-  try {
-    await db.close();
-  } finally {
-    await release(url, RELEASE_SETTLE_MS);
-  }
 }
 
 async function attempt(
@@ -148,20 +157,15 @@ async function claim(url: string): Promise<void> {
   claimed.set(key, 'open');
 }
 
-async function release(url: string, settleMs: number): Promise<void> {
+function unclaim(url: string): void {
   const key = claimKey(url);
-  if (key === undefined) return;
-  const settled = new Promise<void>((resolve) => setTimeout(resolve, settleMs)).then(() => {
-    if (claimed.get(key) === settled) claimed.delete(key);
-  });
-  claimed.set(key, settled);
-  await settled;
+  if (key !== undefined && claimed.get(key) === 'open') claimed.delete(key);
 }
 
 /** One key per directory, whatever the engine prefix or trailing slash. */
 function claimKey(url: string): string | undefined {
-  if (!FILE_URL.test(url)) return undefined;
-  return url.replace(FILE_URL, '').replace(/\/+$/, '');
+  if (!DIRECTORY_URL.test(url)) return undefined;
+  return url.replace(DIRECTORY_URL, '').replace(/\/+$/, '');
 }
 
 function redactUrl(url: string): string {
