@@ -182,6 +182,7 @@ describe('EngineHost', () => {
       scope: 'all',
       layer: null,
       removed: { memory: 1, redis: 0, surreal: 0 },
+      unreachable: [],
       remote: false,
     });
     timers.advance(500);

@@ -59,12 +59,13 @@ describe('describeRemoval', () => {
         scope: 'layer',
         layer: 'result',
         removed: { memory: 2, redis: 0, surreal: 3 },
+        unreachable: [],
         remote: false,
       }),
       'Claude Cache: Result layer invalidated: 5 entries removed (2 from memory, 3 from surreal).',
     );
     assert.equal(
-      describeRemoval('x', { scope: 'key', layer: 'prompt', removed: { memory: 1, redis: 0, surreal: 0 }, remote: false }),
+      describeRemoval('x', { scope: 'key', layer: 'prompt', removed: { memory: 1, redis: 0, surreal: 0 }, unreachable: [], remote: false }),
       'Claude Cache: x: 1 entry removed (1 from memory).',
     );
   });

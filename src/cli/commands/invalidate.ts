@@ -34,6 +34,12 @@ export const invalidateCommand: CliCommand = {
       const { memory, redis, surreal } = event.removed;
       context.print(`removed ${Math.max(memory, redis, surreal)} entries (memory ${memory}, redis ${redis}, surreal ${surreal})`);
     }
+    if (event.unreachable.length > 0) {
+      context.io.stderr(
+        `claude-cache: could not reach ${event.unreachable.join(' and ')}; entries there may remain until their TTL (run again once it is up)\n`,
+      );
+      return 1;
+    }
     return 0;
   },
 };

@@ -42,7 +42,15 @@ export class GuardedTier {
     return this.statusFor(this.breaker.state);
   }
 
-  async call<R>(operation: string, work: (store: Store<Uint8Array>) => Promise<R>): Promise<R | Skipped> {
+  /**
+   * Runs one operation against the store. `timeoutMs` overrides the per-operation timeout for rare operations
+   * that scan (invalidation, listings), which must not be cut short by a limit sized for point reads.
+   */
+  async call<R>(
+    operation: string,
+    work: (store: Store<Uint8Array>) => Promise<R>,
+    timeoutMs = this.options.timeoutMs,
+  ): Promise<R | Skipped> {
     if (!this.breaker.allow()) return SKIPPED;
     const started = process.hrtime.bigint();
     let timer: NodeJS.Timeout | undefined;
@@ -50,10 +58,7 @@ export class GuardedTier {
       const result = await Promise.race([
         work(this.store),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new StoreTimeoutError(this.tier, this.options.timeoutMs)),
-            this.options.timeoutMs,
-          );
+          timer = setTimeout(() => reject(new StoreTimeoutError(this.tier, timeoutMs)), timeoutMs);
         }),
       ]);
       this.breaker.success();

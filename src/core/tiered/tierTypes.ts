@@ -59,6 +59,11 @@ export interface InvalidationEvent {
   pattern?: string;
   /** Entries removed per tier (tiers that were skipped or are off count 0). */
   removed: Record<Tier, number>;
+  /**
+   * Tiers the invalidation could not reach (failing or skipped behind their breaker): they may still hold what
+   * was meant to go, so adapters say so instead of reporting success.
+   */
+  unreachable: Tier[];
   /** True when another instance asked for it through the invalidation bus. */
   remote: boolean;
 }

@@ -105,6 +105,8 @@ export class TieredCache {
   private policies: Record<Layer, LayerPolicy>;
   /** Bumped by every invalidation of a layer, so a value computed across one is not stored. */
   private readonly epochs: Record<Layer, number> = { prompt: 0, module: 0, context: 0, result: 0 };
+  /** Timeout for operations that scan a tier (invalidation, listings, sizes): rare, and must not be cut short. */
+  private readonly scanTimeoutMs: number;
   private busSubscription: Unsubscribe | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -116,6 +118,7 @@ export class TieredCache {
     this.policies = { ...options.layers };
     this.instanceId = options.instanceId ?? randomUUID();
     this.surrealShared = options.surrealShared ?? false;
+    this.scanTimeoutMs = Math.max(5_000, (options.tierTimeoutMs ?? 250) * 20);
     const guardOptions = (tier: RemoteTier) => ({
       timeoutMs: options.tierTimeoutMs ?? 250,
       breakerThreshold: options.breaker?.threshold ?? 3,
@@ -206,6 +209,18 @@ export class TieredCache {
       }
     }
     return resolved.value as T;
+  }
+
+  /**
+   * The memory tier's value for `key` with no promise in between, for hot callers that can use a memory hit at
+   * once; undefined when memory does not hold it (then get or getOrCompute reads the shared tiers). A hit counts
+   * like any other; a miss counts nothing, since the caller's next call counts it.
+   */
+  peek<T>(layer: Layer, key: string): T | undefined {
+    const record = this.memory.getSync(layer, key);
+    if (record === undefined) return undefined;
+    this.countHit(layer, 'memory', key);
+    return record.value as T;
   }
 
   /** The value for `key` from the fastest tier that has it, promoted into the faster ones; undefined on a miss. */
@@ -319,7 +334,7 @@ export class TieredCache {
     if (tier === 'memory') return this.memory.entries(layer, limit);
     const remote = this.guarded.get(tier);
     if (!remote) return [];
-    const result = await remote.call('entries', (store) => store.entries(layer, limit));
+    const result = await remote.call('entries', (store) => store.entries(layer, limit), this.scanTimeoutMs);
     return result === SKIPPED ? [] : result;
   }
 
@@ -330,7 +345,7 @@ export class TieredCache {
       if (tier === 'memory') return this.memory.usage(layer);
       const remote = this.guarded.get(tier);
       if (!remote) return { entries: 0, bytes: 0 };
-      const result = await remote.call('usage', (store) => store.usage(layer));
+      const result = await remote.call('usage', (store) => store.usage(layer), this.scanTimeoutMs);
       return result === SKIPPED ? { entries: 0, bytes: 0 } : result;
     };
     const perTier = await Promise.all(
@@ -553,6 +568,7 @@ export class TieredCache {
     const matcher = invalidationMatcher(message);
     this.writeBehind?.discard((write) => layers.includes(write.layer) && matcher(write.key));
     const removed = NO_REMOVALS();
+    const unreachable = new Set<Tier>();
     // A remote instance already cleared the shared tiers; we only drop what is private to this process.
     const tiers = this.remotes.filter((tier) => !remote || (tier.tier === 'surreal' && !this.surrealShared));
     await Promise.all([
@@ -561,8 +577,9 @@ export class TieredCache {
       }),
       ...tiers.flatMap((tier) =>
         layers.map(async (layer) => {
-          const count = await tier.call('invalidate', (store) => removeFrom(store, layer, message));
-          if (count !== SKIPPED) removed[tier.tier] += count;
+          const count = await tier.call('invalidate', (store) => removeFrom(store, layer, message), this.scanTimeoutMs);
+          if (count === SKIPPED) unreachable.add(tier.tier);
+          else removed[tier.tier] += count;
         }),
       ),
     ]);
@@ -577,6 +594,7 @@ export class TieredCache {
       ...(message.kind === 'key' ? { key: message.key } : {}),
       ...(message.kind === 'pattern' ? { pattern: message.pattern } : {}),
       removed,
+      unreachable: [...unreachable],
       remote,
     };
     this.events.emit('invalidated', event);
