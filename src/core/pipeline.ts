@@ -146,7 +146,8 @@ export class WorkflowPipeline {
     const model = workflow.model ?? settings.model;
     const params = normalizeParams({ args: request.params?.args ?? [], inputs: request.params?.inputs ?? {} });
     const run = new RunAccounting(this.deps.ledger);
-    const target = request.filePath ? path.resolve(workspace, request.filePath) : '';
+    // What the run is about, for the context key: the file it reads, if any, relative to the workspace.
+    const target = request.filePath ? path.relative(workspace, path.resolve(workspace, request.filePath)) : '';
 
     // L1 prompt: the template bound to the params.
     const bound = await this.lookup(run, 'prompt', promptKey(workflow.name, { version: workflow.version, params }), () =>
@@ -158,7 +159,7 @@ export class WorkflowPipeline {
     const snapshot = await this.lookup(
       run,
       'context',
-      contextKey(workspace, `${workflow.name}@${path.relative(workspace, target)}`),
+      contextKey(workspace, `${workflow.name}@${target}`),
       () => buildSnapshot({ workspace, reads: workflow.reads, filePath: request.filePath, selection: request.selection }),
       async (cached: ContextSnapshot) => {
         const check = await checkSnapshot(cached, { selection: request.selection, filePath: request.filePath });
@@ -187,7 +188,7 @@ export class WorkflowPipeline {
       workflowVersion: workflow.version,
     });
     const key = resultKey(workflow.name, inputHash);
-    const manifestKey = contextKey(workspace, `${workflow.name}@${path.relative(workspace, target)}#inputs`);
+    const manifestKey = contextKey(workspace, `${workflow.name}@${target}#inputs`);
     const manifest: RunManifest = {
       model,
       maxTokens: settings.maxTokens,
@@ -365,6 +366,7 @@ function documentBlocks(snapshot: ContextSnapshot, moduleAnswers: Record<string,
 
 function describeChange(change: ChangedPart): string {
   const what = change.kind === 'file' ? change.id : change.kind === 'gitDiff' ? 'the git diff' : 'the selection';
+  if (change.reason === 'differs' && change.kind !== 'file') return change.detail ?? `${what} changed`;
   const how = change.reason === 'deleted' ? 'was deleted' : change.reason === 'modified' ? 'was modified' : 'changed';
   return `${what} ${how}${change.detail ? ` (${change.detail})` : ''}`;
 }

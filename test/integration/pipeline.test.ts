@@ -18,7 +18,7 @@ describe('WorkflowPipeline', function () {
   let storage: string;
   let engine: CacheEngine;
 
-  async function openEngine(settings: Record<string, unknown> = {}, apiKey: string | undefined = 'test-key') {
+  async function openEngine(settings: Record<string, unknown> = {}, apiKey: string | null = 'test-key') {
     const { config, problems } = resolveConfig(
       objectReader({ apiBaseUrl: fake.url, storageDir: storage, model: 'claude-sonnet-5-5', ...settings }),
     );
@@ -188,7 +188,7 @@ describe('WorkflowPipeline', function () {
   it('needs a key only when it has to call Claude', async () => {
     await engine.pipeline.run({ workflow: 'explain-selection', workspace, selection: 'keyed' });
     await engine.close();
-    engine = await openEngine({}, undefined);
+    engine = await openEngine({}, null);
     assert.deepEqual(
       engine.openings.map((opening) => `${opening.tier}:${opening.status}`),
       ['memory:up', 'redis:off', 'surreal:up'],
