@@ -56,6 +56,8 @@ export class RedisStore implements Store<Uint8Array> {
   private readonly scanLimit: number;
   private readonly layerPrefixes = {} as Record<Layer, string>;
   private lastStatus: RedisStoreStatus;
+  /** Why the connection last dropped, to explain the commands it took down with it. */
+  private connectionError: Error | undefined;
   private closed = false;
 
   private constructor(options: RedisStoreOptions) {
@@ -66,7 +68,13 @@ export class RedisStore implements Store<Uint8Array> {
     for (const layer of LAYERS) this.layerPrefixes[layer] = `${this.keyPrefix}${layer}:`;
     this.client = new Redis(options.url, redisClientOptions(options));
     this.lastStatus = this.status;
-    this.client.on('error', (error: Error) => this.events.emit('error', error));
+    this.client.on('error', (error: Error) => {
+      this.connectionError = error;
+      this.events.emit('error', error);
+    });
+    this.client.on('ready', () => {
+      this.connectionError = undefined;
+    });
     for (const event of ['connecting', 'connect', 'ready', 'close', 'reconnecting', 'end'] as const) {
       this.client.on(event, () => this.noteStatus());
     }
@@ -341,10 +349,13 @@ export class RedisStore implements Store<Uint8Array> {
 
   private wrap(error: unknown): Error {
     if (error instanceof StoreError || error instanceof CacheClosedError) return error;
-    if (error instanceof Error && /^(Command timed out|Socket timeout)/.test(error.message)) {
-      return new StoreTimeoutError('redis', this.commandTimeoutMs);
-    }
     if (this.closed) return closedError();
+    if (error instanceof Error && (error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.')) {
+      // The command was in flight when the connection dropped; the drop itself says why.
+      const why = this.connectionError;
+      if (why && /^Socket timeout/.test(why.message)) return new StoreTimeoutError('redis', this.commandTimeoutMs);
+      return new StoreError('redis', `connection lost${why ? `: ${why.message}` : ''}`, { cause: error });
+    }
     return new StoreError('redis', describeError(error), { cause: error });
   }
 

@@ -55,7 +55,8 @@ export class SurrealStore implements Store<Uint8Array> {
   private readonly cleanupTimer: NodeJS.Timeout | undefined;
   /** Writes since the last cleanup; past a tenth of maxEntries a cleanup runs so the cap holds between ticks. */
   private writesSinceCleanup = 0;
-  private cleaning: Promise<SurrealCleanup> | undefined;
+  private runningCleanup: Promise<SurrealCleanup> | undefined;
+  private queuedCleanup: Promise<SurrealCleanup> | undefined;
   private closed = false;
 
   private constructor(
@@ -247,15 +248,22 @@ export class SurrealStore implements Store<Uint8Array> {
   }
 
   /**
-   * Deletes expired rows, then the oldest rows beyond maxEntries. Runs on the timer and after many writes;
-   * concurrent calls share one pass.
+   * Deletes expired rows, then the oldest rows beyond maxEntries. Runs on the timer and after many writes.
+   * Passes never overlap: a call during a pass gets the next one (shared with other callers meanwhile), so
+   * what it returns covers every write made before the call.
    */
   cleanup(): Promise<SurrealCleanup> {
     if (this.closed) return Promise.reject(closedError());
-    this.cleaning ??= this.runCleanup().finally(() => {
-      this.cleaning = undefined;
-    });
-    return this.cleaning;
+    if (this.queuedCleanup) return this.queuedCleanup;
+    if (!this.runningCleanup) return this.startCleanup();
+    const queued = this.runningCleanup
+      .catch(() => undefined)
+      .then(() => {
+        this.queuedCleanup = undefined;
+        return this.startCleanup();
+      });
+    this.queuedCleanup = queued;
+    return queued;
   }
 
   /**
@@ -266,12 +274,22 @@ export class SurrealStore implements Store<Uint8Array> {
     if (this.closed) return;
     this.closed = true;
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
-    await this.cleaning?.catch(() => undefined);
+    await this.queuedCleanup?.catch(() => undefined);
+    await this.runningCleanup?.catch(() => undefined);
     try {
       await releaseSurreal(this.url, this.db);
     } catch (error) {
       throw new StoreError('surreal', `close failed: ${describeError(error)}`, { cause: error });
     }
+  }
+
+  private startCleanup(): Promise<SurrealCleanup> {
+    if (this.closed) return Promise.reject(closedError());
+    const pass: Promise<SurrealCleanup> = this.runCleanup().finally(() => {
+      if (this.runningCleanup === pass) this.runningCleanup = undefined;
+    });
+    this.runningCleanup = pass;
+    return pass;
   }
 
   private async runCleanup(): Promise<SurrealCleanup> {

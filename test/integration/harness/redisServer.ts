@@ -13,6 +13,10 @@ export interface RedisServerHandle {
   kill(): Promise<void>;
   /** Starts the server again on the same port (stopping it first if it still runs) and waits for PING. */
   restart(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections but stops answering, like a stalled host. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
 }
 
 const REDIS_BIN = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
@@ -54,6 +58,8 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
       await end('SIGTERM');
       child = await spawnServer(port);
     },
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
   };
 }
 
@@ -91,6 +97,8 @@ async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<v
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
+  // A paused server only acts on SIGTERM once it runs again.
+  child.kill('SIGCONT');
   await gone;
 }
 
