@@ -147,7 +147,8 @@ export function describeStoreContract(
     });
 
     it('deleteMatching removes what the glob matches: * any run, ? one character', async () => {
-      for (const key of ['user:1:a', 'user:2:a', 'user:10:a', 'user:1:b', 'other:1:a']) await put('module', key, bytes(1));
+      const keys = ['user:1:a', 'user:2:a', 'user:10:a', 'user:1:b', 'other:1:a'];
+      for (const key of keys) await put('module', key, bytes(1));
       await put('result', 'user:1:a', bytes(1));
       assert.equal(await store.deleteMatching('module', 'user:?:a'), 2);
       assert.deepEqual((await store.keys('module')).sort(), ['other:1:a', 'user:10:a', 'user:1:b']);

@@ -25,7 +25,13 @@ describe('RedisStore against a real redis-server', () => {
   const prefix = (): string => `redis-test-${++prefixes}:`;
 
   async function connect(clock = new ManualClock(), extra: Partial<Parameters<typeof RedisStore.connect>[0]> = {}) {
-    const store = await RedisStore.connect({ url: server.url, keyPrefix: prefix(), clock, maxReconnectDelayMs: 200, ...extra });
+    const store = await RedisStore.connect({
+      url: server.url,
+      keyPrefix: prefix(),
+      clock,
+      maxReconnectDelayMs: 200,
+      ...extra,
+    });
     open.push(store);
     return store;
   }
@@ -110,7 +116,8 @@ describe('RedisStore against a real redis-server', () => {
     await assert.rejects(store.has('result', 'before'), StoreError);
     await assert.rejects(store.delete('result', 'before'), StoreError);
     await assert.rejects(store.clear('result'), StoreError);
-    await assert.rejects(store.setMany('result', [{ key: 'k', value: Uint8Array.from([1]), ttlMs: 1_000 }]), StoreError);
+    const write = { key: 'k', value: Uint8Array.from([1]), ttlMs: 1_000 };
+    await assert.rejects(store.setMany('result', [write]), StoreError);
     assert.ok(statuses.includes('down'));
 
     await server.restart();
@@ -266,7 +273,12 @@ describe('RedisStore against a real redis-server', () => {
       const late = await startRedisServer();
       await late.stop();
       const keyPrefix = prefix();
-      const receiver = await RedisInvalidationBus.connect({ url: late.url, keyPrefix, maxReconnectDelayMs: 100, connectTimeoutMs: 300 });
+      const receiver = await RedisInvalidationBus.connect({
+        url: late.url,
+        keyPrefix,
+        maxReconnectDelayMs: 100,
+        connectTimeoutMs: 300,
+      });
       buses.push(receiver);
       const received: InvalidationMessage[] = [];
       await receiver.subscribe((message) => received.push(message));

@@ -20,7 +20,8 @@ function closedPort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no port'))));
     });
   });
 }
@@ -191,6 +192,8 @@ describe('SurrealStore, embedded', () => {
 });
 
 describe('SurrealStore failures', () => {
+  const memSpec = { url: 'mem://', namespace: 'n', database: 'd' };
+
   it('wraps a query the database refuses in StoreError', async () => {
     const store = await SurrealStore.open({ url: 'mem://' });
     try {
@@ -205,14 +208,14 @@ describe('SurrealStore failures', () => {
 
   it('reports index statements the child process cannot run', async () => {
     await assert.rejects(
-      defineIndexesInChildProcess({ url: 'mem://', namespace: 'n', database: 'd', statements: ['DEFINE NONSENSE'], timeoutMs: 20_000 }),
+      defineIndexesInChildProcess({ ...memSpec, statements: ['DEFINE NONSENSE'], timeoutMs: 20_000 }),
       (error: unknown) => error instanceof StoreError && /exit code 1/.test(error.message),
     );
   });
 
   it('gives up on an index child process that does not finish in time', async () => {
     await assert.rejects(
-      defineIndexesInChildProcess({ url: 'mem://', namespace: 'n', database: 'd', statements: ['RETURN 1'], timeoutMs: 1 }),
+      defineIndexesInChildProcess({ ...memSpec, statements: ['RETURN 1'], timeoutMs: 1 }),
       (error: unknown) => error instanceof StoreError && /no answer within 1 ms/.test(error.message),
     );
   });

@@ -170,7 +170,8 @@ export class MemoryStore implements Store<unknown> {
     const found: EntryInfo[] = [];
     for (const [key, record] of this.caches[layer].entries()) {
       if (record.expiresAt <= now) continue;
-      found.push({ key, size: record.size, createdAt: record.createdAt, expiresAt: record.expiresAt, hits: record.hits });
+      const { size, createdAt, expiresAt, hits } = record;
+      found.push({ key, size, createdAt, expiresAt, hits });
     }
     // Stable sort over most-recently-used order, so equal timestamps list the more recently used first.
     found.sort((a, b) => b.createdAt - a.createdAt);
@@ -269,7 +270,11 @@ export class MemoryStore implements Store<unknown> {
     if (this.moving) return;
     if (reason === 'evict') this.evicted[layer]++;
     if (this.onEvict === undefined) return;
-    const mapped: MemoryEvictionReason = this.expiring ? 'expire' : reason === 'evict' || reason === 'set' ? reason : 'delete';
+    const mapped: MemoryEvictionReason = this.expiring
+      ? 'expire'
+      : reason === 'evict' || reason === 'set'
+        ? reason
+        : 'delete';
     this.onEvict(layer, key, mapped);
   }
 

@@ -9,7 +9,10 @@ import { DEFAULT_KEY_PREFIX } from './redisStore';
 export interface RedisInvalidationBusOptions extends RedisConnectionOptions {
   /** `redis://...`, the server the cache instances share. */
   url: string;
-  /** Instances talk on `${keyPrefix}invalidations`, so only those sharing keys hear each other; default `claude-cache:`. */
+  /**
+   * Instances talk on `${keyPrefix}invalidations`, so only those sharing keys hear each other;
+   * default `claude-cache:`.
+   */
   keyPrefix?: string;
 }
 
@@ -67,7 +70,10 @@ export class RedisInvalidationBus implements InvalidationBus {
   }
 
   /** A bus that publishes through an existing connection (e.g. RedisStore.client) and does not close it. */
-  static forClient(client: Redis, options: { keyPrefix?: string; connectTimeoutMs?: number } = {}): RedisInvalidationBus {
+  static forClient(
+    client: Redis,
+    options: { keyPrefix?: string; connectTimeoutMs?: number } = {},
+  ): RedisInvalidationBus {
     return new RedisInvalidationBus(
       client,
       false,

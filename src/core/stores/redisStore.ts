@@ -20,7 +20,7 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   keyPrefix?: string;
   /** The cache clock that createdAt/expiresAt are read against; the system clock by default. */
   clock?: Clock;
-  /** Most keys keys()/entries()/usage() look at in one call, so a huge keyspace cannot stall a tree view; default 10000. */
+  /** Most keys keys()/entries()/usage() look at per call, so a huge keyspace cannot stall a view; default 10000. */
   scanLimit?: number;
 }
 
@@ -99,7 +99,8 @@ export class RedisStore implements Store<Uint8Array> {
     } catch (error) {
       store.closed = true;
       store.client.disconnect();
-      throw new StoreError('redis', `cannot connect to ${redactUrl(options.url)}: ${describeError(error)}`, { cause: error });
+      const reason = `cannot connect to ${redactUrl(options.url)}: ${describeError(error)}`;
+      throw new StoreError('redis', reason, { cause: error });
     } finally {
       clearTimeout(timer);
     }
@@ -350,7 +351,10 @@ export class RedisStore implements Store<Uint8Array> {
   private wrap(error: unknown): Error {
     if (error instanceof StoreError || error instanceof CacheClosedError) return error;
     if (this.closed) return closedError();
-    if (error instanceof Error && (error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.')) {
+    const dropped =
+      error instanceof Error &&
+      (error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.');
+    if (dropped) {
       // The command was in flight when the connection dropped; the drop itself says why.
       const why = this.connectionError;
       if (why && /^Socket timeout/.test(why.message)) return new StoreTimeoutError('redis', this.commandTimeoutMs);

@@ -5,7 +5,13 @@ import { assertSafePattern, globToRegExp } from '../keys/pattern';
 import type { Layer } from '../layers';
 import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
 import { SURREAL_INDEXES, SURREAL_QUERIES, SURREAL_SCHEMA, SURREAL_TABLE } from './surrealSchema';
-import { connectSurreal, isDirectoryUrl, isEmbeddedUrl, releaseSurreal, type SurrealConnectOptions } from './surrealConnection';
+import {
+  connectSurreal,
+  isDirectoryUrl,
+  isEmbeddedUrl,
+  releaseSurreal,
+  type SurrealConnectOptions,
+} from './surrealConnection';
 import { defineIndexesInChildProcess } from './surrealIndexProcess';
 
 export interface SurrealStoreOptions {
@@ -103,7 +109,8 @@ export class SurrealStore implements Store<Uint8Array> {
     if (missing.length > 0 && isDirectoryUrl(options.url)) {
       // Creating an index in this process would pin the directory to it (see defineIndexesInChildProcess).
       await releaseSurreal(options.url, connection.db);
-      await defineIndexesInChildProcess({ ...connectOptions, statements: missing, timeoutMs: connectOptions.connectTimeoutMs * 2 });
+      const timeoutMs = connectOptions.connectTimeoutMs * 2;
+      await defineIndexesInChildProcess({ ...connectOptions, statements: missing, timeoutMs });
       connection = await connectSurreal(connectOptions);
     }
     const { db, RecordId: RecordIdClass } = connection;

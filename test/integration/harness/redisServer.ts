@@ -106,7 +106,9 @@ async function waitForPong(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await ping(port)) return;
-    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
