@@ -12,6 +12,7 @@ import { decodeValue, encodeValue } from './codec';
 import { MemoryStore } from './stores/memoryStore';
 import { RedisInvalidationBus } from './stores/redisInvalidationBus';
 import { RedisStore } from './stores/redisStore';
+import { isEmbeddedUrl } from './stores/surrealConnection';
 import { SurrealStore } from './stores/surrealStore';
 import type { Store } from './stores/store';
 import type { LayerPolicy } from './tiered/tierTypes';
@@ -98,8 +99,14 @@ export class CacheEngine {
     let bus: RedisInvalidationBus | undefined;
     if (config.redis.url) {
       try {
-        redis = await RedisStore.create({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, clock, commandTimeoutMs: config.tiers.timeoutMs });
-        bus = await RedisInvalidationBus.connect({ url: config.redis.url, keyPrefix: config.redis.keyPrefix });
+        // Connects in the background: a Redis that is down at start must not keep the engine from opening.
+        redis = RedisStore.create({
+          url: config.redis.url,
+          keyPrefix: config.redis.keyPrefix,
+          clock,
+          commandTimeoutMs: config.tiers.timeoutMs,
+        });
+        bus = RedisInvalidationBus.forClient(redis.client, { keyPrefix: config.redis.keyPrefix });
         openings.push({ tier: 'redis', status: 'up', detail: redactUrl(config.redis.url) });
       } catch (error) {
         openings.push({ tier: 'redis', status: 'failed', detail: describeError(error) });
@@ -133,7 +140,8 @@ export class CacheEngine {
       memory,
       ...(redis ? { redis } : {}),
       ...(surreal ? { surreal } : {}),
-      surrealShared: /^wss?:\/\//.test(surrealUrl),
+      // A server other instances use already saw their invalidations; an embedded store is ours alone.
+      surrealShared: !isEmbeddedUrl(surrealUrl),
       codec: { encode: encodeValue, decode: decodeValue },
       layers: layerPolicies(config),
       writeMode: config.writeMode,
