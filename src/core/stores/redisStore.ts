@@ -1,7 +1,7 @@
 import Redis, { type ChainableCommander } from 'ioredis';
 import { systemClock, type Clock } from '../clock';
 import { CacheClosedError, StoreError, StoreTimeoutError, describeError } from '../errors';
-import { TypedEmitter } from '../events';
+import { TypedEmitter, type Unsubscribe } from '../events';
 import { assertSafePattern } from '../keys/pattern';
 import { LAYERS, type Layer } from '../layers';
 import {
@@ -115,6 +115,12 @@ export class RedisStore implements Store<Uint8Array> {
     // The first failure is reported through `events` and status; the retry strategy takes it from there.
     store.client.connect().catch(() => undefined);
     return store;
+  }
+
+  onReady(listener: () => void): Unsubscribe {
+    return this.events.on('status', (status) => {
+      if (status === 'ready') listener();
+    });
   }
 
   get status(): RedisStoreStatus {

@@ -1,3 +1,4 @@
+import type { Unsubscribe } from '../events';
 import type { Layer, Tier } from '../layers';
 
 /** What a store hands back for a key: the value and when it was written and expires, on the cache clock. */
@@ -62,4 +63,9 @@ export interface Store<V> {
   entries(layer: Layer, limit: number): Promise<EntryInfo[]>;
   usage(layer: Layer): Promise<StoreUsage>;
   close(): Promise<void>;
+  /**
+   * Optional: calls `listener` whenever the backend becomes reachable again after an outage, so the tiered cache
+   * can stop skipping it at once instead of waiting for its next probe.
+   */
+  onReady?(listener: () => void): Unsubscribe;
 }

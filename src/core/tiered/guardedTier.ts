@@ -36,6 +36,15 @@ export class GuardedTier {
       { threshold: options.breakerThreshold, cooldownMs: options.breakerCooldownMs, clock: options.clock },
       (state) => options.onStatus(this.statusFor(state)),
     );
+    // A reconnected backend is usable now; no need to wait for the breaker's next probe.
+    this.stopWatching = store.onReady?.(() => this.breaker.reset());
+  }
+
+  private readonly stopWatching: (() => void) | undefined;
+
+  /** Stops listening to the store's reconnects. */
+  dispose(): void {
+    this.stopWatching?.();
   }
 
   get status(): TierStatus {

@@ -402,6 +402,7 @@ export class TieredCache {
     await this.flush();
     this.busSubscription?.();
     await this.options.bus?.close().catch(() => undefined);
+    for (const remote of this.remotes) remote.dispose();
     await Promise.allSettled([this.memory.close(), ...this.remotes.map((remote) => remote.store.close())]);
     this.events.removeAll();
   }
