@@ -109,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): void {
     apiKeys.onDidChange(async (event) => {
       if (!apiKeys.isApiKeyChange(event)) return;
       // Another window stored or cleared the key: the same secret storage backs every window.
-      host.setApiKey((await apiKeys.apiKey()).key);
+      host.setApiKey(await apiKeys.apiKeyAfterChange());
       await updateApiKeyContext(host);
     }),
   );

@@ -9,7 +9,14 @@ import { repoRoot } from '../../src/launcher/paths';
 import { waitUntil } from '../../src/launcher/waitUntil';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 import { launchChromium } from './chromium';
-import { outputPanelText, recordMetrics, runCommand, screenshot, waitForExtensionStatusBarItem } from './workbenchActions';
+import {
+  OUTPUT_DIR,
+  outputPanelText,
+  recordMetrics,
+  runCommand,
+  screenshot,
+  waitForExtensionStatusBarItem,
+} from './workbenchActions';
 
 // The VS Code surface, driven like a person through the palette, the tree and the status bar, against the
 // loopback fake of the Anthropic API started in this process.
@@ -79,7 +86,12 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && page) {
-      await screenshot(page, `ui-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+      const name = `ui-failed-${this.currentTest.title.replace(/\W+/g, '-')}`;
+      await screenshot(page, name).catch(() => undefined);
+      // The extension's log says what it did; the profile holding it is removed after the suite.
+      for (const log of filesNamed(join(scratch, 'user-data'), 'Claude Prompt Cache.log')) {
+        cpSync(log, join(OUTPUT_DIR, `${name}.log`));
+      }
     }
   });
 
@@ -230,6 +242,29 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
     await screenshot(page, 'ui-dashboard');
   });
 
+  it('a second window on the same folder runs without the embedded SurrealDB the first one holds, and says so', async () => {
+    assert.ok(browser);
+    const second = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    try {
+      await second.goto(server?.folderUrl ?? '', { timeout: 180_000 });
+      await notification(second, /embedded SurrealDB .* could not be opened/);
+      const item = await waitForExtensionStatusBarItem(second, EXTENSION_ID, STEP_TIMEOUT_MS);
+      await waitUntil(async () => (/warning-kind/.test((await item.getAttribute('class')) ?? '') ? true : undefined), {
+        what: 'the second window status bar item to warn',
+        timeoutMs: STEP_TIMEOUT_MS,
+      });
+      await second.locator('.activitybar .action-item a[aria-label^="Claude Cache"]').first().click();
+      const message = second.locator('.part.sidebar', { hasText: 'SurrealDB is down' }).first();
+      await message.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await screenshot(second, 'ui-second-window-surreal-down');
+    } finally {
+      await second.close();
+    }
+    // The first window still holds its tiers.
+    const item = await waitForExtensionStatusBarItem(page, EXTENSION_ID);
+    assert.doesNotMatch((await item.getAttribute('class')) ?? '', /warning-kind/);
+  });
+
   it('keeps the API key out of settings, logs and the cache on disk', async () => {
     await paletteCommand(page, 'Claude Cache: Show Log');
     await waitUntil(
@@ -335,6 +370,12 @@ async function dismissNotifications(page: Page): Promise<void> {
     what: 'the notifications to clear',
     timeoutMs: STEP_TIMEOUT_MS,
   });
+}
+
+function filesNamed(dir: string, name: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name === name)
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** Files under `dir` whose bytes contain `text`. */

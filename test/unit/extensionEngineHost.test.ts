@@ -215,11 +215,17 @@ describe('EngineHost', () => {
     assert.equal(changes, 1);
   });
 
-  it('hands a new API key to the open engine', async () => {
+  it('hands a new API key to the open engine and to engines it opens later', async () => {
+    apiKey = 'sk-old';
     const host = newHost();
     await host.start(DEFAULT_CONFIG);
     host.setApiKey('sk-new');
     assert.equal(engines[0]?.apiKey, 'sk-new');
+
+    apiKey = undefined; // secret storage lagging behind the new key
+    (engines[0] as FakeEngine).reopenNeeded = true;
+    await host.applyConfig({ ...DEFAULT_CONFIG, storageDir: '/moved' });
+    assert.equal(opened[1]?.apiKey, 'sk-new');
   });
 
   it('closes for good: the engine is closed and later settings do not reopen it', async () => {

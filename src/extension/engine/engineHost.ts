@@ -22,7 +22,7 @@ export interface EngineHostEvents extends Record<string, unknown> {
 
 export interface EngineHostOptions {
   logger: Logger;
-  /** Secrets are read at every opening, so a key set meanwhile is picked up. */
+  /** Read at the first opening; later openings reuse the API key the host holds (see setApiKey). */
   secrets: () => Promise<{ apiKey?: string | undefined; surrealPassword?: string | undefined }>;
   workflows: (workspace: string) => Promise<DiscoveredWorkflows>;
   /** CacheEngine.open unless a test gives another. */
@@ -48,6 +48,8 @@ export class EngineHost {
   private readonly throttle: Throttle;
   private readonly open: (options: EngineOptions) => Promise<CacheEngine>;
   private readonly log: Logger;
+  /** The key for every engine this host opens: read once, then kept current by setApiKey. */
+  private apiKey: { value: string | undefined } | undefined;
 
   constructor(private readonly options: EngineHostOptions) {
     this.log = options.logger.child('host');
@@ -102,7 +104,9 @@ export class EngineHost {
     throw new EngineUnavailableError(state.phase === 'closed' ? 'The cache is closed.' : 'The cache has not been started.');
   }
 
+  /** Uses a new key now and for engines opened later (secret storage may lag behind a key just stored). */
   setApiKey(apiKey: string | undefined): void {
+    this.apiKey = { value: apiKey };
     this.engineIfReady?.setApiKey(apiKey);
     this.throttle.schedule();
   }
@@ -135,9 +139,11 @@ export class EngineHost {
     this.setState({ phase: 'starting' });
     try {
       const secrets = await this.options.secrets();
+      this.apiKey ??= { value: secrets.apiKey };
+      const apiKey = this.apiKey.value;
       const engine = await this.open({
         config,
-        ...(secrets.apiKey ? { apiKey: secrets.apiKey } : {}),
+        ...(apiKey ? { apiKey } : {}),
         ...(secrets.surrealPassword ? { surrealPassword: secrets.surrealPassword } : {}),
         logger: this.options.logger,
         workflows: this.options.workflows,

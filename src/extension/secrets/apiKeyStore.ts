@@ -11,6 +11,9 @@ export type ApiKeySource = 'secret-storage' | 'environment' | 'none';
  * cache. Without a stored key, the ANTHROPIC_API_KEY environment variable is used, as the CLI does.
  */
 export class ApiKeyStore {
+  /** What this window last wrote, until the change event it causes has been seen; null when none. */
+  private ownWrite: { key: string | undefined } | null = null;
+
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly env: Readonly<Record<string, string | undefined>> = process.env,
@@ -28,17 +31,35 @@ export class ApiKeyStore {
   async apiKey(): Promise<{ key: string | undefined; source: ApiKeySource }> {
     const stored = (await this.secrets.get(API_KEY_SECRET))?.trim();
     if (stored) return { key: stored, source: 'secret-storage' };
-    const fromEnv = this.env.ANTHROPIC_API_KEY?.trim();
+    const fromEnv = this.environmentKey();
     if (fromEnv) return { key: fromEnv, source: 'environment' };
     return { key: undefined, source: 'none' };
   }
 
+  /** ANTHROPIC_API_KEY, the fallback when no key is stored. */
+  environmentKey(): string | undefined {
+    return this.env.ANTHROPIC_API_KEY?.trim() || undefined;
+  }
+
   async setApiKey(key: string): Promise<void> {
+    this.ownWrite = { key: key.trim() };
     await this.secrets.store(API_KEY_SECRET, key.trim());
   }
 
   async clearApiKey(): Promise<void> {
+    this.ownWrite = { key: undefined };
     await this.secrets.delete(API_KEY_SECRET);
+  }
+
+  /**
+   * The key after a change event. For this window's own write the written value is trusted: in a remote or
+   * web workbench a read right after a store can still come back empty. A change made elsewhere is read.
+   */
+  async apiKeyAfterChange(): Promise<string | undefined> {
+    const own = this.ownWrite;
+    this.ownWrite = null;
+    if (own) return own.key ?? this.environmentKey();
+    return (await this.apiKey()).key;
   }
 
   /** A remote SurrealDB's password: stored secret, else CLAUDE_CACHE_SURREAL_PASSWORD as the CLI reads it. */
