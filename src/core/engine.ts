@@ -7,6 +7,7 @@ import { CostLedger, JsonFileLedgerPersistence, validatePriceOverrides, type Led
 import { describeError } from './errors';
 import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from './layers';
 import { silentLogger, type Logger } from './logger';
+import { addCounters, emptyCounters, LifetimeCountersFile, type LifetimeCounters } from './stats/lifetimeCounters';
 import { WorkflowPipeline, type ClaudeCompleter, type RunResult } from './pipeline';
 import { decodeValue, encodeValue } from './codec';
 import { MemoryStore } from './stores/memoryStore';
@@ -73,6 +74,9 @@ export interface TierOpening {
 export class CacheEngine {
   private apiKey: string | undefined;
   private client: ClaudeClient | undefined;
+  /** This process's counters as they were at the last flush into the shared stats file. */
+  private flushed: LifetimeCounters = emptyCounters();
+  private readonly flushTimer: NodeJS.Timeout;
 
   private constructor(
     private currentConfig: CacheConfig,
@@ -82,8 +86,12 @@ export class CacheEngine {
     readonly openings: TierOpening[],
     private readonly logger: Logger,
     apiKey: string | undefined,
+    private readonly lifetime: LifetimeCountersFile,
   ) {
     this.apiKey = apiKey;
+    // A long-lived editor session shares its counts with CLI runs now and then, not only when it closes.
+    this.flushTimer = setInterval(() => void this.flushStats().catch(() => undefined), STATS_FLUSH_MS);
+    this.flushTimer.unref();
   }
 
   static async open(options: EngineOptions): Promise<CacheEngine> {
@@ -177,7 +185,8 @@ export class CacheEngine {
       workflows: options.workflows ?? discoverWorkflows,
       logger: options.logger ?? silentLogger,
     });
-    engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey);
+    const lifetime = new LifetimeCountersFile(path.join(config.storageDir, 'stats.json'));
+    engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey, lifetime);
     return engine;
   }
 
@@ -233,18 +242,24 @@ export class CacheEngine {
     return this.client;
   }
 
+  /**
+   * Hit rates over every process that used this storage folder (editor windows and CLI runs), tier health and
+   * sizes now, and the ledger's dollars.
+   */
   async stats(): Promise<EngineStats> {
-    const report = await this.cache.report();
+    const [report, stored] = await Promise.all([this.cache.report(), this.lifetime.load()]);
+    const counted = addCounters(stored, this.unflushed());
     const totals: LedgerTotals = this.ledger.totals();
     const layers = {} as EngineStats['layers'];
     for (const layer of LAYERS) {
-      const { hits, misses, hitRate, entries, bytes } = report.layers[layer];
-      layers[layer] = { hits, misses, hitRate, entries, bytes };
+      const { hits, misses } = counted.layers[layer];
+      const { entries, bytes } = report.layers[layer];
+      layers[layer] = { hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses), entries, bytes };
     }
     const tiers = {} as EngineStats['tiers'];
     for (const tier of TIERS) {
-      const { status, hits, entries, bytes } = report.tiers[tier];
-      tiers[tier] = { status, hits, entries, bytes };
+      const { status, entries, bytes } = report.tiers[tier];
+      tiers[tier] = { status, hits: counted.tiers[tier].hits, entries, bytes };
     }
     return {
       layers,
@@ -289,11 +304,48 @@ export class CacheEngine {
     return outcomes;
   }
 
+  /** Adds what this process counted since the last flush to the shared stats file. */
+  async flushStats(): Promise<void> {
+    const delta = this.unflushed();
+    const moved = LAYERS.some((layer) => delta.layers[layer].hits + delta.layers[layer].misses > 0);
+    this.flushed = addCounters(this.flushed, delta);
+    if (moved) await this.lifetime.add(delta);
+  }
+
+  /** Zeroes hit counts (here and in the shared file) and the ledger's totals. */
+  async resetStats(): Promise<void> {
+    this.cache.stats.reset();
+    this.flushed = emptyCounters();
+    await Promise.all([this.lifetime.reset(), this.ledger.reset()]);
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.flushTimer);
     await this.cache.close();
-    await this.ledger.flush();
+    await Promise.all([this.ledger.flush(), this.flushStats().catch((error: unknown) => {
+      this.logger.warn(`could not save hit counts: ${describeError(error)}`);
+    })]);
+  }
+
+  /** What this process counted since the last flush; a reset of the cache's counters starts over from zero. */
+  private unflushed(): LifetimeCounters {
+    const session = emptyCounters();
+    for (const layer of LAYERS) {
+      session.layers[layer].hits = this.cache.stats.layers[layer].hits;
+      session.layers[layer].misses = this.cache.stats.layers[layer].misses;
+    }
+    for (const tier of TIERS) session.tiers[tier].hits = this.cache.stats.tiers[tier].hits;
+    const delta = addCounters(session, this.flushed, -1);
+    const wentBack = LAYERS.some((layer) => delta.layers[layer].hits < 0 || delta.layers[layer].misses < 0);
+    if (wentBack) {
+      this.flushed = emptyCounters();
+      return session;
+    }
+    return delta;
   }
 }
+
+const STATS_FLUSH_MS = 30_000;
 
 export function layerPolicies(config: CacheConfig): Record<Layer, LayerPolicy> {
   const policies = {} as Record<Layer, LayerPolicy>;

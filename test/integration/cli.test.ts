@@ -120,6 +120,12 @@ describe('claude-cache CLI (built dist/cli.js, end to end)', function () {
       'upstreamCalls',
     ]);
     assert.equal(stats.cost.upstreamCalls, 2, 'two paid runs so far, persisted across processes');
+    assert.deepEqual(
+      { hits: stats.layers.result.hits, misses: stats.layers.result.misses },
+      { hits: 1, misses: 2 },
+      'hit counts add up across the three CLI processes',
+    );
+    assert.ok(Math.abs(stats.layers.result.hitRate - 1 / 3) < 1e-9);
     assert.equal(stats.cost.avoidedCalls, 1);
   });
 

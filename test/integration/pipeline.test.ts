@@ -202,6 +202,23 @@ describe('WorkflowPipeline', function () {
     assert.ok(outcome instanceof ClaudeAuthenticationError, `got ${JSON.stringify(outcome)}`);
   });
 
+  it('keeps hit counts across engine restarts until they are reset', async () => {
+    const request = { workflow: 'explain-selection', workspace, selection: 'counted' };
+    await engine.pipeline.run(request);
+    await engine.pipeline.run(request);
+    await engine.close();
+    engine = await openEngine();
+    await engine.pipeline.run(request);
+    const counted = await engine.stats();
+    assert.deepEqual({ hits: counted.layers.result.hits, misses: counted.layers.result.misses }, { hits: 2, misses: 1 });
+    assert.equal(counted.cost.avoidedCalls, 2);
+    await engine.resetStats();
+    const reset = await engine.stats();
+    assert.deepEqual({ hits: reset.layers.result.hits, misses: reset.layers.result.misses }, { hits: 0, misses: 0 });
+    assert.equal(reset.cost.spentUsd, 0);
+    assert.equal(reset.tiers.surreal.entries > 0, true, 'a reset forgets counts, not cached answers');
+  });
+
   it('runs workflow files and skips a broken one with a clear problem', async () => {
     await mkdir(join(workspace, '.claude', 'commands', 'frontend'), { recursive: true });
     await writeFile(join(workspace, '.claude', 'commands', 'frontend', 'lint.md'), 'Lint this: $ARGUMENTS\n');
