@@ -1,0 +1,35 @@
+/** What kind of secret a finding is; names the redaction marker, never the secret. */
+export type SecretKind =
+  | 'private-key'
+  | 'anthropic-key'
+  | 'aws-access-key'
+  | 'aws-secret-key'
+  | 'github-token'
+  | 'password';
+
+export interface SecretPattern {
+  kind: SecretKind;
+  /** Global, so every occurrence is found. */
+  regex: RegExp;
+  /** The capture group holding the secret itself, when the match also holds its label (`password=`). */
+  group?: number;
+}
+
+/**
+ * Likely secrets by the shapes their issuers give them. Tuned to miss little: a false positive costs a memory-only
+ * entry or a redacted log word; a miss can put a credential on a shared server.
+ */
+export const SECRET_PATTERNS: readonly SecretPattern[] = [
+  // A block with no END line (cut off by a selection) still hides everything after BEGIN.
+  { kind: 'private-key', regex: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g },
+  { kind: 'anthropic-key', regex: /\bsk-ant-[A-Za-z0-9_-]{8,}/g },
+  { kind: 'aws-access-key', regex: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
+  { kind: 'aws-secret-key', regex: /\baws_?secret_?access_?key\b["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})\b/gi, group: 1 },
+  { kind: 'github-token', regex: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
+  // An unquoted value must end at a delimiter, so `password = getPassword()` (code, not a secret) is left alone.
+  {
+    kind: 'password',
+    regex: /\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token)\b["']?\s*[:=]\s*("[^"\r\n]+"|'[^'\r\n]+'|[^\s"',;()]+(?=[\s"',;]|$))/gi,
+    group: 1,
+  },
+];
