@@ -72,6 +72,9 @@ describe('config', () => {
       assert.equal(c.surreal.database, 'cache');
       assert.deepEqual(c.prices, {});
       assert.deepEqual(c.prewarm, { workflows: [], onStartup: false });
+      // Secure by default: encryption is not required, and prompts holding secrets stay off the shared tiers.
+      assert.deepEqual(c.encryption, { enabled: false });
+      assert.deepEqual(c.secrets, { cacheInSharedTiers: false });
     });
 
     it('defaults to a model the installed Anthropic SDK lists', () => {
@@ -84,7 +87,7 @@ describe('config', () => {
     });
 
     it('describes every setting with a type, a default, a description, and a range for numbers', () => {
-      assert.equal(CONFIG_KEY_LIST.length, 35);
+      assert.equal(CONFIG_KEY_LIST.length, 37);
       for (const key of CONFIG_KEY_LIST) {
         const spec = CONFIG_KEYS[key];
         assert.ok(spec.description.length > 10 && !spec.description.includes('\n'), key);

@@ -102,4 +102,15 @@ export interface CacheConfig {
     /** Run prewarm when the editor starts. */
     readonly onStartup: boolean;
   };
+  readonly encryption: {
+    /**
+     * Encryption at rest of values in Redis and SurrealDB is required. The key (never in settings) comes from
+     * secret storage or CLAUDE_CACHE_ENCRYPTION_KEY; a key given while this is off is still used.
+     */
+    readonly enabled: boolean;
+  };
+  readonly secrets: {
+    /** Runs whose prompt or context holds a likely secret may be cached in the shared tiers, not only in memory. */
+    readonly cacheInSharedTiers: boolean;
+  };
 }

@@ -255,6 +255,18 @@ export const CONFIG_KEYS: ConfigKeys = {
     default: false,
     description: 'Run prewarm when the editor starts.',
   },
+  'encryption.enabled': {
+    type: 'boolean',
+    default: false,
+    description:
+      'Require encryption at rest (AES-256-GCM) of values in Redis and SurrealDB; the key comes from secret storage or CLAUDE_CACHE_ENCRYPTION_KEY, and without it the shared tiers stay off.',
+  },
+  'secrets.cacheInSharedTiers': {
+    type: 'boolean',
+    default: false,
+    description:
+      'Let runs whose prompt or context holds a likely secret (private key, API token, password=) be cached in Redis and SurrealDB; off keeps them in memory only.',
+  },
 };
 
 /** The setting keys in declaration order (the order a settings page should list them). */
