@@ -1,0 +1,93 @@
+import type { MachineInfo } from '../lib/environment';
+import type { LatencySummary } from '../lib/measure';
+
+export type Role = 'ours' | 'floor' | 'peer';
+
+/** One library's (or one raw call's) measurement of one operation. */
+export interface Figure {
+  /** Who was measured: `ours`, the raw call (`raw LRUCache.get`), or the peer's name. */
+  system: string;
+  role: Role;
+  /** The exact call that was timed. */
+  call: string;
+  summary: LatencySummary;
+}
+
+/** One operation measured side by side: ours, its floor and the peers. */
+export interface Row {
+  id: string;
+  operation: string;
+  /** Value size in bytes, where it matters. */
+  valueBytes?: number;
+  ours: Figure;
+  floor?: Figure;
+  /** Other raw calls shown for reference (Map.get beside LRUCache.get, a raw query beside a raw select). */
+  references?: Figure[];
+  peers: Figure[];
+  /** Extra figures of ours shown beside (another configuration of our engine). */
+  note?: string;
+}
+
+/** A free-form table (the workload matrix, footprints, the trace). */
+export interface Table {
+  id: string;
+  title: string;
+  columns: string[];
+  rows: Array<Array<string | number>>;
+  note?: string;
+}
+
+export interface Section {
+  id: SectionId;
+  title: string;
+  description: string;
+  rows: Row[];
+  tables: Table[];
+  durationMs: number;
+}
+
+export const SECTION_IDS = [
+  'hits',
+  'misses',
+  'writes',
+  'invalidation',
+  'crossInstance',
+  'coldStart',
+  'stampede',
+  'workloads',
+  'footprint',
+  'trace',
+] as const;
+export type SectionId = (typeof SECTION_IDS)[number];
+
+/** A figure the issue sets a bound on, with what was measured. */
+export interface Target {
+  id: string;
+  description: string;
+  value: number;
+  limit: number;
+  comparison: '<=' | '>=' | '==';
+  unit: 'x' | 'count' | '%';
+  met: boolean;
+  /** How `value` was computed from the rows. */
+  basis: string;
+}
+
+export interface BenchResults {
+  mode: 'full' | 'smoke';
+  machine: MachineInfo;
+  durationMs: number;
+  method: string[];
+  sections: Section[];
+  targets: Target[];
+}
+
+/** ours / floor on mean time per operation: 1.0 is the floor itself, lower is better. */
+export function floorRatio(row: Row): number | undefined {
+  return row.floor ? row.ours.summary.meanNs / row.floor.summary.meanNs : undefined;
+}
+
+/** peer / ours on mean time per operation: above 1 means ours is faster. */
+export function speedupOver(row: Row, peer: Figure): number {
+  return peer.summary.meanNs / row.ours.summary.meanNs;
+}

@@ -1,0 +1,4 @@
+import type { BenchResults, Target } from './results';
+export function evaluateTargets(_results: BenchResults): Target[] {
+  return [];
+}

@@ -1,0 +1,122 @@
+/**
+ * `npm run bench`: every tier against its floor and against BentoCache and cache-manager, side by side in one
+ * process. `--smoke` runs a tiny subset of every section (CI keeps it from rotting); `--out DIR` writes the
+ * results elsewhere than bench/results; `--only a,b` runs some sections (a partial run never writes latest.*).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadCorpus } from './lib/corpus';
+import { createContext, type BenchContext } from './lib/context';
+import { describeMachine, openEnvironment } from './lib/environment';
+import { renderMarkdown } from './report/markdown';
+import { SECTION_IDS, type BenchResults, type Section, type SectionId } from './report/results';
+import { renderLatencySvg } from './report/svg';
+import { evaluateTargets } from './report/targets';
+import { coldStartSection } from './sections/coldStart';
+import { crossInstanceSection } from './sections/crossInstance';
+import { footprintSection } from './sections/footprint';
+import { hitsSection } from './sections/hits';
+import { invalidationSection } from './sections/invalidation';
+import { missesSection } from './sections/misses';
+import { stampedeSection } from './sections/stampede';
+import { traceSection } from './sections/trace';
+import { workloadsSection } from './sections/workloads';
+import { writesSection } from './sections/writes';
+
+const SECTIONS: Record<SectionId, (ctx: BenchContext) => Promise<Section>> = {
+  hits: hitsSection,
+  misses: missesSection,
+  writes: writesSection,
+  invalidation: invalidationSection,
+  crossInstance: crossInstanceSection,
+  coldStart: coldStartSection,
+  stampede: stampedeSection,
+  workloads: workloadsSection,
+  footprint: footprintSection,
+  trace: traceSection,
+};
+
+export interface RunOptions {
+  smoke: boolean;
+  outDir: string;
+  only?: SectionId[];
+  log?: (message: string) => void;
+}
+
+const ROOT = path.resolve(__dirname, '..');
+
+function parseArgs(argv: readonly string[]): RunOptions {
+  const smoke = argv.includes('--smoke');
+  const valueOf = (flag: string): string | undefined => {
+    const index = argv.indexOf(flag);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const out = valueOf('--out');
+  const only = valueOf('--only')?.split(',').map((name) => {
+    if (!(SECTION_IDS as readonly string[]).includes(name)) throw new Error(`unknown section ${name}; known: ${SECTION_IDS.join(', ')}`);
+    return name as SectionId;
+  });
+  const outDir = out
+    ? path.resolve(out)
+    : smoke || only
+      ? path.join(os.tmpdir(), 'claude-cache-bench')
+      : path.join(ROOT, 'bench', 'results');
+  return { smoke, outDir, ...(only ? { only } : {}) };
+}
+
+/** Runs the sections, then writes latest.json, latest.md and latency.svg into `outDir`. */
+export async function runBench(options: RunOptions): Promise<BenchResults> {
+  const log = options.log ?? ((message: string) => process.stderr.write(`[bench] ${message}\n`));
+  const started = Date.now();
+  const corpus = loadCorpus(ROOT);
+  const env = await openEnvironment(ROOT);
+  const sections: Section[] = [];
+  let machine;
+  try {
+    machine = await describeMachine(env);
+    if (!machine.gcExposed) log('node runs without --expose-gc: heap figures will be noisy');
+    const ctx = createContext(env, corpus, options.smoke, log);
+    for (const id of options.only ?? SECTION_IDS) {
+      log(`section ${id}`);
+      sections.push(await SECTIONS[id](ctx));
+    }
+  } finally {
+    await env.close();
+  }
+  const results: BenchResults = {
+    mode: options.smoke ? 'smoke' : 'full',
+    machine,
+    durationMs: Date.now() - started,
+    method: METHOD,
+    sections,
+    targets: [],
+  };
+  results.targets = evaluateTargets(results);
+  await mkdir(options.outDir, { recursive: true });
+  await writeFile(path.join(options.outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(path.join(options.outDir, 'latest.md'), renderMarkdown(results));
+  await writeFile(path.join(options.outDir, 'latency.svg'), renderLatencySvg(results));
+  log(`wrote ${options.outDir}/latest.{json,md} and latency.svg in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return results;
+}
+
+const METHOD = [
+  'One process, one redis-server started by the bench on a free loopback port (persistence off), embedded SurrealDB (surrealkv) in a temp folder.',
+  'Values are Claude-like answers (prose, code, lists) assembled deterministically from READMEs and sources in node_modules, built before any timing.',
+  'Keys follow Zipf distributions drawn from a seeded generator before timing starts.',
+  'Latency percentiles come from perf_hooks histograms of individual calls; the mean is wall time per call and is what ratios use.',
+  'Synchronous calls are timed in a tight loop for the mean and one by one (minus the cost of reading the clock) for percentiles.',
+  'Every hit case checks that each call returned a value and that nothing was computed; every miss case counts computations.',
+  'Absolute times drift between runs and machines; ratios measured side by side in one run are what to quote.',
+];
+
+if (require.main === module) {
+  runBench(parseArgs(process.argv.slice(2))).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

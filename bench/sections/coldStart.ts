@@ -1,0 +1,101 @@
+import { objectReader, resolveConfig } from '../../src/core/config';
+import { CacheEngine } from '../../src/core/engine';
+import { RedisStore } from '../../src/core/stores/redisStore';
+import { SurrealStore } from '../../src/core/stores/surrealStore';
+import { figure, SectionBuilder, type BenchContext } from '../lib/context';
+import { measureRepeated } from '../lib/measure';
+import { connectRawSurreal } from '../lib/rawSurreal';
+import type { Section } from '../report/results';
+
+/**
+ * How long until the cache can answer: the whole engine (memory, Redis, SurrealDB, ledger, pipeline) on a
+ * fresh storage folder and on one it used before, SurrealDB alone (a first open defines the table and builds
+ * its indexes in a child process), and Redis alone. Floors are the raw SDK connects.
+ */
+export async function coldStartSection(ctx: BenchContext): Promise<Section> {
+  const section = new SectionBuilder(
+    'coldStart',
+    'Cold start',
+    'Time until the engine, or one tier, is ready. Each run uses a folder of its own (a fresh one, or one opened and closed before).',
+  );
+  const runs = ctx.scale(5, 1);
+  const url = ctx.env.redis.url;
+
+  ctx.log('cold start: engine');
+  const openEngine = async (storageDir: string): Promise<number> => {
+    const { config, problems } = resolveConfig(objectReader({ storageDir, 'redis.url': url, 'redis.keyPrefix': ctx.prefix('cold') }));
+    if (problems.length > 0) throw new Error(`bench config: ${problems.map((problem) => problem.message).join('; ')}`);
+    const started = process.hrtime.bigint();
+    const engine = await CacheEngine.open({ config });
+    const elapsed = Number(process.hrtime.bigint() - started);
+    const failed = engine.openings.filter((opening) => opening.status !== 'up');
+    await engine.close();
+    if (failed.length > 0) throw new Error(`engine tiers did not open: ${failed.map((opening) => `${opening.tier}: ${opening.detail}`).join('; ')}`);
+    return elapsed;
+  };
+  const engineFresh = await measureRepeated(runs, async () => openEngine(await ctx.env.tempDir('engine')));
+  const engineDirs: string[] = [];
+  for (let run = 0; run < runs; run++) {
+    const dir = await ctx.env.tempDir('engine-reopen');
+    await openEngine(dir);
+    engineDirs.push(dir);
+  }
+  const engineReopen = await measureRepeated(runs, async (run) => openEngine(engineDirs[run] as string));
+
+  ctx.log('cold start: SurrealDB');
+  const openStore = async (dir: string): Promise<number> => {
+    const started = process.hrtime.bigint();
+    const store = await SurrealStore.open({ url: `surrealkv://${dir}`, namespace: 'bench', database: 'bench', cleanupIntervalMs: 0 });
+    const elapsed = Number(process.hrtime.bigint() - started);
+    await store.close();
+    return elapsed;
+  };
+  const surrealFresh = await measureRepeated(runs, async () => openStore(await ctx.env.tempDir('surreal-cold')));
+  const storeDirs: string[] = [];
+  for (let run = 0; run < runs; run++) {
+    const dir = await ctx.env.tempDir('surreal-reopen');
+    await openStore(dir);
+    storeDirs.push(dir);
+  }
+  const surrealReopen = await measureRepeated(runs, async (run) => openStore(storeDirs[run] as string));
+  const rawConnect = await measureRepeated(runs, async () => {
+    const connection = await connectRawSurreal(await ctx.env.tempDir('surreal-raw-cold'));
+    await connection.close();
+    return connection.elapsedNs;
+  });
+
+  ctx.log('cold start: Redis');
+  const redisConnect = await measureRepeated(runs, async () => {
+    const started = process.hrtime.bigint();
+    const store = await RedisStore.connect({ url, keyPrefix: ctx.prefix('cold-redis') });
+    const elapsed = Number(process.hrtime.bigint() - started);
+    await store.close();
+    return elapsed;
+  });
+
+  section.row({
+    id: 'cold-start-engine',
+    operation: 'engine ready (CacheEngine.open), storage folder used before',
+    ours: figure('ours', 'ours', 'CacheEngine.open: memory, Redis, SurrealDB, ledger', engineReopen),
+    floor: figure('raw SurrealDB connect', 'floor', 'new Surreal + connect(surrealkv://) + use', rawConnect),
+    references: [figure('ours, fresh storage folder', 'ours', 'CacheEngine.open on an empty folder (schema and indexes built)', engineFresh)],
+    peers: [],
+    note: 'The floor is the slowest raw step the engine must take; the peers have no persistent tier to open.',
+  });
+  section.row({
+    id: 'cold-start-surreal',
+    operation: 'SurrealDB tier ready (SurrealStore.open), folder used before',
+    ours: figure('ours', 'ours', 'SurrealStore.open', surrealReopen),
+    floor: figure('raw SurrealDB connect', 'floor', 'new Surreal + connect(surrealkv://) + use', rawConnect),
+    references: [figure('ours, fresh folder', 'ours', 'SurrealStore.open on an empty folder (indexes built in a child process)', surrealFresh)],
+    peers: [],
+  });
+  section.row({
+    id: 'cold-start-redis',
+    operation: 'Redis tier ready (RedisStore.connect)',
+    ours: figure('ours', 'ours', 'RedisStore.connect', redisConnect),
+    peers: [],
+  });
+  await ctx.env.admin.flushdb();
+  return section.build();
+}
