@@ -16,7 +16,10 @@ import { RedisStore } from './stores/redisStore';
 import { isEmbeddedUrl } from './stores/surrealConnection';
 import { SurrealStore } from './stores/surrealStore';
 import type { Store } from './stores/store';
-import type { LayerPolicy } from './tiered/tierTypes';
+import type { LayerPolicy, ValueCodec } from './tiered/tierTypes';
+import { EncryptingCodec } from './codec/encryptingCodec';
+import { redactingLogger } from './security/redactingLogger';
+import { parseEncryptionKey } from './security/encryptionKey';
 import { TieredCache } from './tiered/tieredCache';
 import { discoverWorkflows, type DiscoveredWorkflows } from './workflows';
 
@@ -26,6 +29,12 @@ export interface EngineOptions {
   apiKey?: string;
   /** Password for a remote SurrealDB server, from SecretStorage or the environment. */
   surrealPassword?: string;
+  /**
+   * Key for encryption at rest of values in Redis and SurrealDB: 32 bytes as base64 or hex, from SecretStorage
+   * or CLAUDE_CACHE_ENCRYPTION_KEY. Used whenever given; required when `encryption.enabled` is set.
+   */
+  encryptionKey?: string;
+  /** Every line is redacted of likely secrets and of the keys above before it reaches this logger. */
   logger?: Logger;
   clock?: Clock;
   /** Workflow discovery; the extension memoizes it behind file watchers. */
@@ -77,6 +86,8 @@ export class CacheEngine {
   /** This process's counters as they were at the last flush into the shared stats file. */
   private flushed: LifetimeCounters = emptyCounters();
   private readonly flushTimer: NodeJS.Timeout;
+  /** True when values in the shared tiers are sealed with AES-256-GCM. */
+  encrypted = false;
 
   private constructor(
     private currentConfig: CacheConfig,
@@ -96,16 +107,26 @@ export class CacheEngine {
 
   static async open(options: EngineOptions): Promise<CacheEngine> {
     const config = options.config;
-    const logger = (options.logger ?? silentLogger).child('engine');
+    let engine: CacheEngine | undefined;
+    const knownSecrets = (): string[] =>
+      [engine ? engine.apiKey : options.apiKey, options.surrealPassword, options.encryptionKey].filter(
+        (secret): secret is string => typeof secret === 'string' && secret !== '',
+      );
+    const rootLogger = redactingLogger(options.logger ?? silentLogger, knownSecrets);
+    const logger = rootLogger.child('engine');
     const clock = options.clock ?? systemClock;
     await mkdir(config.storageDir, { recursive: true });
 
     const openings: TierOpening[] = [{ tier: 'memory', status: 'up', detail: 'in process' }];
     const memory = new MemoryStore({ budgets: memoryBudgets(config), clock });
+    const sealing = sharedTierCodec(config, options.encryptionKey);
 
     let redis: RedisStore | undefined;
     let bus: RedisInvalidationBus | undefined;
-    if (config.redis.url) {
+    if (config.redis.url && 'problem' in sealing) {
+      // Never write readable values where encryption was asked for: the shared tiers stay off instead.
+      openings.push({ tier: 'redis', status: 'failed', detail: sealing.problem });
+    } else if (config.redis.url) {
       try {
         // Connects in the background: a Redis that is down at start must not keep the engine from opening.
         redis = RedisStore.create({
@@ -125,19 +146,23 @@ export class CacheEngine {
 
     const surrealUrl = config.surreal.url || `surrealkv://${path.join(config.storageDir, 'surreal')}`;
     let surreal: Store<Uint8Array> | undefined;
-    try {
-      surreal = await SurrealStore.open({
-        url: surrealUrl,
-        namespace: config.surreal.namespace,
-        database: config.surreal.database,
-        ...(config.surreal.username ? { username: config.surreal.username } : {}),
-        ...(options.surrealPassword ? { password: options.surrealPassword } : {}),
-        maxEntries: config.surreal.maxEntries,
-        clock,
-      });
-      openings.push({ tier: 'surreal', status: 'up', detail: surrealUrl });
-    } catch (error) {
-      openings.push({ tier: 'surreal', status: 'failed', detail: describeError(error) });
+    if ('problem' in sealing) {
+      openings.push({ tier: 'surreal', status: 'failed', detail: sealing.problem });
+    } else {
+      try {
+        surreal = await SurrealStore.open({
+          url: surrealUrl,
+          namespace: config.surreal.namespace,
+          database: config.surreal.database,
+          ...(config.surreal.username ? { username: config.surreal.username } : {}),
+          ...(options.surrealPassword ? { password: options.surrealPassword } : {}),
+          maxEntries: config.surreal.maxEntries,
+          clock,
+        });
+        openings.push({ tier: 'surreal', status: 'up', detail: surrealUrl });
+      } catch (error) {
+        openings.push({ tier: 'surreal', status: 'failed', detail: describeError(error) });
+      }
     }
     for (const opening of openings) {
       if (opening.status === 'failed') logger.warn(`${opening.tier} tier unavailable: ${opening.detail}`);
@@ -150,7 +175,7 @@ export class CacheEngine {
       ...(surreal ? { surreal } : {}),
       // A server other instances use already saw their invalidations; an embedded store is ours alone.
       surrealShared: !isEmbeddedUrl(surrealUrl),
-      codec: { encode: encodeValue, decode: decodeValue },
+      codec: 'codec' in sealing ? sealing.codec : { encode: encodeValue, decode: decodeValue },
       layers: layerPolicies(config),
       writeMode: config.writeMode,
       writeBehind: config.writeBehind,
@@ -168,7 +193,6 @@ export class CacheEngine {
       onProblem: (problem) => logger.warn(problem.message),
     });
 
-    let engine: CacheEngine | undefined;
     const pipeline = new WorkflowPipeline({
       cache,
       ledger,
@@ -180,13 +204,15 @@ export class CacheEngine {
           maxTokens: current.maxTokens,
           temperature: current.temperature,
           providerCache: current.providerCache,
+          secretsInSharedTiers: current.secrets.cacheInSharedTiers,
         };
       },
       workflows: options.workflows ?? discoverWorkflows,
-      logger: options.logger ?? silentLogger,
+      logger: rootLogger,
     });
     const lifetime = new LifetimeCountersFile(path.join(config.storageDir, 'stats.json'));
     engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey, lifetime);
+    engine.encrypted = 'codec' in sealing;
     return engine;
   }
 
@@ -362,6 +388,26 @@ export function memoryBudgets(config: CacheConfig): Record<Layer, number> {
   const budgets = {} as Record<Layer, number>;
   for (const layer of LAYERS) budgets[layer] = Math.round(config.layers[layer].memoryBudgetMB * 1024 * 1024);
   return budgets;
+}
+
+/**
+ * The codec of the shared tiers: sealed when a key is given, plain when none is given and none is required,
+ * or the reason the shared tiers must stay off (a required key is missing, or the given key is malformed).
+ */
+function sharedTierCodec(config: CacheConfig, keyText: string | undefined): { codec: ValueCodec } | { plain: true } | { problem: string } {
+  const plain = { encode: encodeValue, decode: decodeValue };
+  if (keyText === undefined || keyText.trim() === '') {
+    if (!config.encryption.enabled) return { plain: true };
+    return {
+      problem:
+        'claudeCache.encryption.enabled is on but no encryption key is set (secret storage in VS Code, CLAUDE_CACHE_ENCRYPTION_KEY for the CLI); the shared tiers stay off',
+    };
+  }
+  try {
+    return { codec: new EncryptingCodec(plain, parseEncryptionKey(keyText)) };
+  } catch (error) {
+    return { problem: `${describeError(error)}; the shared tiers stay off rather than hold unencrypted values` };
+  }
 }
 
 /** A URL for logs: credentials replaced. */

@@ -7,6 +7,7 @@ import type { CostLedger, Dollars } from './cost';
 import type { Layer, Tier } from './layers';
 import { contextKey, moduleKey, promptKey, resultInputHash, resultKey, sha256Hex } from './keys';
 import { silentLogger, type Logger } from './logger';
+import { valueContainsSecret } from './security/secretDetection';
 import type { LookupStatus } from './tiered/tierTypes';
 import type { TieredCache } from './tiered/tieredCache';
 import {
@@ -36,6 +37,11 @@ export interface RunSettings {
   maxTokens: number;
   temperature: number;
   providerCache: ProviderCacheMode;
+  /**
+   * Whether a run whose prompt or context holds a likely secret may be cached in Redis and SurrealDB; when not
+   * (the default) its entries stay in this process's memory.
+   */
+  secretsInSharedTiers?: boolean;
 }
 
 export interface PipelineDependencies {
@@ -148,10 +154,17 @@ export class WorkflowPipeline {
     const run = new RunAccounting(this.deps.ledger);
     // What the run is about, for the context key: the file it reads, if any, relative to the workspace.
     const target = request.filePath ? path.relative(workspace, path.resolve(workspace, request.filePath)) : '';
+    const allowSecrets = settings.secretsInSharedTiers === true;
+    const shareable = (value: unknown): boolean => allowSecrets || !valueContainsSecret(value);
 
     // L1 prompt: the template bound to the params.
-    const bound = await this.lookup(run, 'prompt', promptKey(workflow.name, { version: workflow.version, params }), () =>
-      bindParams(workflow, params),
+    const bound = await this.lookup(
+      run,
+      'prompt',
+      promptKey(workflow.name, { version: workflow.version, params }),
+      () => bindParams(workflow, params),
+      undefined,
+      shareable,
     );
 
     // L3 context: what the workflow reads, re-checked against the workspace before use.
@@ -166,12 +179,16 @@ export class WorkflowPipeline {
         changes.push(...check.changed);
         return check.fresh;
       },
+      shareable,
     );
+    // Everything built on a prompt or context that holds a secret (module answers, the result) is kept private.
+    const runShareable = allowSecrets || (shareable(bound) && shareable(snapshot));
+    const answerShareable = (value: unknown): boolean => runShareable && shareable(value);
 
     // L2 modules: each sub-prompt's answer, shared by every workflow that uses the module on the same context.
     const moduleAnswers: Record<string, string> = {};
     for (const module of workflow.modules) {
-      moduleAnswers[module.name] = await this.runModule(run, module, snapshot, model, settings, request.signal);
+      moduleAnswers[module.name] = await this.runModule(run, module, snapshot, model, settings, request.signal, answerShareable);
     }
 
     // L4 result: the final answer, keyed by everything that shapes it. The documents go first as blocks that
@@ -214,10 +231,10 @@ export class WorkflowPipeline {
     let status: LookupStatus = {};
     if (request.fresh) {
       answer = await callClaude();
-      await this.deps.cache.set('result', key, answer, { status });
+      await this.deps.cache.set('result', key, answer, { status, sharedTiers: answerShareable(answer) });
       status = { source: 'compute' };
     } else {
-      answer = await this.deps.cache.getOrCompute('result', key, callClaude, { status });
+      answer = await this.deps.cache.getOrCompute('result', key, callClaude, { status, sharedTiers: answerShareable });
     }
     const source = status.source ?? 'compute';
     run.steps.push({ layer: 'result', key, source });
@@ -259,11 +276,13 @@ export class WorkflowPipeline {
     key: string,
     compute: () => T | Promise<T>,
     validate?: (value: T) => Promise<boolean>,
+    sharedTiers?: (value: T) => boolean,
   ): Promise<T> {
     const status: LookupStatus = {};
     const value = await this.deps.cache.getOrCompute(layer, key, compute, {
       status,
       ...(validate ? { validate } : {}),
+      ...(sharedTiers ? { sharedTiers } : {}),
     });
     run.steps.push({ layer, key, source: status.source ?? 'compute' });
     return value;
@@ -276,6 +295,7 @@ export class WorkflowPipeline {
     model: string,
     settings: RunSettings,
     signal: AbortSignal | undefined,
+    sharedTiers: (value: unknown) => boolean,
   ): Promise<string> {
     // The module's answer depends on what it reads and on the model and limits that produced it.
     const inputHash = sha256Hex(hashSubset(snapshot, module.reads), model, String(settings.maxTokens), String(settings.temperature));
@@ -291,6 +311,7 @@ export class WorkflowPipeline {
     const status: LookupStatus = {};
     const answer = await this.deps.cache.getOrCompute('module', key, () => this.callClaude(run, request, undefined, signal), {
       status,
+      sharedTiers,
     });
     const source = status.source ?? 'compute';
     if (source !== 'compute') run.avoided(answer.costUsd);

@@ -38,6 +38,8 @@ export interface LookupStatus {
   sharedSource?: Tier | 'compute';
   /** Set when the value was computed but not stored (too large, or invalidated while it was computed). */
   notStoredReason?: 'too-large' | 'invalidated';
+  /** Set when the value was stored in this process's memory only, kept from the shared tiers by policy. */
+  memoryOnly?: boolean;
 }
 
 export interface CacheEvents extends Record<string, unknown> {

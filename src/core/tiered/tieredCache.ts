@@ -52,6 +52,11 @@ export interface GetOrComputeOptions<T = unknown> {
    * that fails it counts as a miss and is replaced by a fresh computation.
    */
   validate?: (value: T) => boolean | Promise<boolean>;
+  /**
+   * Whether a value computed now may go to the shared tiers (Redis, SurrealDB); false, or a function of the value
+   * answering false, keeps it in this process's memory only (a prompt holding a secret). Default true.
+   */
+  sharedTiers?: boolean | ((value: T) => boolean);
 }
 
 export interface CacheHit<T> {
@@ -242,10 +247,16 @@ export class TieredCache {
   }
 
   /** Stores a value in every tier (write-through) or in memory now and the shared tiers soon (write-behind). */
-  async set(layer: Layer, key: string, value: unknown, options?: { ttlMs?: number; status?: LookupStatus }): Promise<boolean> {
+  async set(
+    layer: Layer,
+    key: string,
+    value: unknown,
+    options?: { ttlMs?: number; status?: LookupStatus; sharedTiers?: boolean },
+  ): Promise<boolean> {
     if (this.closed) throw new CacheClosedError('the cache is closed');
     assertSafeKey(key);
-    return this.store(layer, key, value, options?.ttlMs ?? this.policies[layer].ttlMs, this.epochs[layer], options?.status);
+    const ttlMs = options?.ttlMs ?? this.policies[layer].ttlMs;
+    return this.store(layer, key, value, ttlMs, this.epochs[layer], options?.status, options?.sharedTiers ?? true);
   }
 
   /** Bulk read for warming: results in the order of `keys`, each read through the tiers like `get`. */
@@ -431,7 +442,9 @@ export class TieredCache {
     this.stats.layers[layer].computations += 1;
     const value = await compute();
     if (options?.status) options.status.source = 'compute';
-    await this.store(layer, key, value, options?.ttlMs ?? this.policies[layer].ttlMs, epoch, options?.status);
+    const rule = options?.sharedTiers ?? true;
+    const shared = typeof rule === 'function' ? rule(value) : rule;
+    await this.store(layer, key, value, options?.ttlMs ?? this.policies[layer].ttlMs, epoch, options?.status, shared);
     return { value, source: 'compute' };
   }
 
@@ -501,6 +514,7 @@ export class TieredCache {
     ttlMs: number,
     epoch: number,
     status: LookupStatus | undefined,
+    shared: boolean,
   ): Promise<boolean> {
     if (epoch !== this.epochs[layer]) {
       // The layer was invalidated while this value was being computed: it may be built on what was dropped.
@@ -516,6 +530,10 @@ export class TieredCache {
     this.memory.setSync(layer, key, value, { ttlMs, size });
     this.stats.tiers.memory.writes += 1;
     if (this.events.hasListeners('set')) this.events.emit('set', { layer, key, size });
+    if (!shared) {
+      if (status) status.memoryOnly = true;
+      return true;
+    }
     if (this.writeBehind) {
       this.writeBehind.enqueue({ layer, key, value: bytes, ttlMs, size, queuedAt: this.clock.now() });
       return true;
