@@ -106,14 +106,34 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
   it('shows its status-bar item on startup and opens the cache without blocking activation', async () => {
     const item = await waitForExtensionStatusBarItem(page, EXTENSION_ID, 120_000);
     const untilItemMs = Date.now() - navigationStartedAt;
-    // Starting shows a spinner; an open, unused cache names itself.
-    await waitUntil(async () => ((await item.innerText()).trim() === 'Claude Cache' ? true : undefined), {
-      what: 'the cache to open (status bar "Claude Cache")',
-      timeoutMs: STEP_TIMEOUT_MS,
-    });
+    // Starting shows a spinning sync icon; an open, unused cache shows the database icon and its name.
+    await waitUntil(
+      async () =>
+        (await item.locator('.codicon-database').count()) > 0 && (await item.innerText()).trim() === 'Claude Cache'
+          ? true
+          : undefined,
+      { what: 'the cache to open (status bar "$(database) Claude Cache")', timeoutMs: STEP_TIMEOUT_MS },
+    );
     const untilReadyMs = Date.now() - navigationStartedAt;
-    recordMetrics({ uiActivationUntilStatusBarMs: untilItemMs, uiActivationUntilCacheOpenMs: untilReadyMs });
-    process.stdout.write(`      status-bar item after ${untilItemMs} ms, cache open after ${untilReadyMs} ms (from navigation)\n`);
+    // How long activate() itself took, as the extension logged it.
+    const activateMs = await waitUntil(
+      async () => {
+        for (const log of filesNamed(join(scratch, 'user-data'), 'Claude Prompt Cache.log')) {
+          const match = /\[extension\] activated in (\d+) ms/.exec(readFileSync(log, 'utf8'));
+          if (match) return Number(match[1]);
+        }
+        return undefined;
+      },
+      { what: 'the activation line in the extension log file', timeoutMs: STEP_TIMEOUT_MS },
+    );
+    recordMetrics({
+      uiActivateMs: activateMs,
+      uiActivationUntilStatusBarMs: untilItemMs,
+      uiActivationUntilCacheOpenMs: untilReadyMs,
+    });
+    process.stdout.write(
+      `      activate() ${activateMs} ms; status-bar item after ${untilItemMs} ms, cache open after ${untilReadyMs} ms (from navigation)\n`,
+    );
   });
 
   it('"Claude Cache: Set API Key" takes the key in a password box', async () => {

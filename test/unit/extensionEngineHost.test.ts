@@ -228,6 +228,23 @@ describe('EngineHost', () => {
     assert.equal(opened[1]?.apiKey, 'sk-new');
   });
 
+  it('gives a key set while the engine is opening to that engine', async () => {
+    const gate = deferred<void>();
+    const host = newHost(async (options) => {
+      await gate.promise;
+      const fake = fakeEngine();
+      fake.apiKey = options.apiKey;
+      engines.push(fake);
+      return fake.engine;
+    });
+    const started = host.start(DEFAULT_CONFIG);
+    await new Promise((resolve) => setImmediate(resolve));
+    host.setApiKey('sk-typed-while-starting');
+    gate.resolve();
+    await started;
+    assert.equal(engines[0]?.apiKey, 'sk-typed-while-starting');
+  });
+
   it('closes for good: the engine is closed and later settings do not reopen it', async () => {
     const host = newHost();
     await host.start(DEFAULT_CONFIG);

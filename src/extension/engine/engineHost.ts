@@ -148,6 +148,8 @@ export class EngineHost {
         logger: this.options.logger,
         workflows: this.options.workflows,
       });
+      // A key set while the engine was opening went to no engine: hand it over now.
+      if (this.apiKey.value !== apiKey) engine.setApiKey(this.apiKey.value);
       this.attach(engine);
       this.setState({ phase: 'ready', engine });
     } catch (error) {
