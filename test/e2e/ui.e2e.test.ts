@@ -201,6 +201,11 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
     const entry = treeRow(page, /^review-file · [0-9a-f]{8}/);
     await entry.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await screenshot(page, 'ui-tier-tree');
+
+    // Clicking an entry opens its decoded value, read-only.
+    await entry.click();
+    await answerShows(page, /"text": "Fake answer number \d+\."/);
+    await page.locator('.tabs-container .tab.active', { hasText: '.json' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   });
 
   it('invalidates a layer from the tree context menu and shows it empty', async () => {
@@ -363,7 +368,7 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
 }
 
-/** Waits until the newest answer document shows text matching `pattern`. */
+/** Waits until a visible editor (an answer or entry document) shows text matching `pattern`. */
 async function answerShows(page: Page, pattern: RegExp): Promise<void> {
   await waitUntil(
     async () => {

@@ -10,8 +10,8 @@ import { Disposable, toDisposable } from '../lifecycle';
 import { ENTRIES_PER_TIER, TierTreeModel, type TierTreeNode } from './tierTreeModel';
 
 /**
- * Renders the tier tree: layers, then each layer's tiers, then each tier's newest entries. It repaints on the
- * host's throttled `changed` signal (engine events), never on a timer.
+ * Renders the tier tree: layers, then each layer's tiers, then each tier's newest entries. It repaints on each
+ * cache snapshot, taken on the host's throttled change signal (engine events), never on a timer.
  */
 export class TierTreeProvider extends Disposable implements vscode.TreeDataProvider<TierTreeNode> {
   readonly model = new TierTreeModel();
