@@ -15,7 +15,7 @@ import { CacheSnapshots } from './engine/cacheSnapshots';
 import { EngineHost, type EngineState } from './engine/engineHost';
 import { toDisposable } from './lifecycle';
 import { createOutputLogger } from './outputLogger';
-import { ApiKeyStore } from './secrets/apiKeyStore';
+import { ExtensionSecrets } from './secrets/extensionSecrets';
 import type { ExtensionServices } from './services';
 import { CacheStatusBar } from './statusBar/cacheStatusBar';
 import { EntryDocuments } from './views/entryDocuments';
@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const logger = createOutputLogger(channel);
   const log = logger.child('extension');
 
-  const apiKeys = new ApiKeyStore(context.secrets);
+  const secrets = new ExtensionSecrets(context.secrets);
   const problems = new ConfigProblemNotifier(logger.child('config'));
   const readConfig = (): CacheConfig => {
     const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -64,7 +64,11 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const host = new EngineHost({
     logger,
-    secrets: async () => ({ apiKey: (await apiKeys.apiKey()).key, surrealPassword: await apiKeys.surrealPassword() }),
+    secrets: async () => ({
+      apiKey: (await secrets.apiKey()).key,
+      surrealPassword: await secrets.surrealPassword(),
+      encryptionKey: await secrets.encryptionKey(),
+    }),
     workflows: (workspace) => catalog.workflows(workspace),
   });
   const snapshots = new CacheSnapshots(host, logger.child('views'));
@@ -88,7 +92,8 @@ export function activate(context: vscode.ExtensionContext): void {
     answers,
     entries,
     dashboard,
-    apiKeys,
+    secrets,
+    readConfig,
     channel,
     logger: log,
   };
@@ -106,11 +111,15 @@ export function activate(context: vscode.ExtensionContext): void {
       if (event.affectsConfiguration(SETTINGS_SECTION)) void host.applyConfig(readConfig());
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void host.applyConfig(readConfig())),
-    apiKeys.onDidChange(async (event) => {
-      if (!apiKeys.isApiKeyChange(event)) return;
-      // Another window stored or cleared the key: the same secret storage backs every window.
-      host.setApiKey(await apiKeys.apiKeyAfterChange());
-      await updateApiKeyContext(host);
+    secrets.onDidChange(async (event) => {
+      // The same secret storage backs every window: another one may have stored or cleared a key.
+      if (secrets.isEncryptionKeyChange(event)) {
+        // The codec of the shared tiers is chosen when the engine opens.
+        void host.restart(readConfig());
+      } else if (secrets.isApiKeyChange(event)) {
+        host.setApiKey(await secrets.apiKeyAfterChange());
+        await updateApiKeyContext(host);
+      }
     }),
   );
 

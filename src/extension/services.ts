@@ -1,9 +1,10 @@
 import type * as vscode from 'vscode';
+import type { CacheConfig } from '../core/config';
 import type { Logger } from '../core/logger';
 import type { DashboardPanel } from './dashboard/dashboardPanel';
 import type { CacheSnapshots } from './engine/cacheSnapshots';
 import type { EngineHost } from './engine/engineHost';
-import type { ApiKeyStore } from './secrets/apiKeyStore';
+import type { ExtensionSecrets } from './secrets/extensionSecrets';
 import type { EntryDocuments } from './views/entryDocuments';
 import type { AnswerDocuments } from './workflows/answerDocuments';
 import type { WorkflowCatalog } from './workflows/workflowCatalog';
@@ -18,7 +19,9 @@ export interface ExtensionServices {
   readonly answers: AnswerDocuments<PreparedRun>;
   readonly entries: EntryDocuments;
   readonly dashboard: DashboardPanel;
-  readonly apiKeys: ApiKeyStore;
+  readonly secrets: ExtensionSecrets;
+  /** The settings as they are now, resolved (problems already reported). */
+  readonly readConfig: () => CacheConfig;
   readonly channel: vscode.LogOutputChannel;
   readonly logger: Logger;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { ensureCodeServer, launchCodeServer, type RunningCodeServer } from '../../src/launcher/codeServer';
 import { linkDevExtension } from '../../src/launcher/devExtension';
 import { repoRoot } from '../../src/launcher/paths';
@@ -247,15 +247,7 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
   it('shows the dashboard: totals and charts drawn by its own script under a strict CSP', async () => {
     await dismissNotifications(page);
     await paletteCommand(page, 'Claude Cache: Show Dashboard');
-    const frame = await waitUntil(
-      async () => {
-        for (const candidate of page.frames()) {
-          if ((await candidate.locator('#chart-hit-rate').count().catch(() => 0)) > 0) return candidate;
-        }
-        return undefined;
-      },
-      { what: 'the dashboard webview', timeoutMs: STEP_TIMEOUT_MS },
-    );
+    const frame = await dashboardFrame(page);
     await frame.locator('#totals .card').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     const totals = await frame.locator('#totals').innerText();
     assert.match(totals, /Hit rate, all layers/);
@@ -265,6 +257,23 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
     assert.match(csp ?? '', /default-src 'none'/);
     assert.match(await frame.locator('#legend-dollars').innerText(), /saved by local hits/);
     await screenshot(page, 'ui-dashboard');
+  });
+
+  it('resets the statistics from the dashboard after a modal confirmation', async () => {
+    const frame = await dashboardFrame(page);
+    await frame.locator('button[data-command="claudeCache.resetStats"]').click();
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Reset the cache statistics' }).first();
+    await dialog.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await dialog.locator('.monaco-button', { hasText: /^Reset$/ }).first().click();
+    const item = await waitForExtensionStatusBarItem(page, EXTENSION_ID);
+    await waitUntil(async () => ((await item.innerText()).trim() === 'Claude Cache' ? true : undefined), {
+      what: 'the status bar to show no statistics again',
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
+    await waitUntil(async () => (/\$0\.00/.test(await frame.locator('#totals').innerText()) ? true : undefined), {
+      what: 'the dashboard totals to drop to zero',
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
   });
 
   it('a second window on the same folder runs without the embedded SurrealDB the first one holds, and says so', async () => {
@@ -401,6 +410,19 @@ function filesNamed(dir: string, name: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name === name)
     .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** The dashboard webview's inner frame, once it has loaded. */
+async function dashboardFrame(page: Page): Promise<Frame> {
+  return waitUntil(
+    async () => {
+      for (const candidate of page.frames()) {
+        if ((await candidate.locator('#chart-hit-rate').count().catch(() => 0)) > 0) return candidate;
+      }
+      return undefined;
+    },
+    { what: 'the dashboard webview', timeoutMs: STEP_TIMEOUT_MS },
+  );
 }
 
 /** Files under `dir` whose bytes contain `text`. */

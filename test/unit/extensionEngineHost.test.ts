@@ -147,6 +147,36 @@ describe('EngineHost', () => {
     assert.deepEqual(states, ['starting', 'ready', 'starting', 'ready']);
   });
 
+  it('reopens when encryption at rest is switched, since the shared tiers are sealed at opening', async () => {
+    const host = newHost();
+    await host.start(DEFAULT_CONFIG);
+    await host.applyConfig({ ...DEFAULT_CONFIG, encryption: { ...DEFAULT_CONFIG.encryption, enabled: true } });
+    assert.equal(engines[0]?.closed, 1);
+    assert.equal(opened.length, 2);
+  });
+
+  it('restarts on demand with the secrets of the moment', async () => {
+    let encryptionKey: string | undefined;
+    const host = new EngineHost({
+      logger: log,
+      secrets: async () => ({ encryptionKey }),
+      workflows: NO_WORKFLOWS,
+      timers,
+      open: async (options) => {
+        opened.push(options);
+        const fake = fakeEngine();
+        engines.push(fake);
+        return fake.engine;
+      },
+    });
+    await host.start(DEFAULT_CONFIG);
+    encryptionKey = 'k'.repeat(44);
+    await host.restart(DEFAULT_CONFIG);
+    assert.equal(opened[0]?.encryptionKey, undefined);
+    assert.equal(opened[1]?.encryptionKey, encryptionKey);
+    assert.equal(engines[0]?.closed, 1);
+  });
+
   it('tries again with new settings after a failed opening', async () => {
     failNextOpen = new Error('bad storage folder');
     const host = newHost();

@@ -1,4 +1,5 @@
 // Test doubles shared by the extension's plain-Node specs (this file holds no tests itself).
+import { DEFAULT_CONFIG, type CacheConfig } from '../../src/core/config';
 import type { LedgerTotals } from '../../src/core/cost';
 import type { CacheEngine, TierOpening } from '../../src/core/engine';
 import { TypedEmitter } from '../../src/core/events';
@@ -130,8 +131,12 @@ export function fakeEngine(options: { openings?: TierOpening[]; name?: string } 
     currentReport: report(),
     engine: undefined as unknown as CacheEngine,
   };
+  let config: CacheConfig = DEFAULT_CONFIG;
   const engine = {
     name: options.name,
+    get config() {
+      return config;
+    },
     openings: options.openings ?? [{ tier: 'memory', status: 'up', detail: 'in process' }],
     cache: { events: cacheEvents, report: async () => fake.currentReport },
     ledger: { on: ledgerEvents.on.bind(ledgerEvents), totals: () => emptyTotals() },
@@ -141,8 +146,9 @@ export function fakeEngine(options: { openings?: TierOpening[]; name?: string } 
     setApiKey: (key: string | undefined) => {
       fake.apiKey = key;
     },
-    applyConfig: (config: unknown) => {
-      fake.applied.push(config);
+    applyConfig: (next: CacheConfig) => {
+      config = next;
+      fake.applied.push(next);
       return { reopenNeeded: fake.reopenNeeded };
     },
     close: async () => {

@@ -8,6 +8,7 @@ export enum CommandId {
   InvalidatePattern = 'claudeCache.invalidatePattern',
   SetApiKey = 'claudeCache.setApiKey',
   ClearApiKey = 'claudeCache.clearApiKey',
+  SetEncryptionKey = 'claudeCache.setEncryptionKey',
   ShowDashboard = 'claudeCache.showDashboard',
   ShowLog = 'claudeCache.showLog',
   ResetStats = 'claudeCache.resetStats',

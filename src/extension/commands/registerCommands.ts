@@ -14,6 +14,7 @@ import { runFresh } from './runFresh';
 import { refresh } from './refresh';
 import { runWorkflow } from './runWorkflow';
 import { setApiKey } from './setApiKey';
+import { setEncryptionKey } from './setEncryptionKey';
 import { showDashboard } from './showDashboard';
 import { showLog } from './showLog';
 
@@ -28,6 +29,7 @@ const HANDLERS: Readonly<Record<CommandId, Handler>> = {
   [CommandId.InvalidatePattern]: (services) => invalidatePattern(services),
   [CommandId.SetApiKey]: (services) => setApiKey(services),
   [CommandId.ClearApiKey]: (services) => clearApiKey(services),
+  [CommandId.SetEncryptionKey]: (services) => setEncryptionKey(services),
   [CommandId.ShowDashboard]: (services) => showDashboard(services),
   [CommandId.ShowLog]: (services) => showLog(services),
   [CommandId.ResetStats]: (services) => resetStats(services),

@@ -10,8 +10,8 @@ export async function resetStats(services: ExtensionServices): Promise<void> {
     'Reset',
   );
   if (choice !== 'Reset') return;
-  engine.cache.stats.reset();
-  await engine.ledger.reset();
+  // Also zeroes the hit counts this window shared with other windows and CLI runs (stats.json).
+  await engine.resetStats();
   services.dashboard.resetHistory();
   services.host.refreshNow();
   services.logger.info('statistics and cost ledger reset');

@@ -19,7 +19,7 @@ export async function setApiKey(services: ExtensionServices): Promise<boolean> {
     },
   });
   if (key === undefined) return false;
-  await services.apiKeys.setApiKey(key);
+  await services.secrets.setApiKey(key);
   services.host.setApiKey(key.trim());
   services.logger.info('API key stored in secret storage');
   void vscode.window.showInformationMessage('Claude Cache: API key saved in secret storage.');

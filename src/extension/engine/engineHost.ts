@@ -23,7 +23,11 @@ export interface EngineHostEvents extends Record<string, unknown> {
 export interface EngineHostOptions {
   logger: Logger;
   /** Read at the first opening; later openings reuse the API key the host holds (see setApiKey). */
-  secrets: () => Promise<{ apiKey?: string | undefined; surrealPassword?: string | undefined }>;
+  secrets: () => Promise<{
+    apiKey?: string | undefined;
+    surrealPassword?: string | undefined;
+    encryptionKey?: string | undefined;
+  }>;
   workflows: (workspace: string) => Promise<DiscoveredWorkflows>;
   /** CacheEngine.open unless a test gives another. */
   open?: (options: EngineOptions) => Promise<CacheEngine>;
@@ -71,13 +75,21 @@ export class EngineHost {
     return this.enqueue(() => this.reopen(config));
   }
 
+  /** Closes the engine and opens a new one (a secret that is read at opening changed). */
+  restart(config: CacheConfig): Promise<void> {
+    return this.enqueue(() => this.reopen(config));
+  }
+
   /** Applies changed settings; reopens the engine when the engine says the tiers must change. */
   applyConfig(config: CacheConfig): Promise<void> {
     return this.enqueue(async () => {
       if (this.current.phase === 'closed') return;
       if (this.current.phase === 'ready') {
-        const { reopenNeeded } = this.current.engine.applyConfig(config);
-        if (!reopenNeeded) {
+        const engine = this.current.engine;
+        // Whether the shared tiers are sealed is decided when the engine opens, so that setting needs a reopen too.
+        const sealingChanged = engine.config.encryption.enabled !== config.encryption.enabled;
+        const { reopenNeeded } = engine.applyConfig(config);
+        if (!reopenNeeded && !sealingChanged) {
           this.log.info('settings applied');
           this.throttle.schedule();
           return;
@@ -145,6 +157,7 @@ export class EngineHost {
         config,
         ...(apiKey ? { apiKey } : {}),
         ...(secrets.surrealPassword ? { surrealPassword: secrets.surrealPassword } : {}),
+        ...(secrets.encryptionKey ? { encryptionKey: secrets.encryptionKey } : {}),
         logger: this.options.logger,
         workflows: this.options.workflows,
       });

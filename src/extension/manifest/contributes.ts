@@ -25,6 +25,7 @@ const COMMANDS: ReadonlyArray<Omit<CommandContribution, 'category'>> = [
   { command: CommandId.InvalidatePattern, title: 'Invalidate by Pattern...', icon: '$(filter)' },
   { command: CommandId.SetApiKey, title: 'Set API Key', icon: '$(key)' },
   { command: CommandId.ClearApiKey, title: 'Clear API Key' },
+  { command: CommandId.SetEncryptionKey, title: 'Set Encryption Key' },
   { command: CommandId.ShowDashboard, title: 'Show Dashboard', icon: '$(graph)' },
   { command: CommandId.ShowLog, title: 'Show Log', icon: '$(output)' },
   { command: CommandId.ResetStats, title: 'Reset Statistics', icon: '$(discard)' },

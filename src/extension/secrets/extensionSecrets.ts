@@ -1,16 +1,19 @@
 import type * as vscode from 'vscode';
+import { ENCRYPTION_KEY_ENV } from '../../core/security/encryptionKey';
 
 const API_KEY_SECRET = 'claudeCache.anthropicApiKey';
 const SURREAL_PASSWORD_SECRET = 'claudeCache.surrealPassword';
+const ENCRYPTION_KEY_SECRET = 'claudeCache.encryptionKey';
 
 /** Where the key in use came from, for messages (never the key itself). */
 export type ApiKeySource = 'secret-storage' | 'environment' | 'none';
 
 /**
- * The Anthropic API key lives in VS Code's SecretStorage (the OS keychain), never in settings, logs or the
- * cache. Without a stored key, the ANTHROPIC_API_KEY environment variable is used, as the CLI does.
+ * The extension's secrets: the Anthropic API key, the encryption key of the shared tiers and a remote
+ * SurrealDB's password. They live in VS Code's SecretStorage (the OS keychain), never in settings, logs or the
+ * cache; without a stored one, the environment variable the CLI reads is used.
  */
-export class ApiKeyStore {
+export class ExtensionSecrets {
   /** What this window last wrote, until the change event it causes has been seen; null when none. */
   private ownWrite: { key: string | undefined } | null = null;
 
@@ -26,6 +29,10 @@ export class ApiKeyStore {
 
   isApiKeyChange(event: vscode.SecretStorageChangeEvent): boolean {
     return event.key === API_KEY_SECRET;
+  }
+
+  isEncryptionKeyChange(event: vscode.SecretStorageChangeEvent): boolean {
+    return event.key === ENCRYPTION_KEY_SECRET;
   }
 
   async apiKey(): Promise<{ key: string | undefined; source: ApiKeySource }> {
@@ -65,5 +72,14 @@ export class ApiKeyStore {
   /** A remote SurrealDB's password: stored secret, else CLAUDE_CACHE_SURREAL_PASSWORD as the CLI reads it. */
   async surrealPassword(): Promise<string | undefined> {
     return (await this.secrets.get(SURREAL_PASSWORD_SECRET)) || this.env.CLAUDE_CACHE_SURREAL_PASSWORD || undefined;
+  }
+
+  /** The key that seals values in Redis and SurrealDB: stored secret, else CLAUDE_CACHE_ENCRYPTION_KEY. */
+  async encryptionKey(): Promise<string | undefined> {
+    return (await this.secrets.get(ENCRYPTION_KEY_SECRET))?.trim() || this.env[ENCRYPTION_KEY_ENV]?.trim() || undefined;
+  }
+
+  async setEncryptionKey(key: string): Promise<void> {
+    await this.secrets.store(ENCRYPTION_KEY_SECRET, key.trim());
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { ApiKeyStore } from '../../src/extension/secrets/apiKeyStore';
+import { ExtensionSecrets } from '../../src/extension/secrets/extensionSecrets';
 
 /** SecretStorage over a map; `lagging` makes reads miss, as a web workbench's can right after a write. */
 class MapSecrets {
@@ -32,13 +32,13 @@ class MapSecrets {
   }
 }
 
-function store(env: Record<string, string | undefined> = {}): { secrets: MapSecrets; keys: ApiKeyStore } {
+function store(env: Record<string, string | undefined> = {}): { secrets: MapSecrets; keys: ExtensionSecrets } {
   const secrets = new MapSecrets();
-  // MapSecrets implements the SecretStorage members ApiKeyStore uses.
-  return { secrets, keys: new ApiKeyStore(secrets as unknown as vscode.SecretStorage, env) };
+  // MapSecrets implements the SecretStorage members ExtensionSecrets uses.
+  return { secrets, keys: new ExtensionSecrets(secrets as unknown as vscode.SecretStorage, env) };
 }
 
-describe('ApiKeyStore', () => {
+describe('ExtensionSecrets', () => {
   it('prefers the stored key over ANTHROPIC_API_KEY, and says where the key came from', async () => {
     const { keys } = store({ ANTHROPIC_API_KEY: ' sk-env ' });
     assert.deepEqual(await keys.apiKey(), { key: 'sk-env', source: 'environment' });
@@ -69,6 +69,17 @@ describe('ApiKeyStore', () => {
     await keys.clearApiKey();
     assert.equal(await keys.apiKeyAfterChange(), 'sk-env');
     assert.equal(keys.isApiKeyChange({ key: 'something.else' }), false);
+  });
+
+  it('reads the encryption key from the store, else from CLAUDE_CACHE_ENCRYPTION_KEY', async () => {
+    const { secrets, keys } = store({ CLAUDE_CACHE_ENCRYPTION_KEY: ' env-key ' });
+    assert.equal(await keys.encryptionKey(), 'env-key');
+    let changed = false;
+    keys.onDidChange((event) => (changed ||= keys.isEncryptionKeyChange(event)));
+    await keys.setEncryptionKey(' stored-key ');
+    assert.equal(await keys.encryptionKey(), 'stored-key');
+    assert.equal(changed, true);
+    assert.equal(secrets.values.size, 1);
   });
 
   it('reads a remote SurrealDB password from the store, else from the environment', async () => {
