@@ -48,6 +48,7 @@ export function figure(system: string, role: Role, call: string, summary: Latenc
 export class SectionBuilder {
   readonly rows: Row[] = [];
   readonly tables: Table[] = [];
+  readonly metrics: Record<string, number> = {};
   private readonly started = Date.now();
 
   constructor(
@@ -59,6 +60,10 @@ export class SectionBuilder {
   row(row: Row): Row {
     this.rows.push(row);
     return row;
+  }
+
+  metric(name: string, value: number): void {
+    this.metrics[name] = value;
   }
 
   table(table: Table): Table {
@@ -73,6 +78,7 @@ export class SectionBuilder {
       description: this.description,
       rows: this.rows,
       tables: this.tables,
+      metrics: this.metrics,
       durationMs: Date.now() - this.started,
     };
   }

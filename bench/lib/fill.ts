@@ -28,3 +28,23 @@ export function keyList(prefix: string, count: number, offset = 0): string[] {
 export function mustNotCompute(): never {
   throw new Error('a hit case computed a value: the key was not where the case put it');
 }
+
+/**
+ * Reads `keys` through a peer's get and fails unless every read was a hit in `tier`: proof that a case times
+ * the tier it names (a library that silently missed its memory tier would otherwise be timed on Redis).
+ */
+export async function assertPeerTier(peer: PeerCache, keys: readonly string[], tier: 'memory' | 'redis'): Promise<void> {
+  const seen: string[] = [];
+  const stop = peer.watchHits((hit) => seen.push(hit));
+  try {
+    for (const key of keys) {
+      if ((await peer.probe(key)) === undefined) throw new Error(`${peer.name}: ${key} missed`);
+    }
+  } finally {
+    stop();
+  }
+  const wrong = seen.filter((hit) => hit !== tier).length;
+  if (seen.length !== keys.length || wrong > 0) {
+    throw new Error(`${peer.name}: expected ${keys.length} ${tier} hits, saw ${seen.length} hits of which ${wrong} elsewhere`);
+  }
+}

@@ -1,11 +1,10 @@
-import type { EventEmitter } from 'node:events';
+import { EventEmitter } from 'node:events';
 import KeyvRedis from '@keyv/redis';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis';
 import { createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
-import { LRUCache } from 'lru-cache';
 import { HOUR_MS } from './ourCache';
 
 /**
@@ -21,6 +20,10 @@ export interface PeerCache {
   /** Drops everything under the case's prefix (our "layer"). */
   clear(): Promise<void>;
   close(): Promise<void>;
+  /** Reports which tier answered each hit of `probe`, so a case can prove it measures the tier it names. */
+  watchHits(listener: (tier: 'memory' | 'redis') => void): () => void;
+  /** A read whose hit events name the right tier (BentoCache's get reports every hit as L1; getOrSet does not). */
+  probe(key: string): Promise<unknown>;
 }
 
 export interface PeerOptions {
@@ -46,7 +49,7 @@ function redisConnection(url: string): { host: string; port: number } {
  */
 export function openBento(options: PeerOptions & { serializeL1: boolean }): PeerCache {
   const l1 = options.serializeL1
-    ? memoryDriver({ maxSize: options.memoryBudgetBytes, serialize: true })
+    ? memoryDriver({ maxSize: options.memoryBudgetBytes, maxItems: options.memoryEntries, serialize: true })
     : memoryDriver({ maxItems: options.memoryEntries, serialize: false });
   let store = bentostore().useL1Layer(l1);
   if (options.redisUrl) {
@@ -56,13 +59,8 @@ export function openBento(options: PeerOptions & { serializeL1: boolean }): Peer
   }
   // Each bench case gets its own prefix instead of a namespace: BentoCache 1.6's namespace() rebuilds its options
   // and drops serializeL1 = false (its L1 would then JSON.parse every hit), which would misrepresent it.
-  const bento = new BentoCache({
-    default: 'bench',
-    prefix: `${options.prefix}result`,
-    ttl: HOUR_MS,
-    stores: { bench: store },
-    ...(options.emitter ? { emitter: options.emitter } : {}),
-  });
+  const emitter = options.emitter ?? new EventEmitter();
+  const bento = new BentoCache({ default: 'bench', prefix: `${options.prefix}result`, ttl: HOUR_MS, stores: { bench: store }, emitter });
   const cache = bento;
   return {
     name: options.serializeL1 ? 'BentoCache (serializeL1 on)' : 'BentoCache (serializeL1 off)',
@@ -76,15 +74,30 @@ export function openBento(options: PeerOptions & { serializeL1: boolean }): Peer
     },
     clear: () => cache.clear(),
     close: () => bento.disconnectAll(),
+    probe: (key) =>
+      cache.getOrSet({
+        key,
+        factory: () => {
+          throw new Error(`probe of ${key} missed`);
+        },
+      }),
+    watchHits(listener) {
+      const onHit = (event: { layer?: string }) => listener(event.layer === 'l2' ? 'redis' : 'memory');
+      emitter.on('cache:hit', onHit);
+      return () => emitter.off('cache:hit', onHit);
+    },
   };
 }
 
 /**
- * cache-manager 7 as its README sets up two tiers: a Keyv over lru-cache in memory, then a Keyv over
- * @keyv/redis. Keyv's default (JSON) serialization stays on, as documented.
+ * cache-manager 7 as its README sets up two tiers: Keyv's in-memory store, then a Keyv over @keyv/redis. Keyv's
+ * default (JSON) serialization stays on, as documented. The README's lru-cache example does not work with
+ * lru-cache 11 once a TTL is set (Keyv passes the TTL as a number where lru-cache 11 wants an options object, and
+ * the set is dropped), and `cacheable` (its other suggestion) is not installed here, so the memory tier is Keyv's
+ * default Map: unbounded, which only flatters it.
  */
 export function openCacheManager(options: PeerOptions): PeerCache {
-  const stores = [new Keyv({ store: new LRUCache<string, string | object>({ max: options.memoryEntries }), namespace: 'result' })];
+  const stores = [new Keyv({ namespace: 'result' })];
   if (options.redisUrl) {
     stores.push(new Keyv({ store: new KeyvRedis(options.redisUrl), namespace: `${options.prefix}result` }));
   }
@@ -104,6 +117,14 @@ export function openCacheManager(options: PeerOptions): PeerCache {
     },
     async close() {
       await cache.disconnect();
+    },
+    probe: (key) => cache.get(key),
+    watchHits(listener) {
+      const onGet = (event: { store?: string; value?: unknown }) => {
+        if (event.value !== undefined) listener(event.store === 'primary' ? 'memory' : 'redis');
+      };
+      cache.on('get', onGet);
+      return () => cache.off('get', onGet);
     },
   };
 }

@@ -24,7 +24,8 @@ export interface Row {
   /** Other raw calls shown for reference (Map.get beside LRUCache.get, a raw query beside a raw select). */
   references?: Figure[];
   peers: Figure[];
-  /** Extra figures of ours shown beside (another configuration of our engine). */
+  /** How the row compares: mean time per call (default) or throughput. */
+  compareOn?: 'mean' | 'throughput';
   note?: string;
 }
 
@@ -43,6 +44,8 @@ export interface Section {
   description: string;
   rows: Row[];
   tables: Table[];
+  /** Derived figures the targets read (hit rate, computations, ratio means). */
+  metrics: Record<string, number>;
   durationMs: number;
 }
 
@@ -82,12 +85,17 @@ export interface BenchResults {
   targets: Target[];
 }
 
-/** ours / floor on mean time per operation: 1.0 is the floor itself, lower is better. */
-export function floorRatio(row: Row): number | undefined {
-  return row.floor ? row.ours.summary.meanNs / row.floor.summary.meanNs : undefined;
+/** Time per call of a figure as the row compares it (throughput rows: the inverse of operations per second). */
+export function costOf(row: Row, figure: Figure): number {
+  return row.compareOn === 'throughput' ? 1e9 / figure.summary.opsPerSec : figure.summary.meanNs;
 }
 
-/** peer / ours on mean time per operation: above 1 means ours is faster. */
+/** ours / floor in time per call: 1.0 is the floor itself, lower is better. */
+export function floorRatio(row: Row): number | undefined {
+  return row.floor ? costOf(row, row.ours) / costOf(row, row.floor) : undefined;
+}
+
+/** peer / ours in time per call: above 1 means ours is faster. */
 export function speedupOver(row: Row, peer: Figure): number {
-  return peer.summary.meanNs / row.ours.summary.meanNs;
+  return costOf(row, peer) / costOf(row, row.ours);
 }

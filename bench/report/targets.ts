@@ -1,4 +1,94 @@
-import type { BenchResults, Target } from './results';
-export function evaluateTargets(_results: BenchResults): Target[] {
-  return [];
+import { floorRatio, speedupOver, type BenchResults, type Row, type Target } from './results';
+
+function findRow(results: BenchResults, id: string): Row | undefined {
+  for (const section of results.sections) {
+    const row = section.rows.find((candidate) => candidate.id === id);
+    if (row) return row;
+  }
+  return undefined;
+}
+
+function metric(results: BenchResults, section: string, name: string): number | undefined {
+  return results.sections.find((candidate) => candidate.id === section)?.metrics[name];
+}
+
+function target(
+  id: string,
+  description: string,
+  value: number | undefined,
+  comparison: Target['comparison'],
+  limit: number,
+  unit: Target['unit'],
+  basis: string,
+): Target | undefined {
+  if (value === undefined || !Number.isFinite(value)) return undefined;
+  const met = comparison === '<=' ? value <= limit : comparison === '>=' ? value >= limit : value === limit;
+  return { id, description, value, limit, comparison, unit, met, basis };
+}
+
+/** The bounds, evaluated on what this run measured (targets whose section did not run are left out). */
+export function evaluateTargets(results: BenchResults): Target[] {
+  const targets: Array<Target | undefined> = [];
+  const sync = findRow(results, 'memory-hit-sync-4096');
+  targets.push(
+    target('memory-hit-vs-lru', 'memory hit <= 1.5x raw LRUCache.get', sync && floorRatio(sync), '<=', 1.5, 'x', 'TieredCache.peek mean / LRUCache.get mean, 4 KB'),
+  );
+  const async = findRow(results, 'memory-hit-getOrCompute-4096');
+  const bentoOff = async?.peers.find((peer) => peer.system === 'BentoCache (serializeL1 off)');
+  targets.push(
+    target(
+      'memory-hit-vs-bento',
+      'memory hit at least as fast as BentoCache with serializeL1 off',
+      async && bentoOff && speedupOver(async, bentoOff),
+      '>=',
+      1,
+      'x',
+      'bento.getOrSet mean / TieredCache.getOrCompute mean, memory hit, 4 KB',
+    ),
+  );
+  const redis = findRow(results, 'redis-hit-4096');
+  targets.push(target('redis-hit-vs-raw', 'Redis hit <= 1.15x raw getBuffer', redis && floorRatio(redis), '<=', 1.15, 'x', 'getOrCompute (Redis hit, decode, promotion) mean / ioredis getBuffer mean, 4 KB'));
+  const surreal = findRow(results, 'surreal-hit-4096');
+  targets.push(target('surreal-hit-vs-raw', 'SurrealDB hit <= 1.2x raw select', surreal && floorRatio(surreal), '<=', 1.2, 'x', 'getOrCompute (SurrealDB hit, promotion) mean / db.select(RecordId) mean, 4 KB'));
+  targets.push(
+    target(
+      'tiered-vs-bento',
+      'tiered getOrCompute with serialization >= 1.5x BentoCache',
+      metric(results, 'workloads', 'geomeanOverBento'),
+      '>=',
+      1.5,
+      'x',
+      'geometric mean over the workload matrix of ours ops/s / BentoCache (serializeL1 on) ops/s',
+    ),
+  );
+  targets.push(
+    target(
+      'tiered-vs-cache-manager',
+      'tiered getOrCompute with serialization >= 5x cache-manager',
+      metric(results, 'workloads', 'geomeanOverCacheManager'),
+      '>=',
+      5,
+      'x',
+      'geometric mean over the workload matrix of ours ops/s / cache-manager ops/s',
+    ),
+  );
+  const throughput = findRow(results, 'redis-throughput-c128');
+  targets.push(
+    target(
+      'redis-c128-throughput',
+      'concurrency-128 Redis throughput >= 90 % of raw auto-pipelined',
+      throughput?.floor && (100 * throughput.ours.summary.opsPerSec) / throughput.floor.summary.opsPerSec,
+      '>=',
+      90,
+      '%',
+      'ours ops/s / ioredis auto-pipelined getBuffer ops/s, 128 in flight, 4 KB',
+    ),
+  );
+  targets.push(
+    target('stampede-one-instance', 'exactly one computation for 1000 identical misses in one instance', metric(results, 'stampede', 'oursComputations1'), '==', 1, 'count', 'worst trial'),
+  );
+  const hitRate = metric(results, 'trace', 'resultHitRate');
+  targets.push(target('trace-hit-rate', 'trace hit rate >= 90 %', hitRate === undefined ? undefined : 100 * hitRate, '>=', 90, '%', 'result-layer hits / runs'));
+  targets.push(target('trace-stale', 'zero stale answers in the trace', metric(results, 'trace', 'staleAnswers'), '==', 0, 'count', 'answers whose request saw other file contents or selection'));
+  return targets.filter((candidate): candidate is Target => candidate !== undefined);
 }

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { encodeValue } from '../../src/core/codec';
 import type { SurrealStore } from '../../src/core/stores/surrealStore';
 import { figure, SectionBuilder, sizeLabel, type BenchContext } from '../lib/context';
-import { fillOurs, fillPeer, keyList, mustNotCompute } from '../lib/fill';
+import { assertPeerTier, fillOurs, fillPeer, keyList, mustNotCompute } from '../lib/fill';
 import { interleave, isDefined, measureAsync, measureSync, type LatencySummary, type Recorder } from '../lib/measure';
 import { HOUR_MS, MIB, openOurCache, openSurrealStore, sharedStore } from '../lib/ourCache';
 import { openBento, openCacheManager, type PeerCache } from '../lib/peers';
@@ -68,7 +68,10 @@ async function memoryHits(ctx: BenchContext, section: SectionBuilder, size: numb
   ];
   try {
     await fillOurs(ours.cache, keys, values);
-    for (const peer of peers) await fillPeer(peer, keys, values);
+    for (const peer of peers) {
+      await fillPeer(peer, keys, values);
+      await assertPeerTier(peer, keys.slice(0, 100), 'memory');
+    }
 
     const sync = (op: (i: number) => unknown) => async (_round: number, recorder: Recorder) =>
       measureSync(op, { iterations: syncIterations, expect: isDefined, recorder });
@@ -175,7 +178,7 @@ async function redisHits(ctx: BenchContext, section: SectionBuilder, size: numbe
   const rounds = ctx.scale(5, 1);
   const perRound = Math.floor(count / rounds);
   const warmup = Math.ceil(count / 5);
-  const keys = keyList('r', warmup + count);
+  const keys = keyList('r', warmup + count + 5);
   const values = ctx.answers(size, Math.min(keys.length, 256));
   const url = ctx.env.redis.url;
   const prefix = ctx.prefix(`redis${size}`);
@@ -200,6 +203,8 @@ async function redisHits(ctx: BenchContext, section: SectionBuilder, size: numbe
   await client.connect();
   const peerReaders = peerFactories.map((open) => open());
   try {
+    // The last keys are never timed: they prove each reader's first read of a key is a Redis hit.
+    for (const peer of peerReaders) await assertPeerTier(peer, keys.slice(-5), 'redis');
     const [ours, raw, ...peerFigures] = await remoteRounds(
       [
         { label: 'ours', role: 'ours', call: 'TieredCache.getOrCompute (memory miss, Redis hit)', read: (key) => reader.cache.getOrCompute('result', key, mustNotCompute) },
@@ -296,6 +301,7 @@ async function redisThroughput(ctx: BenchContext, section: SectionBuilder, size:
       floor: autoFigure as Figure,
       references: [plainFigure as Figure],
       peers: [],
+      compareOn: 'throughput',
       note: 'Compared on throughput (operations per second).',
     });
   } finally {

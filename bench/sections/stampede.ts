@@ -98,6 +98,7 @@ export async function stampedeSection(ctx: BenchContext): Promise<Section> {
       await contender.close();
     }
     const summary = settle[`${contender.name}/${contender.instances}`] as LatencySummary;
+    if (contender.name === 'ours') section.metric(`oursComputations${contender.instances}`, Math.max(...counts));
     rows.push([
       contender.name,
       contender.instances,
