@@ -241,15 +241,18 @@ export class CacheEngine {
     if (previous.apiBaseUrl !== next.apiBaseUrl || previous.requestTimeoutSeconds !== next.requestTimeoutSeconds) {
       this.client = undefined;
     }
-    const reopenNeeded =
-      previous.redis.url !== next.redis.url ||
-      previous.redis.keyPrefix !== next.redis.keyPrefix ||
-      previous.surreal.url !== next.surreal.url ||
-      previous.surreal.namespace !== next.surreal.namespace ||
-      previous.surreal.database !== next.surreal.database ||
-      previous.surreal.username !== next.surreal.username ||
-      previous.storageDir !== next.storageDir ||
-      previous.writeMode !== next.writeMode;
+    // Everything TieredCache.create and the stores were built from; any change there means building them again.
+    const tierShape = (config: CacheConfig) =>
+      JSON.stringify([
+        config.redis,
+        config.surreal,
+        config.storageDir,
+        config.writeMode,
+        config.writeBehind,
+        config.tiers,
+        config.encryption,
+      ]);
+    const reopenNeeded = tierShape(previous) !== tierShape(next);
     return { reopenNeeded };
   }
 

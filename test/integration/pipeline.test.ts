@@ -202,6 +202,17 @@ describe('WorkflowPipeline', function () {
     assert.ok(outcome instanceof ClaudeAuthenticationError, `got ${JSON.stringify(outcome)}`);
   });
 
+  it('applies request settings live and asks for a reopen only when the tiers change', () => {
+    const settings = (extra: Record<string, unknown>) =>
+      resolveConfig(objectReader({ apiBaseUrl: fake.url, storageDir: storage, model: 'claude-sonnet-5-5', ...extra })).config;
+    assert.deepEqual(engine.applyConfig(settings({ model: 'claude-opus-5-5', 'layers.result.ttlSeconds': 60 })), {
+      reopenNeeded: false,
+    });
+    assert.equal(engine.cache.policy('result').ttlMs, 60_000);
+    assert.deepEqual(engine.applyConfig(settings({ 'tiers.timeoutMs': 900 })), { reopenNeeded: true });
+    assert.deepEqual(engine.applyConfig(settings({ 'redis.url': 'redis://127.0.0.1:1' })), { reopenNeeded: true });
+  });
+
   it('keeps hit counts across engine restarts until they are reset', async () => {
     const request = { workflow: 'explain-selection', workspace, selection: 'counted' };
     await engine.pipeline.run(request);

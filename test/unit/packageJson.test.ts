@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_KEYS, CONFIG_KEY_LIST, settingId, type AnySettingSpec } from '../../src/core/config';
 import { CommandId } from '../../src/extension/commands/commandId';
+import { TRUST_RESTRICTED_SETTINGS } from '../../src/extension/config/settingsConfig';
 import { ACTIVATION_EVENTS, contributes } from '../../src/extension/manifest/contributes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -12,6 +13,7 @@ interface Manifest {
   displayName: string;
   main: string;
   activationEvents: string[];
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
   contributes: {
     commands: Array<{ command: string; title: string; category: string; icon?: string }>;
     menus: Record<string, Array<{ command: string; when?: string; group?: string }>>;
@@ -44,6 +46,15 @@ describe('package.json', () => {
   it('holds the generated contributes and activationEvents (run src/extension/manifest/writeManifest.ts)', () => {
     assert.deepEqual(manifest.contributes, JSON.parse(JSON.stringify(contributes())));
     assert.deepEqual(manifest.activationEvents, [...ACTIVATION_EVENTS]);
+  });
+
+  it('declares limited support for untrusted workspaces, restricting exactly the settings the adapter guards', () => {
+    const { capabilities } = manifest;
+    assert.equal(capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.deepEqual(
+      capabilities.untrustedWorkspaces.restrictedConfigurations,
+      TRUST_RESTRICTED_SETTINGS.map((key) => settingId(key)),
+    );
   });
 
   it('keeps the public names', () => {
