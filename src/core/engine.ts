@@ -45,14 +45,8 @@ export interface EngineOptions {
 export interface EngineStats {
   layers: Record<Layer, { hits: number; misses: number; hitRate: number; entries: number; bytes: number }>;
   tiers: Record<Tier, { status: TierStatus; hits: number; entries: number; bytes: number }>;
-  cost: {
-    spentUsd: number;
-    savedUsd: number;
-    savedByLocalHitsUsd: number;
-    savedByProviderCacheUsd: number;
-    upstreamCalls: number;
-    avoidedCalls: number;
-  };
+  /** The ledger's totals as the contract names them (calls of unknown cost are counted by the ledger only). */
+  cost: Omit<LedgerTotals, 'unknownCostCalls'>;
 }
 
 export interface PrewarmItem {
