@@ -132,7 +132,7 @@ export class CacheEngine {
         bus = RedisInvalidationBus.forClient(redis.client, { keyPrefix: config.redis.keyPrefix });
         openings.push({ tier: 'redis', status: 'up', detail: redactUrl(config.redis.url) });
       } catch (error) {
-        openings.push({ tier: 'redis', status: 'failed', detail: describeError(error) });
+        openings.push({ tier: 'redis', status: 'failed', detail: `cannot use ${redactUrl(config.redis.url)}: ${describeError(error)}` });
       }
     } else {
       openings.push({ tier: 'redis', status: 'off', detail: 'no claudeCache.redis.url set' });

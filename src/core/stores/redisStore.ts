@@ -147,7 +147,12 @@ export class RedisStore implements Store<Uint8Array> {
     }
     if (bytes === null) return undefined;
     const record = decodeFrame(bytes);
-    if (record === undefined || record.expiresAt <= this.clock.now()) return undefined;
+    if (record === undefined) {
+      // Under our prefix but not a record we wrote (truncated, foreign): it would be read as a miss forever.
+      this.client.unlink(this.layerPrefixes[layer] + key).catch(() => undefined);
+      return undefined;
+    }
+    if (record.expiresAt <= this.clock.now()) return undefined;
     return record;
   }
 

@@ -1,3 +1,6 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { RecordId, Surreal } from 'surrealdb';
 import { StoreError, describeError } from '../errors';
 import { waitForDirectoryRelease } from './directoryRelease';
@@ -67,6 +70,8 @@ export async function connectSurreal(options: SurrealConnectOptions): Promise<Su
       `${url}: this Node.js (${process.version}) has no WebSocket; use http(s)://host:port for the same server`,
     );
   }
+  const directory = claimKey(url);
+  if (directory !== undefined) await ensureWritableDirectory(url, directory);
   const { sdk, node } = await loadModules(isEmbeddedUrl(url));
   await claim(url);
   const db = new sdk.Surreal({ engines: node ? node.createNodeEngines() : sdk.createRemoteEngines() });
@@ -163,6 +168,40 @@ function unclaim(url: string): void {
 }
 
 /** One key per directory, whatever the engine prefix or trailing slash. */
+/**
+ * An embedded engine given a directory it cannot create or write waits out the whole connect timeout and then
+ * looks like a lock held elsewhere; saying what is wrong with the directory up front is the useful message.
+ */
+async function ensureWritableDirectory(url: string, directory: string): Promise<void> {
+  try {
+    await makeDirectory(directory, 64);
+    await access(directory, constants.W_OK);
+  } catch (error) {
+    throw new StoreError('surreal', `cannot open ${redactUrl(url)}: its directory cannot be created or written (${describeError(error)})`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * mkdir -p by hand, bounded: Node 20's `mkdir(..., { recursive: true })` spins forever on some paths that cannot
+ * be created (seen with /proc/nope/x).
+ */
+async function makeDirectory(directory: string, depth: number): Promise<void> {
+  try {
+    await mkdir(directory);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(directory);
+    if (code !== 'ENOENT' || depth <= 0 || parent === directory) throw error;
+    await makeDirectory(parent, depth - 1);
+    await mkdir(directory).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
 function claimKey(url: string): string | undefined {
   if (!DIRECTORY_URL.test(url)) return undefined;
   return url.replace(DIRECTORY_URL, '').replace(/\/+$/, '');
