@@ -347,7 +347,7 @@ export class WorkflowPipeline {
   ): Promise<string[]> {
     if (fresh) return ['a fresh answer was asked for'];
     const reasons = changes.map((change) => describeChange(change));
-    const previous = (await this.deps.cache.get<RunManifest>('context', manifestKey).catch(() => undefined))?.value;
+    const previous = (await this.deps.cache.get<RunManifest>('context', manifestKey, { uncounted: true }).catch(() => undefined))?.value;
     if (!previous) return reasons;
     const compare = (label: string, before: unknown, after: unknown) => {
       if (JSON.stringify(before) !== JSON.stringify(after)) reasons.push(`${label} changed (${String(before)} -> ${String(after)})`);

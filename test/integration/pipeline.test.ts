@@ -82,6 +82,14 @@ describe('WorkflowPipeline', function () {
       second.steps.map((step) => `${step.layer}:${step.source}`),
       ['prompt:memory', 'context:memory', 'result:memory'],
     );
+    const stats = await engine.stats();
+    for (const layer of ['prompt', 'context', 'result'] as const) {
+      assert.deepEqual(
+        { hits: stats.layers[layer].hits, misses: stats.layers[layer].misses },
+        { hits: 1, misses: 1 },
+        `${layer} counts one lookup per run, bookkeeping reads aside`,
+      );
+    }
   });
 
   it('misses after a file the workflow read was edited, and names the file', async () => {

@@ -229,20 +229,22 @@ export class TieredCache {
   }
 
   /** The value for `key` from the fastest tier that has it, promoted into the faster ones; undefined on a miss. */
-  async get<T>(layer: Layer, key: string): Promise<CacheHit<T> | undefined> {
+  async get<T>(layer: Layer, key: string, options?: { uncounted?: boolean }): Promise<CacheHit<T> | undefined> {
     if (this.closed) throw new CacheClosedError('the cache is closed');
+    // Bookkeeping reads (the pipeline's run manifests, the tree opening an entry) are not lookups a user made.
+    const counted = options?.uncounted !== true;
     const record = this.memory.getSync(layer, key);
     if (record !== undefined) {
-      this.countHit(layer, 'memory', key);
+      if (counted) this.countHit(layer, 'memory', key);
       return { value: record.value as T, tier: 'memory', expiresAt: record.expiresAt };
     }
     assertSafeKey(key);
     const found = await this.readShared(layer, key);
     if (!found) {
-      this.countMiss(layer, key);
+      if (counted) this.countMiss(layer, key);
       return undefined;
     }
-    this.countHit(layer, found.tier, key);
+    if (counted) this.countHit(layer, found.tier, key);
     return found as CacheHit<T>;
   }
 

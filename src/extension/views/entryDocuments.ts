@@ -25,7 +25,7 @@ export class EntryDocuments extends Disposable implements vscode.TextDocumentCon
     if (!isLayer(layer) || key === '') return note('not a cache entry address');
     try {
       const engine = await this.host.engine();
-      const hit = await engine.cache.get(layer, key);
+      const hit = await engine.cache.get(layer, key, { uncounted: true });
       if (!hit) return note(`the ${layer} entry ${key} is no longer cached (expired or invalidated)`);
       return `${entryJson(hit.value)}\n`;
     } catch (error) {
