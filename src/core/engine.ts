@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ClaudeAuthenticationError, ClaudeClient } from './claude';
 import { systemClock, type Clock } from './clock';
@@ -13,7 +13,7 @@ import { decodeValue, encodeValue } from './codec';
 import { MemoryStore } from './stores/memoryStore';
 import { RedisInvalidationBus } from './stores/redisInvalidationBus';
 import { RedisStore } from './stores/redisStore';
-import { isEmbeddedUrl } from './stores/surrealConnection';
+import { holdsDirectory, isDirectoryUrl, isEmbeddedUrl } from './stores/surrealConnection';
 import { SurrealStore } from './stores/surrealStore';
 import type { Store } from './stores/store';
 import type { LayerPolicy, ValueCodec } from './tiered/tierTypes';
@@ -143,8 +143,8 @@ export class CacheEngine {
     if ('problem' in sealing) {
       openings.push({ tier: 'surreal', status: 'failed', detail: sealing.problem });
     } else {
-      try {
-        surreal = await SurrealStore.open({
+      const openSurreal = () =>
+        SurrealStore.open({
           url: surrealUrl,
           namespace: config.surreal.namespace,
           database: config.surreal.database,
@@ -153,9 +153,23 @@ export class CacheEngine {
           maxEntries: config.surreal.maxEntries,
           clock,
         });
+      try {
+        surreal = await openSurreal();
         openings.push({ tier: 'surreal', status: 'up', detail: surrealUrl });
       } catch (error) {
-        openings.push({ tier: 'surreal', status: 'failed', detail: describeError(error) });
+        // A damaged directory fails every start the same way: move it aside once and start empty.
+        const movedTo = isDirectoryUrl(surrealUrl) ? await moveAsideUnlessHeld(surrealUrl) : undefined;
+        if (movedTo === undefined) {
+          openings.push({ tier: 'surreal', status: 'failed', detail: describeError(error) });
+        } else {
+          logger.warn(`could not open ${surrealUrl} (${describeError(error)}); moved it to ${movedTo} and started an empty one`);
+          try {
+            surreal = await openSurreal();
+            openings.push({ tier: 'surreal', status: 'up', detail: `${surrealUrl} (new; the unreadable one is in ${movedTo})` });
+          } catch (again) {
+            openings.push({ tier: 'surreal', status: 'failed', detail: describeError(again) });
+          }
+        }
       }
     }
     for (const opening of openings) {
@@ -405,6 +419,50 @@ function sharedTierCodec(config: CacheConfig, keyText: string | undefined): { co
   } catch (error) {
     return { problem: `${describeError(error)}; the shared tiers stay off rather than hold unencrypted values` };
   }
+}
+
+/**
+ * Renames an embedded SurrealDB directory that would not open to `<dir>.damaged-<time>`, unless it is busy rather
+ * than damaged: another process (a second window, a CLI run) holds its LOCK, or a store of this process has it.
+ * Where locks cannot be seen (no /proc/locks) it never moves anything. Returns the new path, or undefined.
+ */
+async function moveAsideUnlessHeld(url: string): Promise<string | undefined> {
+  const directory = url.replace(/^[a-z+]+:\/\//i, '').replace(/\/+$/, '');
+  if (holdsDirectory(url)) return undefined;
+  const heldElsewhere = await lockedByAnotherProcess(path.join(directory, 'LOCK'));
+  if (heldElsewhere !== false) return undefined;
+  const target = `${directory}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    await rename(directory, target);
+    return target;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a process other than this one holds a lock on `lockFile`, from /proc/locks (Linux); undefined when that
+ * cannot be known. The pid written inside LOCK is no guide: an opener rewrites it before it waits for the lock.
+ */
+async function lockedByAnotherProcess(lockFile: string): Promise<boolean | undefined> {
+  let inode: number;
+  try {
+    inode = (await stat(lockFile)).ino;
+  } catch {
+    return false;
+  }
+  let table: string;
+  try {
+    table = await readFile('/proc/locks', 'utf8');
+  } catch {
+    return undefined;
+  }
+  // "1: FLOCK  ADVISORY  WRITE 7746 fe:00:2147748 0 EOF"; waiters are listed as "1: -> FLOCK ...".
+  return table.split('\n').some((line) => {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1] === '->' || fields.length < 6) return false;
+    return fields[5]?.split(':')[2] === String(inode) && Number(fields[4]) !== process.pid;
+  });
 }
 
 /** A URL for logs: credentials replaced. */

@@ -30,6 +30,12 @@ const WEBSOCKET_URL = /^wss?:\/\//i;
  */
 const claimed = new Map<string, 'open' | Promise<void>>();
 
+/** True while a store of this process has the embedded directory of `url` open (or is letting go of it). */
+export function holdsDirectory(url: string): boolean {
+  const directory = claimKey(url);
+  return directory !== undefined && claimed.has(directory);
+}
+
 export function isEmbeddedUrl(url: string): boolean {
   return EMBEDDED_URL.test(url);
 }
