@@ -59,6 +59,13 @@ export class RedisStore implements Store<Uint8Array> {
   /** Why the connection last dropped, to explain the commands it took down with it. */
   private connectionError: Error | undefined;
   private closed = false;
+  /** The socket corked for this tick's commands, until process.nextTick uncorks it. */
+  private corked: { uncork(): void } | undefined;
+  private readonly uncork = (): void => {
+    const stream = this.corked;
+    this.corked = undefined;
+    stream?.uncork();
+  };
 
   private constructor(options: RedisStoreOptions) {
     this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
@@ -66,7 +73,8 @@ export class RedisStore implements Store<Uint8Array> {
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.scanLimit = options.scanLimit ?? 10_000;
     for (const layer of LAYERS) this.layerPrefixes[layer] = `${this.keyPrefix}${layer}:`;
-    this.client = new Redis(options.url, redisClientOptions(options));
+    // Commands are batched per tick by batchThisTick() instead of ioredis's auto-pipelining (see there).
+    this.client = new Redis(options.url, { ...redisClientOptions(options), enableAutoPipelining: false });
     this.lastStatus = this.status;
     this.client.on('error', (error: Error) => {
       this.connectionError = error;
@@ -140,6 +148,7 @@ export class RedisStore implements Store<Uint8Array> {
   async get(layer: Layer, key: string): Promise<StoredRecord<Uint8Array> | undefined> {
     if (this.closed) throw closedError();
     let bytes: Buffer | null;
+    this.batchThisTick();
     try {
       bytes = await this.client.getBuffer(this.layerPrefixes[layer] + key);
     } catch (error) {
@@ -161,6 +170,7 @@ export class RedisStore implements Store<Uint8Array> {
     if (keys.length === 0) return [];
     const prefix = this.layerPrefixes[layer];
     let found: Array<Buffer | null>;
+    this.batchThisTick();
     try {
       found = await this.client.mgetBuffer(keys.map((key) => prefix + key));
     } catch (error) {
@@ -177,6 +187,7 @@ export class RedisStore implements Store<Uint8Array> {
     if (this.closed) throw closedError();
     const createdAt = this.clock.now();
     const frame = encodeFrame(value, createdAt, createdAt + options.ttlMs);
+    this.batchThisTick();
     try {
       await this.client.set(this.layerPrefixes[layer] + key, frame, 'PX', redisTtl(options.ttlMs));
     } catch (error) {
@@ -194,12 +205,14 @@ export class RedisStore implements Store<Uint8Array> {
       const frame = encodeFrame(write.value, createdAt, createdAt + write.ttlMs);
       pipeline.set(prefix + write.key, frame, 'PX', redisTtl(write.ttlMs));
     }
+    this.batchThisTick();
     await this.exec(pipeline);
   }
 
   async has(layer: Layer, key: string): Promise<boolean> {
     if (this.closed) throw closedError();
     let head: Buffer;
+    this.batchThisTick();
     try {
       head = await this.client.getrangeBuffer(this.layerPrefixes[layer] + key, 0, FRAME_HEADER_BYTES - 1);
     } catch (error) {
@@ -211,6 +224,7 @@ export class RedisStore implements Store<Uint8Array> {
 
   async delete(layer: Layer, key: string): Promise<boolean> {
     if (this.closed) throw closedError();
+    this.batchThisTick();
     try {
       return (await this.client.unlink(this.layerPrefixes[layer] + key)) > 0;
     } catch (error) {
@@ -297,6 +311,22 @@ export class RedisStore implements Store<Uint8Array> {
    */
   private matchFor(layer: Layer, glob: string): string {
     return escapeGlob(this.layerPrefixes[layer]) + glob;
+  }
+
+  /**
+   * Sends every command issued in this tick in one socket write. ioredis's auto-pipelining does the same with
+   * setImmediate, which holds a lone command back for a whole event-loop turn (the bench measured a serial Redis
+   * hit ~25 µs slower with it on loopback); corking the socket until process.nextTick costs a lone command
+   * nothing, and commands issued together (a burst of concurrent reads resumed by one reply) still leave in one
+   * write.
+   */
+  private batchThisTick(): void {
+    if (this.corked !== undefined || this.client.status !== 'ready') return;
+    const stream = this.client.stream;
+    if (!stream) return;
+    this.corked = stream;
+    stream.cork();
+    process.nextTick(this.uncork);
   }
 
   private async unlinkMatching(match: string): Promise<number> {
