@@ -317,6 +317,20 @@ describe('TieredCache', function () {
     assert.deepEqual(await cache.getMany('result', ['review-file:k1:a1', 'x:k1:1']), [undefined, undefined]);
   });
 
+  it('empties one tier of one layer and leaves the other tiers their copies', async () => {
+    const { cache, memory, redis, surreal } = await makeCache();
+    await cache.set('result', 'tier:k1:1', 'kept below');
+    const event = await cache.clearTier('result', 'redis');
+    assert.deepEqual(event.removed, { memory: 0, redis: 1, surreal: 0 });
+    assert.equal(await redis!.get('result', 'tier:k1:1'), undefined);
+    assert.ok(memory.getSync('result', 'tier:k1:1'));
+    assert.ok(await surreal!.get('result', 'tier:k1:1'));
+    assert.deepEqual((await cache.clearTier('result', 'memory')).removed, { memory: 1, redis: 0, surreal: 0 });
+    const status: LookupStatus = {};
+    assert.equal(await cache.getOrCompute('result', 'tier:k1:1', () => 'recomputed', { status }), 'kept below');
+    assert.equal(status.source, 'surreal');
+  });
+
   it('refuses unsafe keys and patterns', async () => {
     const { cache } = await makeCache({ withRedis: false, withSurreal: false });
     await assert.rejects(cache.getOrCompute('result', 'a b', () => 1), { code: 'E_INVALID_KEY' });

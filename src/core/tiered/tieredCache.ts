@@ -338,6 +338,28 @@ export class TieredCache {
     return this.applyInvalidation({ origin: this.instanceId, kind: 'pattern', layer, pattern }, false);
   }
 
+  /**
+   * Empties one tier of one layer and leaves the others alone: to free memory, or to drop a tier's copies while
+   * keeping the rest (the next read promotes them back). Not broadcast, since other instances' tiers are theirs.
+   */
+  async clearTier(layer: Layer, tier: Tier): Promise<InvalidationEvent> {
+    const removed = NO_REMOVALS();
+    const unreachable: Tier[] = [];
+    if (tier === 'memory') {
+      removed.memory = await this.memory.clear(layer);
+    } else {
+      // Queued writes would refill the tier right after; send them first so the tier ends up empty.
+      await this.writeBehind?.drain();
+      const remote = this.guarded.get(tier);
+      const count = remote ? await remote.call('clear', (store) => store.clear(layer), this.scanTimeoutMs) : 0;
+      if (count === SKIPPED) unreachable.push(tier);
+      else removed[tier] = count;
+    }
+    const event: InvalidationEvent = { scope: 'layer', layer, removed, unreachable, remote: false };
+    this.events.emit('invalidated', event);
+    return event;
+  }
+
   async invalidateAll(): Promise<InvalidationEvent> {
     return this.applyInvalidation({ origin: this.instanceId, kind: 'all' }, false);
   }

@@ -5,6 +5,8 @@ export enum CommandId {
   InvalidateAll = 'claudeCache.invalidateAll',
   InvalidateLayer = 'claudeCache.invalidateLayer',
   InvalidateEntry = 'claudeCache.invalidateEntry',
+  /** Internal: empties one tier of one layer from the tree; hidden from the palette. */
+  InvalidateTier = 'claudeCache.invalidateTier',
   InvalidatePattern = 'claudeCache.invalidatePattern',
   SetApiKey = 'claudeCache.setApiKey',
   ClearApiKey = 'claudeCache.clearApiKey',

@@ -6,6 +6,7 @@ import { CommandId } from './commandId';
 import { invalidateAll } from './invalidateAll';
 import { invalidateEntry } from './invalidateEntry';
 import { invalidateLayer } from './invalidateLayer';
+import { invalidateTier } from './invalidateTier';
 import { invalidatePattern } from './invalidatePattern';
 import { openEntry } from './openEntry';
 import { prewarm } from './prewarm';
@@ -26,6 +27,7 @@ const HANDLERS: Readonly<Record<CommandId, Handler>> = {
   [CommandId.InvalidateAll]: (services) => invalidateAll(services),
   [CommandId.InvalidateLayer]: (services, target) => invalidateLayer(services, target),
   [CommandId.InvalidateEntry]: (services, target) => invalidateEntry(services, target),
+  [CommandId.InvalidateTier]: (services, target) => invalidateTier(services, target),
   [CommandId.InvalidatePattern]: (services) => invalidatePattern(services),
   [CommandId.SetApiKey]: (services) => setApiKey(services),
   [CommandId.ClearApiKey]: (services) => clearApiKey(services),

@@ -22,6 +22,7 @@ const COMMANDS: ReadonlyArray<Omit<CommandContribution, 'category'>> = [
   { command: CommandId.InvalidateAll, title: 'Invalidate All', icon: '$(clear-all)' },
   { command: CommandId.InvalidateLayer, title: 'Invalidate Layer...', icon: '$(trash)' },
   { command: CommandId.InvalidateEntry, title: 'Invalidate Entry', icon: '$(close)' },
+  { command: CommandId.InvalidateTier, title: 'Invalidate Tier', icon: '$(clear-all)' },
   { command: CommandId.InvalidatePattern, title: 'Invalidate by Pattern...', icon: '$(filter)' },
   { command: CommandId.SetApiKey, title: 'Set API Key', icon: '$(key)' },
   { command: CommandId.ClearApiKey, title: 'Clear API Key' },
@@ -73,6 +74,7 @@ export function contributes(): Record<string, unknown> {
     menus: {
       commandPalette: [
         { command: CommandId.OpenEntry, when: 'false' },
+        { command: CommandId.InvalidateTier, when: 'false' },
         { command: CommandId.RunFresh, when: 'false' },
       ],
       'view/title': [
@@ -90,6 +92,8 @@ export function contributes(): Record<string, unknown> {
         { command: CommandId.InvalidateLayer, when: `${inView} && viewItem == layer`, group: 'inline' },
         { command: CommandId.InvalidateLayer, when: `${inView} && viewItem == layer`, group: '2_invalidate@1' },
         { command: CommandId.OpenEntry, when: `${inView} && viewItem == entry`, group: '1_open@1' },
+        { command: CommandId.InvalidateTier, when: `${inView} && viewItem == tier`, group: 'inline' },
+        { command: CommandId.InvalidateTier, when: `${inView} && viewItem == tier`, group: '2_invalidate@1' },
         { command: CommandId.InvalidateEntry, when: `${inView} && viewItem == entry`, group: 'inline' },
         { command: CommandId.InvalidateEntry, when: `${inView} && viewItem == entry`, group: '2_invalidate@1' },
       ],
