@@ -4,6 +4,10 @@ import { decodeValue, encodeValue } from '../../src/core/codec';
 import { EncryptingCodec, SEALED_OVERHEAD_BYTES } from '../../src/core/codec/encryptingCodec';
 import { CodecError } from '../../src/core/errors';
 import { createLogger } from '../../src/core/logger';
+import { MemoryStore } from '../../src/core/stores/memoryStore';
+import type { Store } from '../../src/core/stores/store';
+import { TieredCache } from '../../src/core/tiered/tieredCache';
+import type { LookupStatus } from '../../src/core/tiered/tierTypes';
 import {
   containsSecret,
   EncryptionKeyError,
@@ -180,4 +184,41 @@ describe('redactingLogger', () => {
       'error [pipeline] short words stay',
     ]);
   });
+});
+
+describe('TieredCache sharedTiers option', () => {
+  const perLayer = <T>(value: T) => ({ prompt: value, module: value, context: value, result: value });
+
+  async function cacheOver(writeMode: 'write-through' | 'write-behind') {
+    // A second MemoryStore stands in for Redis: it only has to hold bytes.
+    const shared = new MemoryStore({ budgets: perLayer(1 << 20) });
+    const cache = await TieredCache.create({
+      memory: new MemoryStore({ budgets: perLayer(1 << 20) }),
+      redis: shared as unknown as Store<Uint8Array>,
+      codec: plainCodec,
+      layers: perLayer({ ttlMs: 60_000, maxEntryBytes: 1 << 20 }),
+      writeMode,
+    });
+    return { cache, shared };
+  }
+
+  for (const writeMode of ['write-through', 'write-behind'] as const) {
+    it(`keeps a value in memory only when told so (${writeMode})`, async () => {
+      const { cache, shared } = await cacheOver(writeMode);
+      const status: LookupStatus = {};
+      await cache.set('result', 'private', 'p', { sharedTiers: false, status });
+      assert.equal(status.memoryOnly, true);
+      await cache.getOrCompute('result', 'by-rule', () => `x ${PLANTED}`, { sharedTiers: (value) => !containsSecret(value) });
+      await cache.getOrCompute('result', 'public', () => 'fine', { sharedTiers: (value) => !containsSecret(value) });
+      await cache.set('result', 'default', 'd');
+      await cache.flush();
+      assert.equal((await cache.get('result', 'private'))?.value, 'p', 'memory still holds it');
+      assert.equal((await cache.get('result', 'by-rule'))?.tier, 'memory');
+      assert.equal(await shared.get('result', 'private'), undefined);
+      assert.equal(await shared.get('result', 'by-rule'), undefined);
+      assert.ok(await shared.get('result', 'public'));
+      assert.ok(await shared.get('result', 'default'));
+      await cache.close();
+    });
+  }
 });
