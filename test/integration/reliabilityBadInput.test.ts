@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { runCli } from '../../src/cli/main';
 import { decodeValue, encodeValue } from '../../src/core/codec';
 import { DEFAULT_CONFIG, objectReader, resolveConfig, type CacheConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
@@ -175,6 +176,35 @@ describe('bad input (real Redis, embedded SurrealDB, fake Claude)', function () 
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       assert.equal(await client.exists('bad:result:raw'), 0);
+    });
+  });
+
+  describe("the CLI's invalidate", () => {
+    it('refuses glob, control, Unicode and over-long patterns with a clear message and a failing exit code, removing nothing', async () => {
+      const storage = join(root, 'storage');
+      const config = configWith({});
+      const first = await openEngine(config);
+      await first.cache.set('result', 'explain-selection:keep', 'kept');
+      await first.close();
+      engines.splice(engines.indexOf(first), 1);
+
+      const env = { HOME: root, CLAUDE_CACHE_STORAGE_DIR: storage, PATH: process.env.PATH ?? '' };
+      for (const pattern of ['[a-z]*', '{a,b}', 'a b', 'line\nbreak*', '\u0007*', 'ключ*', '🔑', 'x'.repeat(600), '']) {
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await runCli(['invalidate', '--pattern', pattern, '--workspace', workspace], {
+          stdout: (text) => out.push(text),
+          stderr: (text) => err.push(text),
+          env,
+          cwd: root,
+        });
+        assert.notEqual(code, 0, `pattern ${JSON.stringify(pattern.slice(0, 20))} was accepted`);
+        assert.match(err.join(''), /not a cache key pattern|say what to invalidate/, JSON.stringify(pattern.slice(0, 20)));
+        assert.ok(err.join('').length < 400, 'a bounded message');
+        assert.equal(out.join(''), '');
+      }
+      const again = await openEngine(config);
+      assert.equal((await again.cache.get('result', 'explain-selection:keep'))?.value, 'kept');
     });
   });
 
