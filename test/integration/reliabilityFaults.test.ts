@@ -221,7 +221,7 @@ describe('faults', function () {
       await Promise.all([redis.stop(), fake.close()]);
     });
 
-    it('runs succeed throughout and the tier recovers by itself', async () => {
+    it('runs succeed throughout, the tier recovers by itself, and what was written meanwhile is in SurrealDB', async () => {
       await redis.kill();
       const workspace = join(root, 'workspace');
       await mkdir(workspace, { recursive: true });
@@ -249,6 +249,15 @@ describe('faults', function () {
       const client = new Redis(redis.url);
       try {
         assert.ok((await client.keys('late:result:*')).length > 0, 'new answers reach Redis again');
+        // Nothing written during the outage is lost from SurrealDB: a new process with an empty Redis finds it.
+        await engine.close();
+        engines.splice(engines.indexOf(engine), 1);
+        await client.flushall();
+        const reopened = await openEngine(join(root, 'storage'), { 'redis.url': redis.url, 'redis.keyPrefix': 'late:', apiBaseUrl: fake.url });
+        const calls = fake.calls;
+        const replayed = await reopened.pipeline.run({ workflow: 'explain-selection', workspace, selection: 'const down1 = 1;' });
+        assert.equal(replayed.cached, true);
+        assert.equal(fake.calls, calls);
       } finally {
         client.disconnect();
       }
