@@ -114,6 +114,8 @@ describe('findSecrets', () => {
     ['github-token', `github_pat_${'B1_'.repeat(10)}`],
     ['password', 'db password=hunter2-really'],
     ['password', 'API_KEY: "abc def"'],
+    ['password', 'DB_PASSWORD=s3cr3t!'],
+    ['password', 'smtp:\n  password: hunter2'],
   ];
   for (const [kind, text] of samples) {
     it(`finds a ${kind} in ${JSON.stringify(text.slice(0, 30))}`, () => {
@@ -126,6 +128,11 @@ describe('findSecrets', () => {
   it('finds nothing in ordinary code and prose', () => {
     for (const text of [
       'const password = getPassword();',
+      'private readonly apiKey: string;',
+      'this.apiKey = options.apiKey;',
+      'if (secret === other) return;',
+      '{ password: options.surrealPassword }',
+      'password_hash = digest(x1)',
       'function add(a, b) { return a + b; }',
       'Explain the selected code, please.',
       'ask-ant-tastic and sk-ant- alone',

@@ -26,10 +26,12 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { kind: 'aws-access-key', regex: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
   { kind: 'aws-secret-key', regex: /\baws_?secret_?access_?key\b["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})\b/gi, group: 1 },
   { kind: 'github-token', regex: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
-  // An unquoted value must end at a delimiter, so `password = getPassword()` (code, not a secret) is left alone.
+  // A labelled value: a quoted literal, or a bare word as in .env and YAML files. A bare value must hold a digit
+  // and end at a delimiter, so code (`apiKey: string`, `password = getPassword()`, `secret === x`) is left alone.
   {
     kind: 'password',
-    regex: /\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token)\b["']?\s*[:=]\s*("[^"\r\n]+"|'[^'\r\n]+'|[^\s"',;()]+(?=[\s"',;]|$))/gi,
+    regex:
+      /(?<![A-Za-z0-9])(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token)(?![A-Za-z0-9])["']?\s*[:=](?!=)\s*("[^"\r\n]+"|'[^'\r\n]+'|(?=[^\s"',;()]*\d)[^\s"',;()]+(?=[\s"',;]|$))/gi,
     group: 1,
   },
 ];
