@@ -42,6 +42,8 @@ interface Child {
   /** Resolves with the first stdout line for which `accept` returns true. */
   waitFor(accept: (line: string) => boolean, timeoutMs: number): Promise<string>;
   lines: string[];
+  /** Resolves once stdout is closed, i.e. every line the child wrote has been read. */
+  drained: Promise<void>;
 }
 
 function startChild(script: string, args: string[]): Child {
@@ -58,12 +60,14 @@ function startChild(script: string, args: string[]): Child {
     for (const wake of waiters) wake();
   });
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const drained = new Promise<void>((resolvePromise) => child.stdout?.once('close', () => resolvePromise()));
   child.on('exit', () => {
     for (const wake of waiters) wake();
   });
   return {
     process: child,
     lines,
+    drained,
     waitFor(accept, timeoutMs) {
       return new Promise((resolvePromise, reject) => {
         const timer = setTimeout(() => {
@@ -137,6 +141,8 @@ describe('faults', function () {
     children.push(writer.process);
     await writer.waitFor((line) => Number(line.split(' ')[1]) >= 200, 60_000);
     await killHard(writer.process);
+    // A flush confirmed just before the kill may still sit in the pipe; it counts too.
+    await writer.drained;
     const durable = Math.max(...writer.lines.filter((line) => line.startsWith('durable ')).map((line) => Number(line.split(' ')[1])));
 
     const engine = await openEngine(storage);
@@ -149,10 +155,8 @@ describe('faults', function () {
       if (hit?.value.text.startsWith(`answer ${i} `) !== true) missing.push(i);
     }
     assert.deepEqual(missing, [], 'every write flushed before the kill survives');
-    // What may be lost: writes after the last flush the child confirmed (at most one batch of 20 here).
-    let extra = 0;
-    while ((await engine.cache.get('result', `k${durable + extra}`)) !== undefined) extra += 1;
-    assert.ok(extra <= 20, `found ${extra} writes past the last confirmed flush`);
+    // So what a kill can lose is bounded by the write-behind queue: writes after the last flush that completed
+    // (the timer flushes every 20 ms here, so some of those survive too).
     await engine.cache.set('result', 'after-crash', 'works');
     assert.equal((await engine.cache.get('result', 'after-crash'))?.value, 'works');
   });
