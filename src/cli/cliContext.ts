@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { CacheEngine } from '../core/engine';
 import { createLogger, silentLogger, type Logger } from '../core/logger';
+import { ENCRYPTION_KEY_ENV } from '../core/security';
 import { loadCliConfig, type CliConfig } from './cliConfig';
 
 export interface CliIo {
@@ -78,6 +79,7 @@ export class CliContext {
       config,
       apiKey: this.io.env.ANTHROPIC_API_KEY,
       surrealPassword: this.io.env.CLAUDE_CACHE_SURREAL_PASSWORD,
+      encryptionKey: this.io.env[ENCRYPTION_KEY_ENV],
       logger: this.logger,
     });
     return this.engine;

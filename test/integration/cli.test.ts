@@ -24,7 +24,11 @@ describe('claude-cache CLI (built dist/cli.js, end to end)', function () {
   let root: string;
   let workspace: string;
 
-  async function cliRun(args: string[], env: Record<string, string | undefined> = {}): Promise<CliOutcome> {
+  async function cliRun(
+    args: string[],
+    env: Record<string, string | undefined> = {},
+    folder = workspace,
+  ): Promise<CliOutcome> {
     const base: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: root,
@@ -35,7 +39,7 @@ describe('claude-cache CLI (built dist/cli.js, end to end)', function () {
     const merged = { ...base, ...env };
     for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
     try {
-      const { stdout, stderr } = await run(process.execPath, [cli, ...args, '--workspace', workspace], {
+      const { stdout, stderr } = await run(process.execPath, [cli, ...args, '--workspace', folder], {
         env: merged as NodeJS.ProcessEnv,
         cwd: root,
       });
@@ -161,6 +165,23 @@ describe('claude-cache CLI (built dist/cli.js, end to end)', function () {
     assert.equal(read.code, 0, read.stderr);
     assert.equal(JSON.parse(read.stdout).cached, true, 'served from the shared Redis');
     assert.equal(fake.calls, calls);
+  });
+
+  it('seals the shared tiers with the key from CLAUDE_CACHE_ENCRYPTION_KEY when encryption is on', async () => {
+    const sealed = join(root, 'sealed-workspace');
+    await mkdir(join(sealed, '.vscode'), { recursive: true });
+    await writeFile(join(sealed, '.vscode', 'settings.json'), '{ "claudeCache.encryption.enabled": true }');
+    const env = {
+      CLAUDE_CACHE_STORAGE_DIR: join(root, 'sealed-storage'),
+      CLAUDE_CACHE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    };
+    const args = ['run', 'explain-selection', '--selection', 'sealed', '--json'];
+    const first = await cliRun(args, env, sealed);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await cliRun(args, env, sealed);
+    assert.equal(JSON.parse(second.stdout).cached, true, 'read back through the key from the environment');
+    const wrongKey = await cliRun(args, { ...env, CLAUDE_CACHE_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') }, sealed);
+    assert.equal(JSON.parse(wrongKey.stdout).cached, false, 'a wrong key reads nothing, not garbage');
   });
 
   it('lists workflows', async () => {
