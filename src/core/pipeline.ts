@@ -228,11 +228,11 @@ export class WorkflowPipeline {
     const callClaude = () => this.callClaude(run, claudeRequest, request.onText, request.signal);
 
     let answer: CachedAnswer;
-    let status: LookupStatus = {};
+    const status: LookupStatus = {};
     if (request.fresh) {
+      status.source = 'compute';
       answer = await callClaude();
       await this.deps.cache.set('result', key, answer, { status, sharedTiers: answerShareable(answer) });
-      status = { source: 'compute' };
     } else {
       answer = await this.deps.cache.getOrCompute('result', key, callClaude, { status, sharedTiers: answerShareable });
     }
@@ -246,7 +246,8 @@ export class WorkflowPipeline {
     }
 
     const missReasons = computedHere ? await this.explainMiss(manifestKey, manifest, changes, request.fresh) : [];
-    await this.deps.cache.set('context', manifestKey, manifest).catch(() => false);
+    // Only a computed answer changes what the next miss is compared with; a hit leaves the manifest as it was.
+    if (computedHere) await this.deps.cache.set('context', manifestKey, manifest).catch(() => false);
     const result: RunResult = {
       runId: randomUUID(),
       workflow: workflow.name,

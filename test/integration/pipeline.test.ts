@@ -92,6 +92,24 @@ describe('WorkflowPipeline', function () {
     }
   });
 
+  it('runs fresh on request and keeps the fresh answer for the next run', async () => {
+    const request = { workflow: 'explain-selection', workspace, selection: 'fresh please' };
+    let answerNumber = 0;
+    fake.setResponder(() => `answer ${++answerNumber}`);
+    try {
+      assert.equal((await engine.pipeline.run(request)).text, 'answer 1');
+      const fresh = await engine.pipeline.run({ ...request, fresh: true });
+      assert.equal(fresh.cached, false);
+      assert.equal(fresh.text, 'answer 2');
+      assert.deepEqual(fresh.missReasons, ['a fresh answer was asked for']);
+      const next = await engine.pipeline.run(request);
+      assert.equal(next.cached, true);
+      assert.equal(next.text, 'answer 2');
+    } finally {
+      fake.setResponder(undefined);
+    }
+  });
+
   it('misses after a file the workflow read was edited, and names the file', async () => {
     const run = () => engine.pipeline.run({ workflow: 'review-file', workspace, filePath: 'src/math.ts' });
     await run();
