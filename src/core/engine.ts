@@ -192,7 +192,9 @@ export class CacheEngine {
       ...(bus ? { bus } : {}),
       clock,
     });
-    cache.events.on('tierStatus', ({ tier, status }) => logger.warn(`${tier} tier is now ${status}`));
+    cache.events.on('tierStatus', ({ tier, status }) =>
+      status === 'up' ? logger.info(`${tier} tier is up again`) : logger.warn(`${tier} tier is now ${status}`),
+    );
 
     const ledger = await CostLedger.open({
       persistence: new JsonFileLedgerPersistence(path.join(config.storageDir, 'ledger.json')),
