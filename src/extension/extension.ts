@@ -23,6 +23,7 @@ import { TierTreeProvider } from './views/tierTreeProvider';
 import { AnswerDocuments } from './workflows/answerDocuments';
 import { WorkflowCatalog } from './workflows/workflowCatalog';
 import { WorkflowRunner, type PreparedRun } from './workflows/workflowRunner';
+import { trustGatedDiscovery } from './workflows/workflowTrust';
 import { WorkspaceWatchers } from './workflows/workspaceWatchers';
 
 /** The tree view's id in package.json. */
@@ -53,7 +54,9 @@ export function activate(context: vscode.ExtensionContext): void {
     return resolved.config;
   };
 
-  const catalog = new WorkflowCatalog(discoverWorkflows, (workspace, found) => {
+  // Untrusted: no workflow file is read, and the empty list is dropped when trust is granted.
+  const discover = trustGatedDiscovery(() => vscode.workspace.isTrusted, discoverWorkflows);
+  const catalog = new WorkflowCatalog(discover, (workspace, found) => {
     for (const problem of found.problems) {
       const where = `${problem.file}${problem.line ? `:${problem.line}` : ''}`;
       const message = `${where}: ${problem.message}`;
@@ -110,7 +113,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(SETTINGS_SECTION)) void host.applyConfig(readConfig());
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void host.applyConfig(readConfig())),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      catalog.forget();
+      void host.applyConfig(readConfig());
+    }),
     secrets.onDidChange(async (event) => {
       // The same secret storage backs every window: another one may have stored or cleared a key.
       if (secrets.isEncryptionKeyChange(event)) {

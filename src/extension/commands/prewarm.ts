@@ -2,12 +2,14 @@ import * as vscode from 'vscode';
 import { settingId } from '../../core/config';
 import type { ExtensionServices } from '../services';
 import { summarizePrewarm } from '../workflows/prewarmSummary';
+import { workflowsTrusted } from '../workflows/trustPrompt';
 
 /**
  * Prewarm Cache: runs every workflow in `claudeCache.prewarm.workflows` so its answers are cached before anyone
  * asks, under a cancellable progress notification counting done/total.
  */
 export async function prewarm(services: ExtensionServices, options: { atStartup?: boolean } = {}): Promise<void> {
+  if (!workflowsTrusted('prewarm', { quietly: options.atStartup === true })) return;
   const engine = await services.host.engine();
   const items = engine.config.prewarm.workflows;
   if (items.length === 0) {

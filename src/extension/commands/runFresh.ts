@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
+import { workflowsTrusted } from '../workflows/trustPrompt';
 
 /** Runs the workflow behind an answer document again, skipping its cached answer. */
 export async function runFresh(services: ExtensionServices, uri?: unknown): Promise<void> {
+  if (!workflowsTrusted('run')) return;
   const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
   const request = target ? services.answers.requestOf(target) : undefined;
   if (!request) {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Workflow } from '../../core/workflows';
 import type { ExtensionServices } from '../services';
 import type { PreparedRun } from '../workflows/workflowRunner';
+import { workflowsTrusted } from '../workflows/trustPrompt';
 import { splitArguments, takesArguments, workflowPickGroups } from '../workflows/workflowPicks';
 
 type PickItem = vscode.QuickPickItem & { workflow?: Workflow };
@@ -12,6 +13,7 @@ type PickItem = vscode.QuickPickItem & { workflow?: Workflow };
  * (arguments, `${input:...}` values), and run it on the active editor's file and selection.
  */
 export async function runWorkflow(services: ExtensionServices, workflowName?: unknown): Promise<void> {
+  if (!workflowsTrusted('run')) return;
   const editor = vscode.window.activeTextEditor;
   const folder = await workspaceFolderFor(editor);
   if (!folder) {
