@@ -108,6 +108,8 @@ const METHOD = [
   'Latency percentiles come from perf_hooks histograms of individual calls; the mean is wall time per call and is what ratios use.',
   'Synchronous calls are timed in a tight loop for the mean and one by one (minus the cost of reading the clock) for percentiles.',
   'Every hit case checks that each call returned a value and that nothing was computed; every miss case counts computations.',
+  'Peers as their docs set them up: BentoCache 1.6 memory driver (L1) + Redis driver (L2), serializeL1 on and off; cache-manager 7 with a Keyv in-memory store then @keyv/redis. Every case prefixes its keys; nothing is shared between cases.',
+  'Cases that compare call latency run round-robin in several rounds (load from elsewhere falls on all alike) and report the median round.',
   'Absolute times drift between runs and machines; ratios measured side by side in one run are what to quote.',
 ];
 

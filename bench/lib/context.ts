@@ -20,7 +20,7 @@ export interface BenchContext {
 }
 
 export function createContext(env: BenchEnvironment, corpus: Corpus, smoke: boolean, log: (message: string) => void): BenchContext {
-  setDefaultBudgetMs(smoke ? 150 : 1_500);
+  setDefaultBudgetMs(smoke ? 150 : 500);
   const pools = new Map<number, BenchAnswer[]>();
   let prefixes = 0;
   return {

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { encodeValue } from '../../src/core/codec';
+import { decodeValue, encodeValue } from '../../src/core/codec';
+import { decodeFrame } from '../../src/core/stores/recordFrame';
 import type { SurrealStore } from '../../src/core/stores/surrealStore';
 import { figure, SectionBuilder, sizeLabel, type BenchContext } from '../lib/context';
 import { assertPeerTier, fillOurs, fillPeer, keyList, mustNotCompute } from '../lib/fill';
@@ -49,9 +50,9 @@ async function memoryHits(ctx: BenchContext, section: SectionBuilder, size: numb
   const values = ctx.answers(size, Math.min(keyCount, 256));
   const sequence = new ZipfSampler(keyCount, 1.0, 42).sequence(ctx.scale(200_000, 20_000));
   const at = (i: number): string => keys[sequence[i % sequence.length] as number] as string;
-  const rounds = ctx.scale(5, 1);
+  const rounds = ctx.scale(3, 1);
   const syncIterations = ctx.scale(100_000, 20_000);
-  const asyncIterations = ctx.scale(40_000, 5_000);
+  const asyncIterations = ctx.scale(30_000, 5_000);
 
   const map = new Map<string, unknown>();
   const lru = new LRUCache<string, object>({ max: keyCount });
@@ -74,7 +75,7 @@ async function memoryHits(ctx: BenchContext, section: SectionBuilder, size: numb
     }
 
     const sync = (op: (i: number) => unknown) => async (_round: number, recorder: Recorder) =>
-      measureSync(op, { iterations: syncIterations, expect: isDefined, recorder });
+      measureSync(op, { iterations: syncIterations, warmup: 50_000, expect: isDefined, recorder, budgetMs: 300 });
     const [mapGet, lruGet, peek] = await interleave(rounds, [
       sync((i) => map.get(at(i))),
       sync((i) => lru.get(at(i))),
@@ -92,7 +93,7 @@ async function memoryHits(ctx: BenchContext, section: SectionBuilder, size: numb
     });
 
     const async = (op: (i: number) => Promise<unknown>) => async (_round: number, recorder: Recorder) =>
-      measureAsync(op, { iterations: asyncIterations, warmup: 2_000, expect: isDefined, recorder });
+      measureAsync(op, { iterations: asyncIterations, warmup: 2_000, expect: isDefined, recorder, budgetMs: 300 });
     const getOrCompute = await interleave(rounds, [
       async(async (i) => lru.get(at(i))),
       async((i) => ours.cache.getOrCompute('result', at(i), mustNotCompute)),
@@ -205,10 +206,16 @@ async function redisHits(ctx: BenchContext, section: SectionBuilder, size: numbe
   try {
     // The last keys are never timed: they prove each reader's first read of a key is a Redis hit.
     for (const peer of peerReaders) await assertPeerTier(peer, keys.slice(-5), 'redis');
-    const [ours, raw, ...peerFigures] = await remoteRounds(
+    const [ours, raw, rawDecoded, ...peerFigures] = await remoteRounds(
       [
         { label: 'ours', role: 'ours', call: 'TieredCache.getOrCompute (memory miss, Redis hit)', read: (key) => reader.cache.getOrCompute('result', key, mustNotCompute) },
         { label: 'raw ioredis getBuffer', role: 'floor', call: 'ioredis getBuffer, serial', read: (key) => client.getBuffer(`${prefix}result:${key}`) },
+        {
+          label: 'raw getBuffer + our decoding',
+          role: 'floor',
+          call: 'ioredis getBuffer, then decodeFrame + decodeValue (no cache)',
+          read: async (key) => decodeStored(await client.getBuffer(`${prefix}result:${key}`)),
+        },
         ...peerReaders.map((peer): RemoteCase => ({
           label: peer.name,
           role: 'peer',
@@ -233,7 +240,9 @@ async function redisHits(ctx: BenchContext, section: SectionBuilder, size: numbe
       valueBytes: size,
       ours: ours as Figure,
       floor: raw as Figure,
+      references: [rawDecoded as Figure],
       peers: peerFigures,
+      note: 'The reference "raw getBuffer + our decoding" is the floor plus the codec alone: what is left above it is the engine (guard, promotion, bookkeeping).',
     });
   } finally {
     await reader.close();
@@ -263,7 +272,7 @@ async function redisThroughput(ctx: BenchContext, section: SectionBuilder, size:
   await pipelined.connect();
   await plain.connect();
   try {
-    const [ours, autoFigure, plainFigure] = await remoteRounds(
+    const [ours, autoFigure, plainFigure, decodedFigure] = await remoteRounds(
       [
         {
           label: 'ours',
@@ -283,6 +292,12 @@ async function redisThroughput(ctx: BenchContext, section: SectionBuilder, size:
           call: `ioredis getBuffer x${concurrency} in flight`,
           read: (key) => plain.getBuffer(`${prefix}result:${key}`),
         },
+        {
+          label: 'raw auto-pipelined getBuffer + our decoding',
+          role: 'floor',
+          call: `ioredis getBuffer x${concurrency} in flight, enableAutoPipelining, then decodeFrame + decodeValue`,
+          read: async (key) => decodeStored(await pipelined.getBuffer(`${prefix}result:${key}`)),
+        },
       ],
       keys,
       warmup,
@@ -299,7 +314,7 @@ async function redisThroughput(ctx: BenchContext, section: SectionBuilder, size:
       valueBytes: size,
       ours: ours as Figure,
       floor: autoFigure as Figure,
-      references: [plainFigure as Figure],
+      references: [plainFigure as Figure, decodedFigure as Figure],
       peers: [],
       compareOn: 'throughput',
       note: 'Compared on throughput (operations per second).',
@@ -346,7 +361,7 @@ async function surrealHits(
   }
   const reader = await openOurCache({ surreal });
   try {
-    const [ours, select, query] = await remoteRounds(
+    const [ours, select, query, selectDecoded] = await remoteRounds(
       [
         { label: 'ours', role: 'ours', call: 'TieredCache.getOrCompute (memory miss, SurrealDB hit)', read: (key) => reader.cache.getOrCompute('result', key, mustNotCompute) },
         { label: 'raw SurrealDB select', role: 'floor', call: 'db.select(RecordId), embedded surrealkv', read: (key) => raw.db.select(raw.recordId(`result:${key}`)) },
@@ -359,6 +374,15 @@ async function surrealHits(
               .query('SELECT `value`, created_at, expires_at FROM ONLY $id WHERE expires_at > $now', { id: raw.recordId(`result:${key}`), now: Date.now() })
               .collect()
               .then(([row]) => row),
+        },
+        {
+          label: 'raw select + our decoding',
+          role: 'floor',
+          call: 'db.select(RecordId), then decodeValue of its bytes (no cache)',
+          read: async (key) => {
+            const row = (await raw.db.select(raw.recordId(`result:${key}`))) as { value?: Uint8Array } | undefined;
+            return row?.value === undefined ? undefined : decodeValue(new Uint8Array(row.value));
+          },
         },
       ],
       keys,
@@ -375,11 +399,18 @@ async function surrealHits(
       valueBytes: size,
       ours: ours as Figure,
       floor: select as Figure,
-      references: [query as Figure],
+      references: [query as Figure, selectDecoded as Figure],
       peers: [],
       note: 'Cache over memory and SurrealDB only, as the floor has no Redis in front. The peers have no SurrealDB driver.',
     });
   } finally {
     await reader.close();
   }
+}
+
+/** What our engine does to bytes read from Redis, without the engine: strip the record frame, decode the value. */
+function decodeStored(bytes: Buffer | null): unknown {
+  if (bytes === null) return undefined;
+  const record = decodeFrame(bytes);
+  return record === undefined ? undefined : decodeValue(record.value);
 }

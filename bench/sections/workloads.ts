@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { figure, SectionBuilder, sizeLabel, type BenchContext } from '../lib/context';
-import { measureAsync, type LatencySummary } from '../lib/measure';
+import { interleave, measureAsync, type LatencySummary, type Recorder } from '../lib/measure';
+import { fillOurs, fillPeer } from '../lib/fill';
 import { MIB, openOurCache } from '../lib/ourCache';
 import { openBento, openCacheManager, type PeerCache } from '../lib/peers';
 import { seededRandom } from '../lib/random';
@@ -31,74 +32,87 @@ const MEMORY_BUDGET = 32 * MIB;
 /**
  * The workload matrix: Zipf keys (s = 0.8, 1.0, 1.2) over 10k and 100k keys, values of 0.5 to 128 KB, 95:5 and
  * 80:20 read:write, 1, 16 and 128 calls in flight. A read is getOrCompute (a 0 ms compute on a miss), a write
- * is set. Each system runs the same pre-drawn sequence: a warm-up stretch, then the timed stretch, each bounded
- * by time and by the bytes it may write. Every system gets the same memory budget.
+ * is set. Each system replays the same pre-drawn sequence (a warm-up stretch, then timed rounds taken in turn
+ * with the others), bounded by time and by the bytes it may write. Every system gets the same memory budget.
  */
 export async function workloadsSection(ctx: BenchContext): Promise<Section> {
   const section = new SectionBuilder(
     'workloads',
     'Workloads',
-    `getOrCompute/set mixes over Zipf-distributed keys through memory (${MEMORY_BUDGET / MIB} MB budget each) and Redis, side by side.`,
+    `getOrCompute/set mixes over Zipf-distributed keys through memory (${MEMORY_BUDGET / MIB} MB budget each) and Redis, side by side. ` +
+      'Each key space and value size is one long-running session per library: the hottest keys are written first (as an editor ' +
+      'that has run for a while would hold them), then every mix runs on it in turn.',
   );
-  const cells = matrix(ctx);
   const rows: Array<Array<string | number>> = [];
   const ratios: { bento: number[]; manager: number[] } = { bento: [], manager: [] };
   let standard: { ours: LatencySummary; bento: LatencySummary; manager: LatencySummary } | undefined;
-  const samplers = new Map<string, ZipfSampler>();
-  for (const cell of cells) {
-    ctx.log(`workloads: s=${cell.s} keys=${cell.keys} ${sizeLabel(cell.valueBytes)} ${cell.readPercent}:${100 - cell.readPercent} c=${cell.concurrency}`);
-    const samplerKey = `${cell.keys}/${cell.s}`;
-    let sampler = samplers.get(samplerKey);
-    if (!sampler) samplers.set(samplerKey, (sampler = new ZipfSampler(cell.keys, cell.s, 7)));
-    const opsCap = Math.min(ctx.scale(6_000, 800), Math.floor((96 * MIB) / cell.valueBytes));
-    const sequence = sampler.sequence(opsCap * 2);
-    const writeRoll = seededRandom(11);
-    const writes = Uint8Array.from({ length: sequence.length }, () => (writeRoll() * 100 >= cell.readPercent ? 1 : 0));
-    const workload: Workload = {
-      sequence,
-      writes,
-      keys: Array.from({ length: cell.keys }, (_, i) => `w${i}`),
-      values: ctx.answers(cell.valueBytes, 256),
-      opsCap,
-    };
+  for (const group of groups(ctx)) {
+    const keys = Array.from({ length: group.keys }, (_, i) => `w${i}`);
+    const values = ctx.answers(group.valueBytes, 256);
     const prefix = ctx.prefix('wl');
-    const ours = await runOurs(ctx, cell, prefix, workload);
-    const bento = await runPeer(ctx, cell, 'bento', prefix, workload);
-    const manager = await runPeer(ctx, cell, 'manager', prefix, workload);
-    await ctx.env.admin.flushdb();
-    const bentoRatio = ours.summary.opsPerSec / bento.summary.opsPerSec;
-    const managerRatio = ours.summary.opsPerSec / manager.summary.opsPerSec;
-    ratios.bento.push(bentoRatio);
-    ratios.manager.push(managerRatio);
-    if (cell.s === 1.0 && cell.keys === 10_000 && cell.valueBytes === 4096 && cell.readPercent === 95 && cell.concurrency === 16) {
-      standard = { ours: ours.summary, bento: bento.summary, manager: manager.summary };
+    ctx.log(`workloads: ${group.keys} keys of ${sizeLabel(group.valueBytes)}, prefilling`);
+    // Zipf rank r is key r: prefilling the first keys prefills the hottest.
+    const prefill = keys.slice(0, Math.min(group.keys, ctx.scale(8_000, 500), Math.floor((32 * MIB) / group.valueBytes)));
+    const systems = await openSystems(ctx, group, prefix);
+    try {
+      await fillOurs(systems.ours.cache, prefill, values);
+      await fillPeer(systems.bento.peer, prefill, values);
+      await fillPeer(systems.manager.peer, prefill, values);
+      for (const cell of group.cells) {
+        ctx.log(`workloads: s=${cell.s} keys=${cell.keys} ${sizeLabel(cell.valueBytes)} ${cell.readPercent}:${100 - cell.readPercent} c=${cell.concurrency}`);
+        const opsCap = Math.min(ctx.scale(6_000, 800), Math.floor((96 * MIB) / cell.valueBytes));
+        const seed = Math.round(cell.s * 100) * 1_000 + cell.readPercent * 10 + cell.concurrency;
+        const sequence = new ZipfSampler(cell.keys, cell.s, seed).sequence(opsCap * 2);
+        const writeRoll = seededRandom(seed + 1);
+        const writes = Uint8Array.from({ length: sequence.length }, () => (writeRoll() * 100 >= cell.readPercent ? 1 : 0));
+        const workload: Workload = { sequence, writes, keys, values, opsCap };
+        const [ours, bento, manager] = (await driveCell(ctx, cell, [systems.ours.system, systems.bento.system, systems.manager.system], workload)) as [
+          CellResult,
+          CellResult,
+          CellResult,
+        ];
+        const memoryBytes = (await systems.ours.memory.usage('result')).bytes;
+        const bentoRatio = ours.summary.opsPerSec / bento.summary.opsPerSec;
+        const managerRatio = ours.summary.opsPerSec / manager.summary.opsPerSec;
+        ratios.bento.push(bentoRatio);
+        ratios.manager.push(managerRatio);
+        if (cell.s === 1.0 && cell.keys === 10_000 && cell.valueBytes === 4096 && cell.readPercent === 95 && cell.concurrency === 16) {
+          standard = { ours: ours.summary, bento: bento.summary, manager: manager.summary };
+        }
+        rows.push([
+          cell.s,
+          cell.keys,
+          sizeLabel(cell.valueBytes),
+          `${cell.readPercent}:${100 - cell.readPercent}`,
+          cell.concurrency,
+          Math.round(ours.summary.opsPerSec),
+          micros(ours.summary.p50Ns),
+          micros(ours.summary.p99Ns),
+          micros(ours.summary.p999Ns),
+          percent(ours.memoryHits, ours.reads),
+          percent(ours.redisHits, ours.reads),
+          perThousand(ours.computations, ours.reads),
+          loopDelay(ours.summary),
+          `${(memoryBytes / MIB).toFixed(1)}/${MEMORY_BUDGET / MIB}`,
+          Math.round(bento.summary.opsPerSec),
+          micros(bento.summary.p99Ns),
+          percent(bento.memoryHits, bento.reads),
+          perThousand(bento.computations, bento.reads),
+          loopDelay(bento.summary),
+          Math.round(manager.summary.opsPerSec),
+          micros(manager.summary.p99Ns),
+          perThousand(manager.computations, manager.reads),
+          loopDelay(manager.summary),
+          +bentoRatio.toFixed(2),
+          +managerRatio.toFixed(2),
+        ]);
+      }
+    } finally {
+      await systems.ours.cache.close();
+      await systems.bento.peer.close();
+      await systems.manager.peer.close();
+      await ctx.env.admin.flushdb();
     }
-    const o = ours;
-    rows.push([
-      cell.s,
-      cell.keys,
-      sizeLabel(cell.valueBytes),
-      `${cell.readPercent}:${100 - cell.readPercent}`,
-      cell.concurrency,
-      Math.round(o.summary.opsPerSec),
-      micros(o.summary.p50Ns),
-      micros(o.summary.p99Ns),
-      micros(o.summary.p999Ns),
-      percent(o.memoryHits, o.reads),
-      percent(o.redisHits, o.reads),
-      perThousand(o.computations, o.reads),
-      +(o.summary.eventLoopP99Ms ?? 0).toFixed(1),
-      `${(ours.memoryBytes / MIB).toFixed(1)}/${MEMORY_BUDGET / MIB}`,
-      Math.round(bento.summary.opsPerSec),
-      micros(bento.summary.p99Ns),
-      percent(bento.memoryHits, bento.reads),
-      perThousand(bento.computations, bento.reads),
-      Math.round(manager.summary.opsPerSec),
-      micros(manager.summary.p99Ns),
-      perThousand(manager.computations, manager.reads),
-      +bentoRatio.toFixed(2),
-      +managerRatio.toFixed(2),
-    ]);
   }
   section.table({
     id: 'workload-matrix',
@@ -122,16 +136,19 @@ export async function workloadsSection(ctx: BenchContext): Promise<Section> {
       'Bento p99',
       'Bento L1 hit %',
       'Bento comp/1000',
+      'Bento loop p99 ms',
       'c-m ops/s',
       'c-m p99',
       'c-m comp/1000',
+      'c-m loop p99 ms',
       'ours/Bento',
       'ours/c-m',
     ],
     rows,
     note:
-      'BentoCache with serializeL1 on (its default), cache-manager with Keyv over lru-cache then @keyv/redis (JSON serialization, its default). ' +
-      'Hit ratios are of reads; computations per 1000 reads count misses that ran the compute. Loop p99 is perf_hooks event-loop delay while the cell ran (workers yield every 32 calls).',
+      'BentoCache with serializeL1 on (its default) and a 32 MB L1; cache-manager with Keyv\'s default in-memory Map (unbounded: the README\'s lru-cache ' +
+      'setup drops every set under lru-cache 11 once a TTL is given) then @keyv/redis, JSON serialization (its default). ' +
+      'Hit ratios are of reads; computations per 1000 reads count misses that ran the compute. Loop p99 is the perf_hooks event-loop delay beyond its 5 ms sampling interval while the cell ran (workers yield every 32 calls); a tight run of memory hits delays the loop however cheap each hit is.',
   });
   section.metric('geomeanOverBento', geomean(ratios.bento));
   section.metric('geomeanOverCacheManager', geomean(ratios.manager));
@@ -161,61 +178,88 @@ export async function workloadsSection(ctx: BenchContext): Promise<Section> {
   return section.build();
 }
 
-function matrix(ctx: BenchContext): WorkloadCell[] {
+interface CellGroup {
+  keys: number;
+  valueBytes: number;
+  cells: WorkloadCell[];
+}
+
+/** The matrix, grouped by key space and value size (one long-running session each). */
+function groups(ctx: BenchContext): CellGroup[] {
   if (ctx.smoke) {
     return [
-      { s: 1.0, keys: 10_000, valueBytes: 4096, readPercent: 95, concurrency: 16 },
-      { s: 0.8, keys: 100_000, valueBytes: 512, readPercent: 80, concurrency: 1 },
+      { keys: 10_000, valueBytes: 4096, cells: [{ s: 1.0, keys: 10_000, valueBytes: 4096, readPercent: 95, concurrency: 16 }] },
+      { keys: 100_000, valueBytes: 512, cells: [{ s: 0.8, keys: 100_000, valueBytes: 512, readPercent: 80, concurrency: 1 }] },
     ];
   }
-  const cells: WorkloadCell[] = [];
-  for (const s of [0.8, 1.0, 1.2]) {
-    for (const keys of [10_000, 100_000]) {
-      for (const valueBytes of [512, 4096, 32768, 131072]) {
+  const result: CellGroup[] = [];
+  for (const keys of [10_000, 100_000]) {
+    for (const valueBytes of [512, 4096, 32768, 131072]) {
+      const cells: WorkloadCell[] = [];
+      for (const s of [0.8, 1.0, 1.2]) {
         for (const readPercent of [95, 80]) {
           for (const concurrency of [1, 16, 128]) cells.push({ s, keys, valueBytes, readPercent, concurrency });
         }
       }
+      result.push({ keys, valueBytes, cells });
     }
   }
-  return cells;
+  return result;
 }
 
 type Op = (key: string, write: boolean, value: unknown) => Promise<unknown>;
 
-interface Driven {
-  summary: LatencySummary;
-  /** Reads in the timed stretch. */
-  reads: number;
-}
-
-/** Runs the warm-up stretch, calls `warmed` (so counters can be read there), then the timed stretch. */
-async function drive(
-  ctx: BenchContext,
-  cell: WorkloadCell,
-  op: Op,
-  workload: Workload,
-  warmed: () => void,
-): Promise<Driven> {
+/**
+ * Runs a cell for every system: a warm-up stretch each, then timed rounds taken round-robin (ours, BentoCache,
+ * cache-manager, ours, ...), so a disturbance from elsewhere on the machine lands on one round of one system
+ * rather than on a whole figure; each figure is the median round. Every system replays the same calls, and the
+ * counters are read around the timed rounds.
+ */
+async function driveCell(ctx: BenchContext, cell: WorkloadCell, systems: readonly System[], workload: Workload): Promise<CellResult[]> {
   const { sequence, writes, keys, values, opsCap } = workload;
-  const call = (i: number): Promise<unknown> => {
+  const caller = (system: System) => (i: number): Promise<unknown> => {
     const index = sequence[i] as number;
     const write = writes[i] === 1;
-    return op(keys[index] as string, write, values[(index + (write ? 1 : 0)) % values.length]);
+    return system.op(keys[index] as string, write, values[(index + (write ? 1 : 0)) % values.length]);
   };
   const common = { concurrency: cell.concurrency, yieldEvery: 32 };
-  const warm = await measureAsync(call, { ...common, iterations: opsCap, budgetMs: ctx.scale(150, 40) });
-  warmed();
-  const summary = await measureAsync(call, {
-    ...common,
-    iterations: opsCap,
-    offset: warm.samples,
-    budgetMs: ctx.scale(250, 60),
-    watchEventLoop: true,
+  let warmedUpTo = 0;
+  for (const system of systems) {
+    const warm = await measureAsync(caller(system), { ...common, iterations: Math.floor(opsCap / 2), budgetMs: ctx.scale(100, 30) });
+    warmedUpTo = Math.max(warmedUpTo, warm.samples);
+  }
+  const starts = systems.map((system) => system.counters());
+  const reads = systems.map(() => 0);
+  const rounds = ctx.scale(3, 1);
+  const perRound = Math.floor((opsCap - warmedUpTo) / rounds);
+  const summaries = await interleave(
+    rounds,
+    systems.map((system, index) => async (round: number, recorder: Recorder) => {
+      const offset = warmedUpTo + round * perRound;
+      const before = recorder.summary().samples;
+      const summary = await measureAsync(caller(system), {
+        ...common,
+        iterations: perRound,
+        offset,
+        recorder,
+        budgetMs: ctx.scale(70, 50),
+        watchEventLoop: true,
+      });
+      for (let i = offset; i < offset + summary.samples - before; i++) if (writes[i] === 0) reads[index] = (reads[index] as number) + 1;
+      return summary;
+    }),
+  );
+  return systems.map((system, index) => {
+    const end = system.counters();
+    const start = starts[index] as Counters;
+    return {
+      summary: summaries[index] as LatencySummary,
+      reads: reads[index] as number,
+      computations: end.computations - start.computations,
+      memoryHits: end.memoryHits - start.memoryHits,
+      redisHits: end.redisHits - start.redisHits,
+    };
   });
-  let reads = 0;
-  for (let i = warm.samples; i < warm.samples + summary.samples; i++) if (writes[i] === 0) reads++;
-  return { summary, reads };
 }
 
 interface Workload {
@@ -232,81 +276,53 @@ interface Counters {
   redisHits: number;
 }
 
-async function runOurs(ctx: BenchContext, cell: WorkloadCell, prefix: string, workload: Workload): Promise<CellResult & { memoryBytes: number }> {
-  const ours = await openOurCache({ redisUrl: ctx.env.redis.url, keyPrefix: `${prefix}ours:`, memoryBudgetBytes: MEMORY_BUDGET });
-  try {
-    let computations = 0;
-    const counters = (): Counters => ({
-      computations,
-      memoryHits: ours.cache.stats.tiers.memory.hits,
-      redisHits: ours.cache.stats.tiers.redis.hits,
-    });
-    let start = counters();
-    const driven = await drive(
-      ctx,
-      cell,
-      (key, write, value) =>
-        write ? ours.cache.set('result', key, value) : ours.cache.getOrCompute('result', key, () => (computations++, value)),
-      workload,
-      () => {
-        start = counters();
-      },
-    );
-    const end = counters();
-    const usage = await ours.memory.usage('result');
-    return {
-      summary: driven.summary,
-      reads: driven.reads,
-      computations: end.computations - start.computations,
-      memoryHits: end.memoryHits - start.memoryHits,
-      redisHits: end.redisHits - start.redisHits,
-      memoryBytes: usage.bytes,
-    };
-  } finally {
-    await ours.close();
-  }
+/** One library in a session: how a call runs and what its counters say. */
+interface System {
+  op: Op;
+  counters(): Counters;
 }
 
-async function runPeer(ctx: BenchContext, cell: WorkloadCell, which: 'bento' | 'manager', prefix: string, workload: Workload): Promise<CellResult> {
-  const emitter = new EventEmitter();
-  const hits = { l1: 0, l2: 0 };
-  emitter.on('cache:hit', (event: { layer?: string }) => {
-    if (event.layer === 'l2') hits.l2++;
-    else hits.l1++;
-  });
-  const options = {
-    redisUrl: ctx.env.redis.url,
-    memoryBudgetBytes: MEMORY_BUDGET,
-    memoryEntries: Math.max(1, Math.floor(MEMORY_BUDGET / cell.valueBytes)),
+async function openSystems(ctx: BenchContext, group: CellGroup, prefix: string) {
+  const ours = await openOurCache({ redisUrl: ctx.env.redis.url, keyPrefix: `${prefix}ours:`, memoryBudgetBytes: MEMORY_BUDGET });
+  let oursComputations = 0;
+  const oursSystem: System = {
+    op: (key, write, value) =>
+      write ? ours.cache.set('result', key, value) : ours.cache.getOrCompute('result', key, () => (oursComputations++, value)),
+    counters: () => ({
+      computations: oursComputations,
+      memoryHits: ours.cache.stats.tiers.memory.hits,
+      redisHits: ours.cache.stats.tiers.redis.hits,
+    }),
   };
-  const peer: PeerCache =
-    which === 'bento'
-      ? openBento({ ...options, prefix: `${prefix}bento:`, serializeL1: true, emitter })
-      : openCacheManager({ ...options, prefix: `${prefix}cm:` });
-  try {
-    let computations = 0;
-    const counters = (): Counters => ({ computations, memoryHits: hits.l1, redisHits: hits.l2 });
-    let start = counters();
-    const driven = await drive(
-      ctx,
-      cell,
-      (key, write, value) => (write ? peer.set(key, value) : peer.getOrCompute(key, () => (computations++, value))),
-      workload,
-      () => {
-        start = counters();
-      },
-    );
-    const end = counters();
-    return {
-      summary: driven.summary,
-      reads: driven.reads,
-      computations: end.computations - start.computations,
-      memoryHits: end.memoryHits - start.memoryHits,
-      redisHits: end.redisHits - start.redisHits,
+  const peer = (which: 'bento' | 'manager') => {
+    const emitter = new EventEmitter();
+    const hits = { l1: 0, l2: 0 };
+    emitter.on('cache:hit', (event: { layer?: string }) => {
+      if (event.layer === 'l2') hits.l2++;
+      else hits.l1++;
+    });
+    const options = {
+      redisUrl: ctx.env.redis.url,
+      memoryBudgetBytes: MEMORY_BUDGET,
+      memoryEntries: Math.max(1, Math.floor(MEMORY_BUDGET / group.valueBytes)),
     };
-  } finally {
-    await peer.close();
-  }
+    const opened: PeerCache =
+      which === 'bento'
+        ? openBento({ ...options, prefix: `${prefix}bento:`, serializeL1: true, emitter })
+        : openCacheManager({ ...options, prefix: `${prefix}cm:` });
+    let computations = 0;
+    const system: System = {
+      op: (key, write, value) => (write ? opened.set(key, value) : opened.getOrCompute(key, () => (computations++, value))),
+      counters: () => ({ computations, memoryHits: hits.l1, redisHits: hits.l2 }),
+    };
+    return { peer: opened, system };
+  };
+  return { ours: { cache: ours.cache, memory: ours.memory, system: oursSystem }, bento: peer('bento'), manager: peer('manager') };
+}
+
+/** Event-loop delay p99 in ms, or '–' when the cell ended before the monitor's first tick. */
+function loopDelay(summary: LatencySummary): number | string {
+  return summary.eventLoopP99Ms === undefined ? '–' : +summary.eventLoopP99Ms.toFixed(1);
 }
 
 function micros(ns: number): number {
