@@ -26,6 +26,9 @@ export function dashboardHtml(options: DashboardHtmlOptions): string {
     `img-src ${options.cspSource} data:`,
     `font-src ${options.cspSource}`,
     `script-src 'nonce-${nonce}'`,
+    // default-src does not cover these two: without them an injected <base> or <form> could still point away.
+    "base-uri 'none'",
+    "form-action 'none'",
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
