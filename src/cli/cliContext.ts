@@ -79,6 +79,7 @@ export class CliContext {
       config,
       apiKey: this.io.env.ANTHROPIC_API_KEY,
       surrealPassword: this.io.env.CLAUDE_CACHE_SURREAL_PASSWORD,
+      redisPassword: this.io.env.CLAUDE_CACHE_REDIS_PASSWORD,
       encryptionKey: this.io.env[ENCRYPTION_KEY_ENV],
       logger: this.logger,
     });

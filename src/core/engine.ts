@@ -13,6 +13,7 @@ import { decodeValue, encodeValue } from './codec';
 import { MemoryStore } from './stores/memoryStore';
 import { RedisInvalidationBus } from './stores/redisInvalidationBus';
 import { RedisStore } from './stores/redisStore';
+import { redisUrlWithPassword } from './stores/redisUrl';
 import { holdsDirectory, isDirectoryUrl, isEmbeddedUrl } from './stores/surrealConnection';
 import { SurrealStore } from './stores/surrealStore';
 import type { Store } from './stores/store';
@@ -29,6 +30,8 @@ export interface EngineOptions {
   apiKey?: string;
   /** Password for a remote SurrealDB server, from SecretStorage or the environment. */
   surrealPassword?: string;
+  /** Password for Redis (AUTH or an ACL user named in the URL), from SecretStorage or the environment. */
+  redisPassword?: string;
   /**
    * Key for encryption at rest of values in Redis and SurrealDB: 32 bytes as base64 or hex, from SecretStorage
    * or CLAUDE_CACHE_ENCRYPTION_KEY. Used whenever given; required when `encryption.enabled` is set.
@@ -103,9 +106,12 @@ export class CacheEngine {
     const config = options.config;
     let engine: CacheEngine | undefined;
     const knownSecrets = (): string[] =>
-      [engine ? engine.apiKey : options.apiKey, options.surrealPassword, options.encryptionKey].filter(
-        (secret): secret is string => typeof secret === 'string' && secret !== '',
-      );
+      [
+        engine ? engine.apiKey : options.apiKey,
+        options.surrealPassword,
+        options.redisPassword,
+        options.encryptionKey,
+      ].filter((secret): secret is string => typeof secret === 'string' && secret !== '');
     const rootLogger = redactingLogger(options.logger ?? silentLogger, knownSecrets);
     const logger = rootLogger.child('engine');
     const clock = options.clock ?? systemClock;
@@ -124,7 +130,7 @@ export class CacheEngine {
       try {
         // Connects in the background: a Redis that is down at start must not keep the engine from opening.
         redis = RedisStore.create({
-          url: config.redis.url,
+          url: redisUrlWithPassword(config.redis.url, options.redisPassword),
           keyPrefix: config.redis.keyPrefix,
           clock,
           commandTimeoutMs: config.tiers.timeoutMs,

@@ -70,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
     secrets: async () => ({
       apiKey: (await secrets.apiKey()).key,
       surrealPassword: await secrets.surrealPassword(),
+      redisPassword: await secrets.redisPassword(),
       encryptionKey: await secrets.encryptionKey(),
     }),
     workflows: (workspace) => catalog.workflows(workspace),

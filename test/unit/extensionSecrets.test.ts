@@ -88,4 +88,12 @@ describe('ExtensionSecrets', () => {
     secrets.values.set('claudeCache.surrealPassword', 'stored-pass');
     assert.equal(await keys.surrealPassword(), 'stored-pass');
   });
+
+  it('reads the Redis password from the store, else from CLAUDE_CACHE_REDIS_PASSWORD', async () => {
+    const { secrets, keys } = store({ CLAUDE_CACHE_REDIS_PASSWORD: 'env-pass' });
+    assert.equal(await keys.redisPassword(), 'env-pass');
+    secrets.values.set('claudeCache.redisPassword', 'stored-pass');
+    assert.equal(await keys.redisPassword(), 'stored-pass');
+    assert.equal(await store().keys.redisPassword(), undefined);
+  });
 });

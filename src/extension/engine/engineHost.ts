@@ -26,6 +26,7 @@ export interface EngineHostOptions {
   secrets: () => Promise<{
     apiKey?: string | undefined;
     surrealPassword?: string | undefined;
+    redisPassword?: string | undefined;
     encryptionKey?: string | undefined;
   }>;
   workflows: (workspace: string) => Promise<DiscoveredWorkflows>;
@@ -157,6 +158,7 @@ export class EngineHost {
         config,
         ...(apiKey ? { apiKey } : {}),
         ...(secrets.surrealPassword ? { surrealPassword: secrets.surrealPassword } : {}),
+        ...(secrets.redisPassword ? { redisPassword: secrets.redisPassword } : {}),
         ...(secrets.encryptionKey ? { encryptionKey: secrets.encryptionKey } : {}),
         logger: this.options.logger,
         workflows: this.options.workflows,

@@ -3,6 +3,7 @@ import { ENCRYPTION_KEY_ENV } from '../../core/security/encryptionKey';
 
 const API_KEY_SECRET = 'claudeCache.anthropicApiKey';
 const SURREAL_PASSWORD_SECRET = 'claudeCache.surrealPassword';
+const REDIS_PASSWORD_SECRET = 'claudeCache.redisPassword';
 const ENCRYPTION_KEY_SECRET = 'claudeCache.encryptionKey';
 
 /** Where the key in use came from, for messages (never the key itself). */
@@ -72,6 +73,11 @@ export class ExtensionSecrets {
   /** A remote SurrealDB's password: stored secret, else CLAUDE_CACHE_SURREAL_PASSWORD as the CLI reads it. */
   async surrealPassword(): Promise<string | undefined> {
     return (await this.secrets.get(SURREAL_PASSWORD_SECRET)) || this.env.CLAUDE_CACHE_SURREAL_PASSWORD || undefined;
+  }
+
+  /** The Redis password (AUTH or the URL's ACL user): stored secret, else CLAUDE_CACHE_REDIS_PASSWORD as the CLI reads it. */
+  async redisPassword(): Promise<string | undefined> {
+    return (await this.secrets.get(REDIS_PASSWORD_SECRET)) || this.env.CLAUDE_CACHE_REDIS_PASSWORD || undefined;
   }
 
   /** The key that seals values in Redis and SurrealDB: stored secret, else CLAUDE_CACHE_ENCRYPTION_KEY. */
