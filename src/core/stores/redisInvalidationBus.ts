@@ -1,8 +1,9 @@
 import Redis from 'ioredis';
-import { CacheClosedError, StoreError, describeError } from '../errors';
+import { CacheClosedError, StoreError } from '../errors';
 import type { Unsubscribe } from '../events';
 import type { InvalidationBus, InvalidationMessage } from '../tiered/invalidationBus';
 import { parseInvalidationMessage } from './parseInvalidationMessage';
+import { describeRedisError } from './redisConnectionError';
 import { DEFAULT_CONNECT_TIMEOUT_MS, redisClientOptions, type RedisConnectionOptions } from './redisClientOptions';
 import { DEFAULT_KEY_PREFIX } from './redisStore';
 
@@ -32,6 +33,8 @@ export class RedisInvalidationBus implements InvalidationBus {
   private readonly handlers = new Set<Handler>();
   private readonly connectTimeoutMs: number;
   private closed = false;
+  /** Why the publishing connection last failed, to explain a refused publish (e.g. a wrong password). */
+  private publisherError: Error | undefined;
 
   private constructor(
     private readonly publisher: Redis,
@@ -41,6 +44,8 @@ export class RedisInvalidationBus implements InvalidationBus {
   ) {
     this.channel = `${keyPrefix}invalidations`;
     this.connectTimeoutMs = connectTimeoutMs;
+    publisher.on('error', (error: Error) => (this.publisherError = error));
+    publisher.on('ready', () => (this.publisherError = undefined));
     // Subscriptions are restored by the ready handler below, also after a start with Redis down, which
     // ioredis's own autoResubscribe would not cover.
     this.subscriber = publisher.duplicate({ lazyConnect: true, autoResubscribe: false });
@@ -88,7 +93,8 @@ export class RedisInvalidationBus implements InvalidationBus {
     try {
       await this.publisher.publish(this.channel, JSON.stringify(message));
     } catch (error) {
-      throw new StoreError('redis', `publish failed: ${describeError(error)}`, { cause: error });
+      const why = this.publisher.status !== 'ready' && this.publisherError ? this.publisherError : error;
+      throw new StoreError('redis', `publish failed: ${describeRedisError(why)}`, { cause: error });
     }
   }
 

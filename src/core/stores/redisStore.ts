@@ -4,6 +4,7 @@ import { CacheClosedError, StoreError, StoreTimeoutError, describeError } from '
 import { TypedEmitter, type Unsubscribe } from '../events';
 import { assertSafePattern } from '../keys/pattern';
 import { LAYERS, type Layer } from '../layers';
+import { describeRedisError } from './redisConnectionError';
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -107,7 +108,9 @@ export class RedisStore implements Store<Uint8Array> {
     } catch (error) {
       store.closed = true;
       store.client.disconnect();
-      const reason = `cannot connect to ${redactUrl(options.url)}: ${describeError(error)}`;
+      // A refused AUTH surfaces only as "Connection is closed" from connect(); the error event says why.
+      const why = store.connectionError ?? error;
+      const reason = `cannot connect to ${redactUrl(options.url)}: ${describeRedisError(why)}`;
       throw new StoreError('redis', reason, { cause: error });
     } finally {
       clearTimeout(timer);
