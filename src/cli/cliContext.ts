@@ -80,6 +80,7 @@ export class CliContext {
       apiKey: this.io.env.ANTHROPIC_API_KEY,
       surrealPassword: this.io.env.CLAUDE_CACHE_SURREAL_PASSWORD,
       redisPassword: this.io.env.CLAUDE_CACHE_REDIS_PASSWORD,
+      redisCaFile: this.io.env.CLAUDE_CACHE_REDIS_CA_FILE,
       encryptionKey: this.io.env[ENCRYPTION_KEY_ENV],
       logger: this.logger,
     });

@@ -32,6 +32,8 @@ export interface EngineOptions {
   surrealPassword?: string;
   /** Password for Redis (AUTH or an ACL user named in the URL), from SecretStorage or the environment. */
   redisPassword?: string;
+  /** PEM file of the CA a `rediss://` server's certificate chains to (CLAUDE_CACHE_REDIS_CA_FILE), for a private CA. */
+  redisCaFile?: string;
   /**
    * Key for encryption at rest of values in Redis and SurrealDB: 32 bytes as base64 or hex, from SecretStorage
    * or CLAUDE_CACHE_ENCRYPTION_KEY. Used whenever given; required when `encryption.enabled` is set.
@@ -129,8 +131,10 @@ export class CacheEngine {
     } else if (config.redis.url) {
       try {
         // Connects in the background: a Redis that is down at start must not keep the engine from opening.
+        const tlsCa = options.redisCaFile ? await readRedisCa(options.redisCaFile) : undefined;
         redis = RedisStore.create({
           url: redisUrlWithPassword(config.redis.url, options.redisPassword),
+          ...(tlsCa ? { tlsCa } : {}),
           keyPrefix: config.redis.keyPrefix,
           clock,
           commandTimeoutMs: config.tiers.timeoutMs,
@@ -471,6 +475,14 @@ async function lockedByAnotherProcess(lockFile: string): Promise<boolean | undef
     if (fields[1] === '->' || fields.length < 6) return false;
     return fields[5]?.split(':')[2] === String(inode) && Number(fields[4]) !== process.pid;
   });
+}
+
+async function readRedisCa(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the Redis CA file ${file}: ${describeError(error)}`, { cause: error });
+  }
 }
 
 /** A URL for logs: credentials replaced. */

@@ -11,15 +11,24 @@ export interface RedisConnectionOptions {
   commandTimeoutMs?: number;
   /** Cap of the exponential reconnect backoff (100 ms, 200 ms, ... up to this); default 5000. */
   maxReconnectDelayMs?: number;
+  /**
+   * PEM certificate(s) a `rediss://` server's certificate must chain to, for a private CA; without it the
+   * system's trusted CAs are used. Ignored for `redis://`.
+   */
+  tlsCa?: string;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
 
 /** ioredis options for a connection that fails fast while Redis is away and reconnects with capped backoff. */
-export function redisClientOptions(options: RedisConnectionOptions): RedisOptions {
+export function redisClientOptions(options: RedisConnectionOptions, url?: string): RedisOptions {
   const maxDelay = options.maxReconnectDelayMs ?? 5_000;
+  // ioredis turns TLS on for rediss:// by itself; an explicit `tls` only adds the CA, and must not turn a
+  // plain redis:// connection into a TLS one.
+  const tls = options.tlsCa && url?.startsWith('rediss://') ? { tls: { ca: options.tlsCa } } : {};
   return {
+    ...tls,
     lazyConnect: true,
     connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     socketTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,

@@ -63,7 +63,7 @@ export class RedisInvalidationBus implements InvalidationBus {
    * Redis that is down at start does not keep the cache from starting.
    */
   static async connect(options: RedisInvalidationBusOptions): Promise<RedisInvalidationBus> {
-    const publisher = new Redis(options.url, redisClientOptions(options));
+    const publisher = new Redis(options.url, redisClientOptions(options, options.url));
     publisher.on('error', () => undefined);
     publisher.connect().catch(() => undefined);
     return new RedisInvalidationBus(

@@ -75,7 +75,7 @@ export class RedisStore implements Store<Uint8Array> {
     this.scanLimit = options.scanLimit ?? 10_000;
     for (const layer of LAYERS) this.layerPrefixes[layer] = `${this.keyPrefix}${layer}:`;
     // Commands are batched per tick by batchThisTick() instead of ioredis's auto-pipelining (see there).
-    this.client = new Redis(options.url, { ...redisClientOptions(options), enableAutoPipelining: false });
+    this.client = new Redis(options.url, { ...redisClientOptions(options, options.url), enableAutoPipelining: false });
     this.lastStatus = this.status;
     this.client.on('error', (error: Error) => {
       this.connectionError = error;

@@ -12,6 +12,8 @@ export interface AuthRedisOptions {
   requirePass: string;
   /** ACL users allowed every key, channel and command. */
   users: Readonly<Record<string, string>>;
+  /** PEM files: when given, the port speaks TLS only (no client certificates asked for). */
+  tls?: { certFile: string; keyFile: string; caFile: string };
 }
 
 const REDIS_BIN = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
@@ -23,7 +25,14 @@ const START_TIMEOUT_MS = 10_000;
  */
 export async function startAuthRedisServer(options: AuthRedisOptions): Promise<AuthRedisServer> {
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  if (options.tls) {
+    const { certFile, keyFile, caFile } = options.tls;
+    args.push('--port', '0', '--tls-port', String(port), '--tls-auth-clients', 'no');
+    args.push('--tls-cert-file', certFile, '--tls-key-file', keyFile, '--tls-ca-cert-file', caFile);
+  } else {
+    args.push('--port', String(port));
+  }
   args.push('--requirepass', options.requirePass);
   for (const [user, password] of Object.entries(options.users)) {
     args.push('--user', user, 'on', `>${password}`, '~*', '&*', '+@all');
