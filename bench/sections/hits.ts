@@ -76,7 +76,7 @@ async function memoryHits(ctx: BenchContext, section: SectionBuilder, size: numb
 
     const sync = (op: (i: number) => unknown) => async (_round: number, recorder: Recorder) =>
       measureSync(op, { iterations: syncIterations, warmup: 50_000, expect: isDefined, recorder, budgetMs: 300 });
-    const [mapGet, lruGet, peek] = await interleave(rounds, [
+    const [mapGet, lruGet, peek] = await interleave(ctx.scale(5, 1), [
       sync((i) => map.get(at(i))),
       sync((i) => lru.get(at(i))),
       sync((i) => ours.cache.peek('result', at(i))),
