@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, open as fsOpen, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ManualClock } from '../../src/core/clock';
@@ -10,21 +9,10 @@ import { LAYERS } from '../../src/core/layers';
 import { waitForDirectoryRelease } from '../../src/core/stores/directoryRelease';
 import { defineIndexesInChildProcess } from '../../src/core/stores/surrealIndexProcess';
 import { SurrealStore } from '../../src/core/stores/surrealStore';
+import { freePort } from '../../src/launcher/freePort';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 
-/** A loopback port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Another Node process that opens an embedded directory and holds it until killed. */
 async function holdInAnotherProcess(url: string): Promise<ChildProcess> {
@@ -251,7 +239,7 @@ describe('waitForDirectoryRelease', () => {
 
 describe('SurrealStore, remote', () => {
   it('rejects a server that does not answer with StoreError, signing in or not', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     await assert.rejects(SurrealStore.open({ url: `http://127.0.0.1:${port}`, connectTimeoutMs: 2_000 }), StoreError);
     await assert.rejects(
       SurrealStore.open({
@@ -267,7 +255,7 @@ describe('SurrealStore, remote', () => {
   });
 
   it('explains ws:// on a Node.js without WebSocket, or fails to reach a closed port with StoreError', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const attempt = SurrealStore.open({ url: `ws://127.0.0.1:${port}`, connectTimeoutMs: 2_000 });
     if (typeof globalThis.WebSocket === 'undefined') {
       await assert.rejects(attempt, (error: unknown) => error instanceof StoreError && /WebSocket/.test(error.message));

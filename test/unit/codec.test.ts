@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CODEC_FORMAT_VERSION, COMPRESSION_MIN_BYTES, decodeValue, encodeValue } from '../../src/core/codec';
 import { CodecError } from '../../src/core/errors';
+import { seededRandom } from '../fixtures/seededRandom';
 
 const FLAGS_BYTE = 3;
 const HEADER_BYTES = 4;
@@ -18,17 +19,6 @@ const prose =
   'The cache keeps the answer to a workflow until one of its inputs changes. '.repeat(200) +
   'Ünïcödé survives too: 日本語, emoji 🧪, and a trailing sentence.';
 
-/** A deterministic generator so a failing fuzz case can be replayed from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function assertOnlyCodecError(bytes: Uint8Array, label: string): void {
   try {

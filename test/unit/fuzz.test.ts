@@ -4,18 +4,8 @@ import { EncryptingCodec } from '../../src/core/codec/encryptingCodec';
 import { CodecError } from '../../src/core/errors';
 import { parseWorkflowFile } from '../../src/core/workflows/workflowFile';
 import { findSecrets, redactSecrets } from '../../src/core/security';
+import { seededRandom } from '../fixtures/seededRandom';
 
-/** A small seeded generator (mulberry32): a failing case is reproducible from the seed in its message. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS = [
   '---\ndescription: Lint the file\nargument-hint: [focus]\nmodel: claude-sonnet-5-5\n---\nLint ${file} for $ARGUMENTS.\n',
@@ -55,7 +45,7 @@ describe('fuzz: parseWorkflowFile', () => {
   const CASES = 3000;
 
   it(`returns a workflow or WorkflowProblems, never throws, for ${CASES} mutated and random files`, () => {
-    const next = random(0xc1a0de);
+    const next = seededRandom(0xc1a0de);
     let usable = 0;
     let refused = 0;
     for (let i = 0; i < CASES; i += 1) {
@@ -91,7 +81,7 @@ describe('fuzz: EncryptingCodec.decode', () => {
   const CASES = 2000;
 
   it(`throws only CodecError for ${CASES} mutated sealed frames and random bytes`, () => {
-    const next = random(0x5eed);
+    const next = seededRandom(0x5eed);
     const sealed = codec.encode({ text: 'x'.repeat(300), n: 1 });
     for (let i = 0; i < CASES; i += 1) {
       const bytes =
@@ -104,7 +94,7 @@ describe('fuzz: EncryptingCodec.decode', () => {
 
 describe('fuzz: findSecrets', () => {
   it('returns ordered, disjoint, in-range findings and a redaction without them, for random text', () => {
-    const next = random(42);
+    const next = seededRandom(42);
     const parts = ['password=', 'sk-ant-', 'AKIA', 'ghp_', '-----BEGIN PRIVATE KEY-----', 'abcDEF0123', ' ', '\n', '"', '=', ':'];
     for (let i = 0; i < 1000; i += 1) {
       const text = Array.from({ length: Math.floor(next() * 30) }, () => parts[Math.floor(next() * parts.length)]).join('');

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../../src/launcher/freePort';
 
 /** A redis-server that wants a login: a password for the default user and ACL users of the test's choosing. */
 export interface AuthRedisServer {
@@ -79,14 +79,3 @@ export async function startAuthRedisServer(options: AuthRedisOptions): Promise<A
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
