@@ -9,7 +9,7 @@ import { CostLedger, dayOf } from '../../src/core/cost/costLedger';
 import { LedgerCorruptError, LedgerPersistError } from '../../src/core/cost/errors';
 import { JsonFileLedgerPersistence } from '../../src/core/cost/jsonFileLedgerPersistence';
 import type { LedgerPersistence } from '../../src/core/cost/ledgerPersistence';
-import type { LedgerSnapshot, LedgerTotals } from '../../src/core/cost/ledgerSnapshot';
+import { emptyTotals, type LedgerSnapshot, type LedgerTotals } from '../../src/core/cost/ledgerSnapshot';
 
 function usage(partial: Partial<Usage>): Usage {
   return { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, ...partial };
@@ -270,14 +270,5 @@ describe('CostLedger with JsonFileLedgerPersistence', () => {
 });
 
 function goodTotals(overrides: Partial<LedgerTotals>): LedgerTotals {
-  return {
-    spentUsd: 0,
-    savedUsd: 0,
-    savedByLocalHitsUsd: 0,
-    savedByProviderCacheUsd: 0,
-    upstreamCalls: 0,
-    avoidedCalls: 0,
-    unknownCostCalls: 0,
-    ...overrides,
-  };
+  return { ...emptyTotals(), ...overrides };
 }

@@ -1,6 +1,6 @@
 // Test doubles shared by the extension's plain-Node specs (this file holds no tests itself).
 import { DEFAULT_CONFIG, type CacheConfig } from '../../src/core/config';
-import type { LedgerTotals } from '../../src/core/cost';
+import { emptyTotals as noTotals, type LedgerTotals } from '../../src/core/cost';
 import type { CacheEngine, TierOpening } from '../../src/core/engine';
 import { TypedEmitter } from '../../src/core/events';
 import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from '../../src/core/layers';
@@ -49,16 +49,7 @@ export function recordingLogger(): Logger & { lines: string[] } {
 }
 
 export function emptyTotals(overrides: Partial<LedgerTotals> = {}): LedgerTotals {
-  return {
-    spentUsd: 0,
-    savedUsd: 0,
-    savedByLocalHitsUsd: 0,
-    savedByProviderCacheUsd: 0,
-    upstreamCalls: 0,
-    avoidedCalls: 0,
-    unknownCostCalls: 0,
-    ...overrides,
-  };
+  return { ...noTotals(), ...overrides };
 }
 
 export interface ReportShape {
