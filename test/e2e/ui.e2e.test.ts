@@ -11,6 +11,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropi
 import { launchChromium } from './chromium';
 import {
   OUTPUT_DIR,
+  openQuickInput,
   outputPanelText,
   recordMetrics,
   runCommand,
@@ -317,18 +318,8 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
  * commands open their own quick input at once, so the widget may never be seen hidden in between.
  */
 async function paletteCommand(page: Page, title: string): Promise<void> {
+  await openQuickInput(page, `>${title}`, STEP_TIMEOUT_MS);
   const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
-  await waitUntil(
-    async () => {
-      if (!(await input.isVisible())) {
-        await page.keyboard.press('F1');
-        await input.waitFor({ state: 'visible', timeout: 3_000 });
-      }
-      return true;
-    },
-    { what: 'the command palette', timeoutMs: STEP_TIMEOUT_MS, intervalMs: 500 },
-  );
-  await input.fill(`>${title}`);
   const row = page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   await waitUntil(

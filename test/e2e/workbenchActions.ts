@@ -23,7 +23,7 @@ function quickPickRow(page: Page, label: string): Locator {
  * Opens the quick input with F1 and types `text` into it. F1 is pressed again while the workbench is still
  * wiring its keybindings and nothing opens.
  */
-async function openQuickInput(page: Page, text: string, timeoutMs: number): Promise<void> {
+export async function openQuickInput(page: Page, text: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
   const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
   await waitUntil(
     async () => {
