@@ -1,4 +1,5 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { ClaudeAuthenticationError, ClaudeClient } from './claude';
 import { systemClock, type Clock } from './clock';
@@ -32,7 +33,10 @@ export interface EngineOptions {
   surrealPassword?: string;
   /** Password for Redis (AUTH or an ACL user named in the URL), from SecretStorage or the environment. */
   redisPassword?: string;
-  /** PEM file of the CA a `rediss://` server's certificate chains to (CLAUDE_CACHE_REDIS_CA_FILE), for a private CA. */
+  /**
+   * PEM file of the CA a `rediss://` server's certificate chains to (CLAUDE_CACHE_REDIS_CA_FILE), for a private CA;
+   * overrides the `redis.caFile` setting.
+   */
   redisCaFile?: string;
   /**
    * Key for encryption at rest of values in Redis and SurrealDB: 32 bytes as base64 or hex, from SecretStorage
@@ -131,7 +135,8 @@ export class CacheEngine {
     } else if (config.redis.url) {
       try {
         // Connects in the background: a Redis that is down at start must not keep the engine from opening.
-        const tlsCa = options.redisCaFile ? await readRedisCa(options.redisCaFile) : undefined;
+        const caFile = options.redisCaFile || config.redis.caFile;
+        const tlsCa = caFile ? await readRedisCa(caFile) : undefined;
         redis = RedisStore.create({
           url: redisUrlWithPassword(config.redis.url, options.redisPassword),
           ...(tlsCa ? { tlsCa } : {}),
@@ -479,7 +484,7 @@ async function lockedByAnotherProcess(lockFile: string): Promise<boolean | undef
 
 async function readRedisCa(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readFile(file.startsWith('~/') ? path.join(homedir(), file.slice(2)) : file, 'utf8');
   } catch (error) {
     throw new Error(`cannot read the Redis CA file ${file}: ${describeError(error)}`, { cause: error });
   }

@@ -120,8 +120,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     secrets.onDidChange(async (event) => {
       // The same secret storage backs every window: another one may have stored or cleared a key.
-      if (secrets.isEncryptionKeyChange(event)) {
-        // The codec of the shared tiers is chosen when the engine opens.
+      if (secrets.isEncryptionKeyChange(event) || secrets.isStorePasswordChange(event)) {
+        // The codec of the shared tiers and the servers' credentials are taken when the engine opens.
         void host.restart(readConfig());
       } else if (secrets.isApiKeyChange(event)) {
         host.setApiKey(await secrets.apiKeyAfterChange());

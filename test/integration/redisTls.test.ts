@@ -81,15 +81,19 @@ describe('Redis over TLS (rediss://) with a private CA', function () {
     }
   });
 
-  it('lets the engine reach it with redisCaFile and redisPassword, and reports an unreadable CA file as a failed tier', async () => {
+  it('lets the engine reach it with the redis.caFile setting and redisPassword; an unreadable CA file (the CLI override) fails the tier', async () => {
     const configFor = (storage: string) => {
       const { config, problems } = resolveConfig(
-        objectReader({ storageDir: join(dir, storage), 'redis.url': `rediss://cache@127.0.0.1:${server.port}` }),
+        objectReader({
+          storageDir: join(dir, storage),
+          'redis.url': `rediss://cache@127.0.0.1:${server.port}`,
+          'redis.caFile': caFile,
+        }),
       );
       assert.deepEqual(problems, []);
       return config;
     };
-    const engine = await CacheEngine.open({ config: configFor('a'), redisPassword: PASSWORD, redisCaFile: caFile });
+    const engine = await CacheEngine.open({ config: configFor('a'), redisPassword: PASSWORD });
     const probe = await RedisStore.connect({ url: url(), tlsCa: ca });
     try {
       // The engine connects in the background: write until the entry shows up in Redis (the suite's timeout

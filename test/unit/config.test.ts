@@ -87,7 +87,16 @@ describe('config', () => {
     });
 
     it('describes every setting with a type, a default, a description, and a range for numbers', () => {
-      assert.equal(CONFIG_KEY_LIST.length, 37);
+      // Every leaf of the config is a setting and every setting a leaf, whatever their number.
+      const leaves: string[] = [];
+      const walk = (node: unknown, path: string): void => {
+        if (path !== '' && (CONFIG_KEY_LIST as readonly string[]).includes(path)) leaves.push(path);
+        else if (node !== null && typeof node === 'object' && !Array.isArray(node)) {
+          for (const [name, child] of Object.entries(node)) walk(child, path === '' ? name : `${path}.${name}`);
+        } else assert.fail(`config field ${path} has no setting`);
+      };
+      walk(DEFAULT_CONFIG, '');
+      assert.deepEqual([...leaves].sort(), [...CONFIG_KEY_LIST].sort());
       for (const key of CONFIG_KEY_LIST) {
         const spec = CONFIG_KEYS[key];
         assert.ok(spec.description.length > 10 && !spec.description.includes('\n'), key);
@@ -230,6 +239,12 @@ describe('config', () => {
 
     it('refuses a relative storage folder', () => {
       assert.match(onlyProblemFor('storageDir', 'relative/dir').message, /not an absolute path/);
+    });
+
+    it('refuses a relative Redis CA file and takes an absolute one or ~/...', () => {
+      assert.match(onlyProblemFor('redis.caFile', 'certs/ca.pem').message, /not an absolute path to a file/);
+      assert.equal(resolveWith({ 'redis.caFile': '/etc/ssl/team-ca.pem' }).config.redis.caFile, '/etc/ssl/team-ca.pem');
+      assert.equal(resolveWith({ 'redis.caFile': '~/ca.pem' }).config.redis.caFile, '~/ca.pem');
     });
 
     it('truncates a long bad value in the message', () => {

@@ -96,4 +96,20 @@ describe('ExtensionSecrets', () => {
     assert.equal(await keys.redisPassword(), 'stored-pass');
     assert.equal(await store().keys.redisPassword(), undefined);
   });
+
+  it('stores a server password over the environment one, and an empty one removes it again', async () => {
+    const { secrets, keys } = store({ CLAUDE_CACHE_REDIS_PASSWORD: 'env-pass' });
+    const changes: boolean[] = [];
+    keys.onDidChange((event) => changes.push(keys.isStorePasswordChange(event)));
+    await keys.setStorePassword('redis', 'stored-pass');
+    assert.equal(await keys.redisPassword(), 'stored-pass');
+    await keys.setStorePassword('surreal', 'surreal-pass');
+    assert.equal(await keys.surrealPassword(), 'surreal-pass');
+    await keys.setStorePassword('redis', '');
+    assert.equal(await keys.redisPassword(), 'env-pass');
+    assert.deepEqual(changes, [true, true, true]);
+    await keys.setApiKey('sk-x');
+    assert.deepEqual(changes, [true, true, true, false]);
+    assert.ok(!secrets.values.has('claudeCache.redisPassword'));
+  });
 });

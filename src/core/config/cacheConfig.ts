@@ -70,6 +70,8 @@ export interface CacheConfig {
     readonly url: string;
     /** Prefix of every Redis key, so several tools can share one Redis. */
     readonly keyPrefix: string;
+    /** PEM file of a private CA for `rediss://`; '' trusts the system's CAs. A path, not a secret. */
+    readonly caFile: string;
   };
   readonly tiers: {
     /** Per-operation timeout after which a tier counts as failing, in milliseconds. */

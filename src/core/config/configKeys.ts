@@ -36,6 +36,11 @@ function storageDirProblem(value: string): string | undefined {
   return 'not an absolute path (or ~/...)';
 }
 
+function caFileProblem(value: string): string | undefined {
+  if (value === '' || value.startsWith('~/') || isAbsolute(value)) return undefined;
+  return 'not an absolute path to a file (or ~/...)';
+}
+
 function ttl(layer: Layer, seconds: number): NumberSetting {
   return {
     type: 'integer',
@@ -170,6 +175,14 @@ export const CONFIG_KEYS: ConfigKeys = {
     pattern: '^[A-Za-z0-9._:-]{1,64}$',
     patternErrorMessage: 'not 1 to 64 of the characters A-Z a-z 0-9 . _ : -',
     description: 'Prefix of every Redis key, so other tools can share the same Redis.',
+  },
+  'redis.caFile': {
+    type: 'string',
+    default: '',
+    emptyMeans: "the system's trusted CAs",
+    check: caFileProblem,
+    description:
+      'PEM file of the certificate authority a rediss:// server chains to, for a private CA (absolute path or ~/...); CLAUDE_CACHE_REDIS_CA_FILE overrides it for the CLI.',
   },
   'tiers.timeoutMs': {
     type: 'integer',

@@ -11,6 +11,7 @@ export enum CommandId {
   SetApiKey = 'claudeCache.setApiKey',
   ClearApiKey = 'claudeCache.clearApiKey',
   SetEncryptionKey = 'claudeCache.setEncryptionKey',
+  SetStorePassword = 'claudeCache.setStorePassword',
   ShowDashboard = 'claudeCache.showDashboard',
   ShowLog = 'claudeCache.showLog',
   ResetStats = 'claudeCache.resetStats',

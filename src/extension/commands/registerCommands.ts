@@ -16,6 +16,7 @@ import { refresh } from './refresh';
 import { runWorkflow } from './runWorkflow';
 import { setApiKey } from './setApiKey';
 import { setEncryptionKey } from './setEncryptionKey';
+import { setStorePassword } from './setStorePassword';
 import { showDashboard } from './showDashboard';
 import { showLog } from './showLog';
 
@@ -32,6 +33,7 @@ const HANDLERS: Readonly<Record<CommandId, Handler>> = {
   [CommandId.SetApiKey]: (services) => setApiKey(services),
   [CommandId.ClearApiKey]: (services) => clearApiKey(services),
   [CommandId.SetEncryptionKey]: (services) => setEncryptionKey(services),
+  [CommandId.SetStorePassword]: (services) => setStorePassword(services),
   [CommandId.ShowDashboard]: (services) => showDashboard(services),
   [CommandId.ShowLog]: (services) => showLog(services),
   [CommandId.ResetStats]: (services) => resetStats(services),

@@ -27,6 +27,7 @@ const COMMANDS: ReadonlyArray<Omit<CommandContribution, 'category'>> = [
   { command: CommandId.SetApiKey, title: 'Set API Key', icon: '$(key)' },
   { command: CommandId.ClearApiKey, title: 'Clear API Key' },
   { command: CommandId.SetEncryptionKey, title: 'Set Encryption Key' },
+  { command: CommandId.SetStorePassword, title: 'Set Store Password...', icon: '$(lock)' },
   { command: CommandId.ShowDashboard, title: 'Show Dashboard', icon: '$(graph)' },
   { command: CommandId.ShowLog, title: 'Show Log', icon: '$(output)' },
   { command: CommandId.ResetStats, title: 'Reset Statistics', icon: '$(discard)' },

@@ -6,6 +6,14 @@ const SURREAL_PASSWORD_SECRET = 'claudeCache.surrealPassword';
 const REDIS_PASSWORD_SECRET = 'claudeCache.redisPassword';
 const ENCRYPTION_KEY_SECRET = 'claudeCache.encryptionKey';
 
+/** A storage tier whose server may ask for a password. */
+export type PasswordStore = 'redis' | 'surreal';
+
+const PASSWORD_SECRETS: Readonly<Record<PasswordStore, string>> = {
+  redis: REDIS_PASSWORD_SECRET,
+  surreal: SURREAL_PASSWORD_SECRET,
+};
+
 /** Where the key in use came from, for messages (never the key itself). */
 export type ApiKeySource = 'secret-storage' | 'environment' | 'none';
 
@@ -78,6 +86,17 @@ export class ExtensionSecrets {
   /** The Redis password (AUTH or the URL's ACL user): stored secret, else CLAUDE_CACHE_REDIS_PASSWORD as the CLI reads it. */
   async redisPassword(): Promise<string | undefined> {
     return (await this.secrets.get(REDIS_PASSWORD_SECRET)) || this.env.CLAUDE_CACHE_REDIS_PASSWORD || undefined;
+  }
+
+  /** Stores a server password; an empty one removes the stored password (the environment's applies again). */
+  async setStorePassword(store: PasswordStore, password: string): Promise<void> {
+    if (password === '') await this.secrets.delete(PASSWORD_SECRETS[store]);
+    else await this.secrets.store(PASSWORD_SECRETS[store], password);
+  }
+
+  /** True for a change of either server password, after which the engine must reconnect. */
+  isStorePasswordChange(event: vscode.SecretStorageChangeEvent): boolean {
+    return Object.values(PASSWORD_SECRETS).includes(event.key);
   }
 
   /** The key that seals values in Redis and SurrealDB: stored secret, else CLAUDE_CACHE_ENCRYPTION_KEY. */
