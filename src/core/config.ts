@@ -4,6 +4,7 @@ export type {
   PrewarmWorkflow,
   PriceOverride,
   ProviderCacheMode,
+  RedisMode,
   WriteMode,
 } from './config/cacheConfig';
 export { CONFIG_KEYS, CONFIG_KEY_LIST, DEFAULT_MODEL, SETTINGS_SECTION, settingId } from './config/configKeys';
@@ -26,3 +27,4 @@ export type {
   StructuredSetting,
 } from './config/settingSpec';
 export { defaultStorageDir } from './config/storageDir';
+export { parseRedisNodeAddress, parseRedisNodes, type RedisNodeAddress } from './config/redisNodes';

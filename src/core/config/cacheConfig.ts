@@ -6,6 +6,9 @@ export type ProviderCacheMode = 'off' | '5m' | '1h';
 /** write-through: every tier is written before a put resolves; write-behind: slower tiers are written in batches. */
 export type WriteMode = 'write-through' | 'write-behind';
 
+/** standalone: one server at redis.url; cluster: a Redis Cluster from seed nodes; sentinel: a master sentinels name. */
+export type RedisMode = 'standalone' | 'cluster' | 'sentinel';
+
 /** Per-layer limits. */
 export interface LayerConfig {
   /** How long an entry of this layer stays valid, in seconds. */
@@ -72,6 +75,12 @@ export interface CacheConfig {
     readonly keyPrefix: string;
     /** PEM file of a private CA for `rediss://`; '' trusts the system's CAs. A path, not a secret. */
     readonly caFile: string;
+    /** How the Redis tier is reached; cluster and sentinel take their servers from `nodes`. */
+    readonly mode: RedisMode;
+    /** Cluster seeds or sentinels as `host:port` (validated); unused in standalone mode. */
+    readonly nodes: readonly string[];
+    /** The master group name sentinels monitor; sentinel mode only. */
+    readonly sentinelName: string;
   };
   readonly tiers: {
     /** Per-operation timeout after which a tier counts as failing, in milliseconds. */

@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import type { Layer } from '../layers';
 import type { ConfigKey, ConfigKeys, NumberSetting } from './settingSpec';
+import { parseRedisNodes } from './redisNodes';
 import { parsePrewarmWorkflows, parsePriceOverrides } from './structuredSettings';
 
 /** The settings section: `claudeCache.redis.url` is key `redis.url` of this section. */
@@ -167,7 +168,9 @@ export const CONFIG_KEYS: ConfigKeys = {
     patternErrorMessage: 'not a redis:// or rediss:// URL',
     emptyMeans: 'Redis off',
     check: urlProblem(['redis:', 'rediss:']),
-    description: 'Redis URL (redis:// or rediss://, no password); empty turns the Redis tier off.',
+    description:
+      'Redis URL (redis:// or rediss://, no password); empty turns the Redis tier off in standalone mode. In cluster ' +
+      'and sentinel mode only its scheme, user and /db apply (see claudeCache.redis.mode).',
   },
   'redis.keyPrefix': {
     type: 'string',
@@ -183,6 +186,35 @@ export const CONFIG_KEYS: ConfigKeys = {
     check: caFileProblem,
     description:
       'PEM file of the certificate authority a rediss:// server chains to, for a private CA (absolute path or ~/...); CLAUDE_CACHE_REDIS_CA_FILE overrides it for the CLI.',
+  },
+  'redis.mode': {
+    type: 'string',
+    default: 'standalone',
+    enum: ['standalone', 'cluster', 'sentinel'],
+    enumDescriptions: [
+      'One Redis server at claudeCache.redis.url.',
+      'A Redis Cluster reached through the seed nodes in claudeCache.redis.nodes; keys spread over every master.',
+      'The master that the sentinels in claudeCache.redis.nodes name for claudeCache.redis.sentinelName; follows failovers.',
+    ],
+    description:
+      'How the Redis tier is reached. In cluster and sentinel mode claudeCache.redis.url is optional and only its scheme ' +
+      '(rediss:// = TLS to every server), its user (ACL user on every data node) and, for sentinel, its /db number are ' +
+      'used; the stored Redis password is sent to the data nodes, never to sentinels.',
+  },
+  'redis.nodes': {
+    type: 'array',
+    default: [],
+    parse: parseRedisNodes,
+    description:
+      'Cluster mode: seed nodes as "host:port" (one reachable seed is enough, the rest are discovered). Sentinel mode: ' +
+      'the sentinels as "host:port". Empty in cluster mode uses the host of claudeCache.redis.url as the only seed.',
+  },
+  'redis.sentinelName': {
+    type: 'string',
+    default: 'mymaster',
+    pattern: '^[A-Za-z0-9._-]{1,64}$',
+    patternErrorMessage: 'not a master group name (1 to 64 of A-Z a-z 0-9 . _ -)',
+    description: 'Sentinel mode: the master group name the sentinels monitor (sentinel monitor <name> ...).',
   },
   'tiers.timeoutMs': {
     type: 'integer',

@@ -5,6 +5,8 @@ import type { ConfigReader } from './resolveConfig';
 export const ENVIRONMENT_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
   ANTHROPIC_BASE_URL: 'apiBaseUrl',
   CLAUDE_CACHE_REDIS_URL: 'redis.url',
+  CLAUDE_CACHE_REDIS_MODE: 'redis.mode',
+  CLAUDE_CACHE_REDIS_NODES: 'redis.nodes',
   CLAUDE_CACHE_SURREAL_URL: 'surreal.url',
   CLAUDE_CACHE_STORAGE_DIR: 'storageDir',
 });

@@ -1,4 +1,5 @@
 import { CONFIG_KEYS, CONFIG_KEY_LIST, settingId, type AnySettingSpec, type ConfigKey } from '../../core/config';
+import { REDIS_NODE_PATTERN } from '../../core/config/redisNodes';
 
 /** One `contributes.configuration.properties` entry, as VS Code reads it. */
 export interface SettingSchema {
@@ -48,6 +49,11 @@ const PREWARM_ITEM_SCHEMA = {
   additionalProperties: false,
 };
 
+/** Array settings other than the prewarm list, by the schema of their items. */
+const ITEM_SCHEMAS: Partial<Record<ConfigKey, unknown>> = {
+  'redis.nodes': { type: 'string', pattern: REDIS_NODE_PATTERN, patternErrorMessage: 'Write host:port, e.g. 10.0.0.5:7000.' },
+};
+
 /** The `contributes.configuration.properties` object, generated from CONFIG_KEYS so the two cannot drift. */
 export function configurationProperties(): Record<string, SettingSchema> {
   const properties: Record<string, SettingSchema> = {};
@@ -80,7 +86,7 @@ function settingSchema(key: ConfigKey, spec: AnySettingSpec, order: number): Set
       schema.additionalProperties = PRICE_SCHEMA;
       break;
     case 'array':
-      schema.items = PREWARM_ITEM_SCHEMA;
+      schema.items = ITEM_SCHEMAS[key] ?? PREWARM_ITEM_SCHEMA;
       break;
     default:
       break;
