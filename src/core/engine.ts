@@ -10,6 +10,8 @@ import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from './layers'
 import { silentLogger, type Logger } from './logger';
 import { addCounters, emptyCounters, LifetimeCountersFile, type LifetimeCounters } from './stats/lifetimeCounters';
 import { WorkflowPipeline, type ClaudeCompleter, type RunResult } from './pipeline';
+import { ObservedStore } from './observe/observedStore';
+import { ObserverSet } from './observe/observerSet';
 import { decodeValue, encodeValue } from './codec';
 import { MemoryStore } from './stores/memoryStore';
 import { RedisInvalidationBus } from './stores/redisInvalidationBus';
@@ -91,6 +93,8 @@ export class CacheEngine {
   private readonly flushTimer: NodeJS.Timeout;
   /** True when values in the shared tiers are sealed with AES-256-GCM. */
   encrypted = false;
+  /** The observation hook metrics, traces and alerts subscribe to (set by open before anything runs). */
+  observers = new ObserverSet();
 
   private constructor(
     private currentConfig: CacheConfig,
@@ -121,6 +125,7 @@ export class CacheEngine {
     const rootLogger = redactingLogger(options.logger ?? silentLogger, knownSecrets);
     const logger = rootLogger.child('engine');
     const clock = options.clock ?? systemClock;
+    const observers = new ObserverSet();
     await mkdir(config.storageDir, { recursive: true });
 
     const openings: TierOpening[] = [{ tier: 'memory', status: 'up', detail: 'in process' }];
@@ -194,8 +199,9 @@ export class CacheEngine {
 
     const cache = await TieredCache.create({
       memory,
-      ...(redis ? { redis } : {}),
-      ...(surreal ? { surreal } : {}),
+      // Shared tiers report their reads (and latency) to the observers; memory is not wrapped, its hits stay untimed.
+      ...(redis ? { redis: new ObservedStore(redis, observers) } : {}),
+      ...(surreal ? { surreal: new ObservedStore(surreal, observers) } : {}),
       // A server other instances use already saw their invalidations; an embedded store is ours alone.
       surrealShared: !isEmbeddedUrl(surrealUrl),
       codec: 'codec' in sealing ? sealing.codec : { encode: encodeValue, decode: decodeValue },
@@ -234,10 +240,12 @@ export class CacheEngine {
       },
       workflows: options.workflows ?? discoverWorkflows,
       logger: rootLogger,
+      observer: observers,
     });
     const lifetime = new LifetimeCountersFile(path.join(config.storageDir, 'stats.json'));
     engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey, lifetime);
     engine.encrypted = 'codec' in sealing;
+    engine.observers = observers;
     return engine;
   }
 
@@ -356,6 +364,11 @@ export class CacheEngine {
       options.onProgress?.(outcomes.length, items.length, outcome);
     }
     return outcomes;
+  }
+
+  /** Hit and miss counts over every process that used this storage folder, without sizing the tiers (cheap). */
+  async lifetimeCounts(): Promise<LifetimeCounters> {
+    return addCounters(await this.lifetime.load(), this.unflushed());
   }
 
   /** Adds what this process counted since the last flush to the shared stats file. */

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { replayText, type ClaudeRequest, type ClaudeResponse, type CompleteOptions, type Usage } from './claude';
 import type { ProviderCacheMode } from './config';
 import { buildSnapshot, checkSnapshot, hashSubset, type ChangedPart, type ContextSnapshot } from './context';
-import type { CostLedger, Dollars } from './cost';
+import type { CostLedger, Dollars, RecordedCall } from './cost';
 import type { Layer, Tier } from './layers';
 import { contextKey, moduleKey, promptKey, resultInputHash, resultKey, sha256Hex } from './keys';
 import { silentLogger, type Logger } from './logger';
+import type { EngineObserver } from './observe/engineObserver';
 import { valueContainsSecret } from './security/secretDetection';
 import type { LookupStatus } from './tiered/tierTypes';
 import type { TieredCache } from './tiered/tieredCache';
@@ -53,6 +54,8 @@ export interface PipelineDependencies {
   /** The workflows of a workspace (built-ins and files); adapters may memoize it behind file watchers. */
   workflows: (workspace: string) => Promise<DiscoveredWorkflows>;
   logger?: Logger;
+  /** Told of every Claude call (with its latency) and every finished run. */
+  observer?: EngineObserver;
 }
 
 export interface RunRequest {
@@ -268,6 +271,7 @@ export class WorkflowPipeline {
         run.steps.map((step) => `${step.layer}${step.module ? `:${step.module}` : ''}=${step.source}`).join(' ') +
         (missReasons.length ? `; missed because ${missReasons.join('; ')}` : ''),
     );
+    this.deps.observer?.runFinished?.(result);
     return result;
   }
 
@@ -327,8 +331,24 @@ export class WorkflowPipeline {
     signal: AbortSignal | undefined,
   ): Promise<CachedAnswer> {
     const client = this.deps.claude();
-    const response = await client.complete(request, { ...(onText ? { onText } : {}), ...(signal ? { signal } : {}) });
-    const recorded = run.paid(response.model || request.model, response.usage);
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    let response: ClaudeResponse;
+    try {
+      response = await client.complete(request, { ...(onText ? { onText } : {}), ...(signal ? { signal } : {}) });
+    } catch (error) {
+      this.deps.observer?.upstreamCall?.({ model: request.model, seconds: seconds(), outcome: 'error', costUsd: 0, providerCacheSavingUsd: 0 });
+      throw error;
+    }
+    const call = run.paid(response.model || request.model, response.usage);
+    const recorded = call.costUsd;
+    this.deps.observer?.upstreamCall?.({
+      model: response.model || request.model,
+      seconds: seconds(),
+      outcome: 'ok',
+      costUsd: call.costUsd,
+      providerCacheSavingUsd: call.providerCacheSavingUsd,
+    });
     return {
       text: response.text,
       model: response.model || request.model,
@@ -403,13 +423,13 @@ class RunAccounting {
 
   constructor(private readonly ledger: CostLedger) {}
 
-  paid(model: string, usage: Usage): Dollars {
+  paid(model: string, usage: Usage): RecordedCall {
     const recorded = this.ledger.recordUpstreamCall({ model, usage });
     this.upstreamCalls += 1;
     this.usage = addUsage(this.usage, usage);
     this.costUsd = addDollars(this.costUsd, recorded.costUsd);
     if (recorded.providerCacheSavingUsd !== 'unknown') this.savedUsd += recorded.providerCacheSavingUsd;
-    return recorded.costUsd;
+    return recorded;
   }
 
   avoided(originalCost: Dollars): void {

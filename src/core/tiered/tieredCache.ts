@@ -81,6 +81,14 @@ export interface CacheReport {
   tiers: Record<Tier, TierReport>;
 }
 
+export interface MemoryLayerReport {
+  entries: number;
+  bytes: number;
+  budgetBytes: number;
+  /** Entries pushed out to stay within the budget, since this process started. */
+  evictions: number;
+}
+
 interface Resolved {
   value: unknown;
   source: Tier | 'compute';
@@ -416,6 +424,16 @@ export class TieredCache {
       };
     });
     return { layers, tiers };
+  }
+
+  /** The memory tier's figures per layer, without asking the shared tiers: cheap enough for every metrics scrape. */
+  async memoryReport(): Promise<Record<Layer, MemoryLayerReport>> {
+    const report = {} as Record<Layer, MemoryLayerReport>;
+    for (const layer of LAYERS) {
+      const usage = await this.memory.usage(layer);
+      report[layer] = { ...usage, budgetBytes: this.memory.budget(layer), evictions: this.memory.evictions(layer) };
+    }
+    return report;
   }
 
   /** Sends queued write-behind writes now. */
