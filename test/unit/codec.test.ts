@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { compressSync } from 'lz4-napi';
 import { CODEC_FORMAT_VERSION, COMPRESSION_MIN_BYTES, decodeValue, encodeValue } from '../../src/core/codec';
 import { CodecError } from '../../src/core/errors';
 import { seededRandom } from '../fixtures/seededRandom';
@@ -70,7 +71,7 @@ describe('value codec', () => {
     });
 
     it('round-trips binary values from a compressed frame', () => {
-      const bytes = new Uint8Array(4096).fill(7);
+      const bytes = new Uint8Array(COMPRESSION_MIN_BYTES).fill(7);
       const frame = encodeValue({ bytes });
       assert.ok(isCompressed(frame));
       assert.deepEqual([...(decodeValue(frame) as { bytes: Uint8Array }).bytes], [...bytes]);
@@ -111,16 +112,36 @@ describe('value codec', () => {
     it('never tries to compress a value packed below the size threshold', () => {
       const frame = encodeValue('a'.repeat(COMPRESSION_MIN_BYTES - 10));
       assert.ok(!isCompressed(frame));
-      assert.equal(frame.length, HEADER_BYTES + 2 + COMPRESSION_MIN_BYTES - 10);
+      // MessagePack heads a string of 256 to 65535 bytes with 3 bytes (str 16), a shorter one with 2.
+      const stringHeader = COMPRESSION_MIN_BYTES - 10 > 255 ? 3 : 2;
+      assert.equal(frame.length, HEADER_BYTES + stringHeader + COMPRESSION_MIN_BYTES - 10);
+    });
+
+    it('stores a value of a few KB uncompressed, however well it would compress', () => {
+      const answer = 'A typical answer repeats itself a little. '.repeat(Math.floor(4096 / 42));
+      const frame = encodeValue(answer);
+      assert.ok(!isCompressed(frame));
+      assert.equal(decodeValue(frame), answer);
+    });
+
+    it('still decodes small compressed frames written by builds with a lower threshold', () => {
+      // Earlier builds compressed from 256 packed bytes on: their frames must stay readable in a shared Redis.
+      const value = { text: 'an answer of the size most answers have. '.repeat(100), tokens: 512 };
+      const plain = encodeValue(value);
+      assert.ok(!isCompressed(plain) && plain.length < COMPRESSION_MIN_BYTES);
+      const compressed = compressSync(Buffer.from(plain.subarray(HEADER_BYTES)));
+      const older = Buffer.concat([Buffer.from([0xc1, 0x43, CODEC_FORMAT_VERSION, 1]), compressed]);
+      assert.ok(older.length < plain.length);
+      assert.deepEqual(decodeValue(older), value);
     });
 
     it('keeps compression only when it saves at least 10 %', () => {
       // Half noise, half repetition: LZ4 saves somewhere near half, well above 10 %.
-      const half = Buffer.concat([randomBytes(2048), Buffer.alloc(2048, 0x61)]);
+      const half = Buffer.concat([randomBytes(COMPRESSION_MIN_BYTES / 2), Buffer.alloc(COMPRESSION_MIN_BYTES / 2, 0x61)]);
       const halfFrame = encodeValue(new Uint8Array(half));
       assert.ok(isCompressed(halfFrame));
       // 95 % noise: LZ4 saves under 10 %, so the frame stays uncompressed even though LZ4 shrank it a little.
-      const mostlyNoise = Buffer.concat([randomBytes(3900), Buffer.alloc(200, 0x61)]);
+      const mostlyNoise = Buffer.concat([randomBytes(COMPRESSION_MIN_BYTES - 200), Buffer.alloc(200, 0x61)]);
       const noiseFrame = encodeValue(new Uint8Array(mostlyNoise));
       assert.ok(!isCompressed(noiseFrame));
       assert.equal(noiseFrame.length, HEADER_BYTES + 3 + mostlyNoise.length);
