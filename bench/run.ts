@@ -18,6 +18,7 @@ import { crossInstanceSection } from './sections/crossInstance';
 import { footprintSection } from './sections/footprint';
 import { hitsSection } from './sections/hits';
 import { invalidationSection } from './sections/invalidation';
+import { loadSection } from './sections/load';
 import { missesSection } from './sections/misses';
 import { stampedeSection } from './sections/stampede';
 import { traceSection } from './sections/trace';
@@ -35,6 +36,7 @@ const SECTIONS: Record<SectionId, (ctx: BenchContext) => Promise<Section>> = {
   workloads: workloadsSection,
   footprint: footprintSection,
   trace: traceSection,
+  load: loadSection,
 };
 
 export interface RunOptions {

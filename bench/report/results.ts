@@ -60,6 +60,7 @@ export const SECTION_IDS = [
   'workloads',
   'footprint',
   'trace',
+  'load',
 ] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 

@@ -90,5 +90,15 @@ export function evaluateTargets(results: BenchResults): Target[] {
   const hitRate = metric(results, 'trace', 'resultHitRate');
   targets.push(target('trace-hit-rate', 'trace hit rate >= 90 %', hitRate === undefined ? undefined : 100 * hitRate, '>=', 90, '%', 'result-layer hits / runs'));
   targets.push(target('trace-stale', 'zero stale answers in the trace', metric(results, 'trace', 'staleAnswers'), '==', 0, 'count', 'answers whose request saw other file contents or selection'));
+  targets.push(target('load-errors', 'sustained load: 0 errors', metric(results, 'load', 'errors'), '==', 0, 'count', 'errors over the load run, both instances'));
+  targets.push(
+    target('load-invalidations', 'sustained load: every invalidation seen by the other instance', metric(results, 'load', 'unseenInvalidations'), '==', 0, 'count', 'invalidations the other instance never heard of'),
+  );
+  targets.push(
+    target('load-heap-flat', 'sustained load: heap flat (post-GC trend <= 0.25 MiB/s)', metric(results, 'load', 'heapSlopeMiBPerSecond'), '<=', 0.25, 'x', 'least-squares slope of heap after full GC, MiB/s'),
+  );
+  targets.push(
+    target('load-memory-budget', 'sustained load: memory tier within budget', metric(results, 'load', 'peakMemoryOfBudget'), '<=', 1, 'x', 'peak result-layer memory bytes / budget'),
+  );
   return targets.filter((candidate): candidate is Target => candidate !== undefined);
 }

@@ -75,6 +75,10 @@ describe('bench smoke run', function () {
     assert.deepEqual(
       results.targets.map((target) => target.id).sort(),
       [
+        'load-errors',
+        'load-heap-flat',
+        'load-invalidations',
+        'load-memory-budget',
         'memory-hit-vs-bento',
         'memory-hit-vs-lru',
         'redis-c128-throughput',
