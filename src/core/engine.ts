@@ -14,6 +14,7 @@ import { ObservedStore } from './observe/observedStore';
 import { ObserverSet } from './observe/observerSet';
 import { decodeValue, encodeValue } from './codec';
 import { MemoryStore } from './stores/memoryStore';
+import { pinningPolicyOf } from './stores/pinning/pinningPolicy';
 import { RedisInvalidationBus } from './stores/redisInvalidationBus';
 import { RedisStore } from './stores/redisStore';
 import { redisUrlWithPassword } from './stores/redisUrl';
@@ -95,6 +96,8 @@ export class CacheEngine {
   encrypted = false;
   /** The observation hook metrics, traces and alerts subscribe to (set by open before anything runs). */
   observers = new ObserverSet();
+  /** The memory tier, for settings it applies live (pinning). */
+  private memory: MemoryStore | undefined;
 
   private constructor(
     private currentConfig: CacheConfig,
@@ -129,7 +132,7 @@ export class CacheEngine {
     await mkdir(config.storageDir, { recursive: true });
 
     const openings: TierOpening[] = [{ tier: 'memory', status: 'up', detail: 'in process' }];
-    const memory = new MemoryStore({ budgets: memoryBudgets(config), clock });
+    const memory = new MemoryStore({ budgets: memoryBudgets(config), clock, pinning: pinningPolicyOf(config.pinning) });
     const sealing = sharedTierCodec(config, options.encryptionKey);
 
     let redis: RedisStore | undefined;
@@ -246,6 +249,7 @@ export class CacheEngine {
     engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey, lifetime);
     engine.encrypted = 'codec' in sealing;
     engine.observers = observers;
+    engine.memory = memory;
     return engine;
   }
 
@@ -270,6 +274,7 @@ export class CacheEngine {
     const previous = this.currentConfig;
     this.currentConfig = next;
     this.cache.reconfigure(layerPolicies(next), memoryBudgets(next));
+    this.memory?.setPinning(pinningPolicyOf(next.pinning));
     this.ledger.setPriceOverrides(validatePriceOverrides(next.prices).models);
     if (previous.apiBaseUrl !== next.apiBaseUrl || previous.requestTimeoutSeconds !== next.requestTimeoutSeconds) {
       this.client = undefined;

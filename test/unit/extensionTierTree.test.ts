@@ -107,6 +107,17 @@ describe('TierTreeModel', () => {
     assert.match(view.tooltip, /\| Hits \| 4 \|/);
   });
 
+  it('marks a pinned memory entry in its description, icon and tooltip', () => {
+    const model = new TierTreeModel();
+    const pinned = model.present({ kind: 'entry', layer: 'result', tier: 'memory', entry: entry({ pinned: true }) }, NOW);
+    assert.equal(pinned.description, 'pinned · 2 KB · 3 min old');
+    assert.equal(pinned.icon, 'pinned');
+    assert.match(pinned.tooltip, /\| Pinned \| yes/);
+    const plain = model.present({ kind: 'entry', layer: 'result', tier: 'memory', entry: entry({ pinned: false }) }, NOW);
+    assert.match(plain.tooltip, /\| Pinned \| no \|/);
+    assert.equal(plain.icon, 'symbol-key');
+  });
+
   it('says when a tier does not count hits, and when an entry has expired', () => {
     const model = new TierTreeModel();
     const view = model.present(

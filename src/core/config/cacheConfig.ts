@@ -120,6 +120,16 @@ export interface CacheConfig {
      */
     readonly enabled: boolean;
   };
+  /** Frequently read entries stay in the memory tier ahead of LRU order, within a share of each layer's budget. */
+  readonly pinning: {
+    readonly enabled: boolean;
+    /** Decayed reads after which an entry is pinned instead of evicted. */
+    readonly hitThreshold: number;
+    /** Most of each layer's memory budget pinned entries may hold, in percent. */
+    readonly maxSharePercent: number;
+    /** Every half-life an entry's earlier reads count half as much. */
+    readonly halfLifeMinutes: number;
+  };
   readonly secrets: {
     /** Runs whose prompt or context holds a likely secret may be cached in the shared tiers, not only in memory. */
     readonly cacheInSharedTiers: boolean;

@@ -5,6 +5,8 @@ import { globToRegExp } from '../keys/pattern';
 import { LAYERS, type Layer } from '../layers';
 import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
 import { estimateSize } from './estimateSize';
+import { fade, heatOf, HeatDecay } from './pinning/hitHeat';
+import { checkPinningPolicy, NO_PINNING, type PinningPolicy } from './pinning/pinningPolicy';
 
 /** Why an entry left the memory tier. */
 export type MemoryEvictionReason = 'evict' | 'expire' | 'delete' | 'set';
@@ -26,6 +28,8 @@ export interface MemoryStoreOptions {
    * that move a ManualClock see exact expiry.
    */
   clockResolutionMs?: number;
+  /** Which frequently read entries survive LRU eviction; off by default. */
+  pinning?: PinningPolicy;
 }
 
 /**
@@ -35,9 +39,17 @@ export interface MemoryStoreOptions {
 interface MemoryRecord extends StoredRecord<unknown> {
   size: number;
   hits: number;
+  heat: number;
+  hitsAtDecay: number;
 }
 
-/** The in-process tier: one byte-budgeted LRU per layer, holding decoded values so a hit costs no decoding. */
+/**
+ * The in-process tier: one byte-budgeted LRU per layer, holding decoded values so a hit costs no decoding.
+ * With pinning on, an entry read often enough (decayed reads >= the threshold) that LRU order would evict is
+ * kept aside instead, in a pinned set bounded to a share of the layer's budget; LRU entries and pinned entries
+ * together stay within the budget. Entries leave the pinned set when they cool below the threshold (back into
+ * the LRU) or when a hotter entry needs their room (evicted).
+ */
 export class MemoryStore implements Store<unknown> {
   readonly tier = 'memory' as const;
 
@@ -46,6 +58,10 @@ export class MemoryStore implements Store<unknown> {
   private readonly caches = {} as Record<Layer, LRUCache<string, MemoryRecord>>;
   private readonly budgets = {} as Record<Layer, number>;
   private readonly evicted: Record<Layer, number> = { prompt: 0, module: 0, context: 0, result: 0 };
+  private readonly pinned = {} as Record<Layer, Map<string, MemoryRecord>>;
+  private readonly pinnedBytes: Record<Layer, number> = { prompt: 0, module: 0, context: 0, result: 0 };
+  private pinning: PinningPolicy;
+  private readonly decay: HeatDecay;
   /** Set while the store itself removes an expired entry, so the dispose hook reports `expire`, not `delete`. */
   private expiring = false;
   /** Set while entries move into a resized LRU: the old LRU's removals are not real departures. */
@@ -62,9 +78,12 @@ export class MemoryStore implements Store<unknown> {
     this.clock = options.clock ?? systemClock;
     this.onEvict = options.onEvict;
     this.clockResolutionMs = Math.max(0, options.clockResolutionMs ?? (this.clock === systemClock ? 1 : 0));
+    this.pinning = checkPinningPolicy(options.pinning ?? NO_PINNING);
+    this.decay = new HeatDecay(this.pinning.halfLifeMs, this.clock.now());
     for (const layer of LAYERS) {
       this.budgets[layer] = checkBudget(layer, options.budgets[layer]);
       this.caches[layer] = this.createCache(layer, this.budgets[layer]);
+      this.pinned[layer] = new Map();
     }
   }
 
@@ -74,12 +93,13 @@ export class MemoryStore implements Store<unknown> {
    */
   getSync(layer: Layer, key: string): StoredRecord<unknown> | undefined {
     const cache = this.caches[layer];
-    const record = cache.get(key);
+    const record = cache.get(key) ?? this.pinned[layer].get(key);
     if (record === undefined) return undefined;
     if (record.expiresAt <= this.hotNow()) {
-      this.expire(cache, key);
+      this.expireEither(layer, key);
       return undefined;
     }
+    // The only bookkeeping a hit does: heat is derived from this count later, off the hot path.
     record.hits++;
     return record;
   }
@@ -89,12 +109,17 @@ export class MemoryStore implements Store<unknown> {
     if (this.closed) throw new CacheClosedError('memory store is closed');
     const cache = this.caches[layer];
     const size = normalSize(options.size ?? estimateSize(value));
+    const createdAt = this.clock.now();
+    this.coolDown(createdAt);
+    const replacedPin = this.unpin(layer, key);
     if (this.budgets[layer] === 0 || size > this.budgets[layer]) {
       cache.delete(key);
+      if (replacedPin) this.onEvict?.(layer, key, 'set');
       return;
     }
-    const createdAt = this.clock.now();
-    cache.set(key, { value, createdAt, expiresAt: createdAt + options.ttlMs, size, hits: 0 });
+    cache.set(key, { value, createdAt, expiresAt: createdAt + options.ttlMs, size, hits: 0, heat: 0, hitsAtDecay: 0 });
+    if (replacedPin) this.onEvict?.(layer, key, 'set');
+    this.trimToBudget(layer);
   }
 
   async get(layer: Layer, key: string): Promise<StoredRecord<unknown> | undefined> {
@@ -123,13 +148,13 @@ export class MemoryStore implements Store<unknown> {
   async delete(layer: Layer, key: string): Promise<boolean> {
     this.assertOpen();
     const cache = this.caches[layer];
-    const record = cache.peek(key);
+    const record = cache.peek(key) ?? this.pinned[layer].get(key);
     if (record === undefined) return false;
     if (record.expiresAt <= this.clock.now()) {
-      this.expire(cache, key);
+      this.expireEither(layer, key);
       return false;
     }
-    cache.delete(key);
+    if (!cache.delete(key)) this.dropPinned(layer, key, 'delete');
     return true;
   }
 
@@ -140,14 +165,18 @@ export class MemoryStore implements Store<unknown> {
     // Collect first: deleting while iterating an LRUCache skips entries.
     const doomed = [...cache.keys()].filter((key) => matcher.test(key));
     for (const key of doomed) cache.delete(key);
-    return doomed.length;
+    const doomedPins = [...this.pinned[layer].keys()].filter((key) => matcher.test(key));
+    for (const key of doomedPins) this.dropPinned(layer, key, 'delete');
+    return doomed.length + doomedPins.length;
   }
 
   async clear(layer: Layer): Promise<number> {
     this.assertOpen();
     const cache = this.caches[layer];
-    const count = cache.size;
+    const pins = [...this.pinned[layer].keys()];
+    const count = cache.size + pins.length;
     cache.clear();
+    for (const key of pins) this.dropPinned(layer, key, 'delete');
     return count;
   }
 
@@ -157,7 +186,7 @@ export class MemoryStore implements Store<unknown> {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     const now = this.clock.now();
     const found: string[] = [];
-    for (const [key, record] of this.caches[layer].entries()) {
+    for (const [key, record] of this.allEntries(layer)) {
       if (found.length >= limit) break;
       if (record.expiresAt > now && (matcher === undefined || matcher.test(key))) found.push(key);
     }
@@ -167,11 +196,12 @@ export class MemoryStore implements Store<unknown> {
   async entries(layer: Layer, limit: number): Promise<EntryInfo[]> {
     this.assertOpen();
     const now = this.clock.now();
+    this.coolDown(now);
     const found: EntryInfo[] = [];
-    for (const [key, record] of this.caches[layer].entries()) {
+    for (const [key, record] of this.allEntries(layer)) {
       if (record.expiresAt <= now) continue;
       const { size, createdAt, expiresAt, hits } = record;
-      found.push({ key, size, createdAt, expiresAt, hits });
+      found.push({ key, size, createdAt, expiresAt, hits, pinned: this.pinned[layer].has(key) });
     }
     // Stable sort over most-recently-used order, so equal timestamps list the more recently used first.
     found.sort((a, b) => b.createdAt - a.createdAt);
@@ -183,7 +213,7 @@ export class MemoryStore implements Store<unknown> {
     const now = this.clock.now();
     let entries = 0;
     let bytes = 0;
-    for (const record of this.caches[layer].values()) {
+    for (const [, record] of this.allEntries(layer)) {
       if (record.expiresAt <= now) continue;
       entries++;
       bytes += record.size;
@@ -196,9 +226,8 @@ export class MemoryStore implements Store<unknown> {
     const now = this.clock.now();
     let purged = 0;
     for (const layer of LAYERS) {
-      const cache = this.caches[layer];
-      const expired = [...cache.entries()].filter(([, record]) => record.expiresAt <= now);
-      for (const [key] of expired) this.expire(cache, key);
+      const expired = [...this.allEntries(layer)].filter(([, record]) => record.expiresAt <= now);
+      for (const [key] of expired) this.expireEither(layer, key);
       purged += expired.length;
     }
     return purged;
@@ -214,6 +243,21 @@ export class MemoryStore implements Store<unknown> {
     return this.budgets[layer];
   }
 
+  /** Bytes the layer's pinned entries hold (part of its budget). */
+  pinnedBytesOf(layer: Layer): number {
+    return this.pinnedBytes[layer];
+  }
+
+  /**
+   * Applies a new pinning policy. Pinned entries that no longer qualify (pinning off, the share shrank, the
+   * threshold rose) go back into LRU order, where the budget decides if they stay.
+   */
+  setPinning(policy: PinningPolicy): void {
+    this.pinning = checkPinningPolicy(policy);
+    this.decay.setHalfLife(this.pinning.halfLifeMs);
+    for (const layer of LAYERS) this.releaseCold(layer);
+  }
+
   /**
    * Applies new byte budgets at once. lru-cache fixes maxSize at construction, so a changed layer moves into a
    * new LRU, oldest first: recency is kept and what no longer fits is evicted (and counted) as usual.
@@ -227,7 +271,10 @@ export class MemoryStore implements Store<unknown> {
       const next = this.createCache(layer, checked[layer]);
       this.budgets[layer] = checked[layer];
       this.caches[layer] = next;
-      const moving = [...old.rentries()] as Array<[string, MemoryRecord]>;
+      // Pinned entries join as the oldest: the new budget's pinned share decides afresh which of them stay.
+      const moving = [...this.pinned[layer], ...(old.rentries() as Generator<[string, MemoryRecord]>)];
+      this.pinned[layer].clear();
+      this.pinnedBytes[layer] = 0;
       this.moving = true;
       try {
         old.clear();
@@ -242,6 +289,7 @@ export class MemoryStore implements Store<unknown> {
           next.set(key, record);
         }
       }
+      this.trimToBudget(layer);
     }
   }
 
@@ -251,7 +299,11 @@ export class MemoryStore implements Store<unknown> {
     this.closed = true;
     this.moving = true;
     try {
-      for (const layer of LAYERS) this.caches[layer].clear();
+      for (const layer of LAYERS) {
+        this.caches[layer].clear();
+        this.pinned[layer].clear();
+        this.pinnedBytes[layer] = 0;
+      }
     } finally {
       this.moving = false;
     }
@@ -262,12 +314,13 @@ export class MemoryStore implements Store<unknown> {
       // lru-cache needs a positive maxSize; a disabled layer (budget 0) never reaches set().
       maxSize: Math.max(1, budget),
       sizeCalculation: (record) => record.size,
-      dispose: (_record, key, reason) => this.disposed(layer, key, reason),
+      dispose: (record, key, reason) => this.disposed(layer, key, record, reason),
     });
   }
 
-  private disposed(layer: Layer, key: string, reason: LRUCache.DisposeReason): void {
+  private disposed(layer: Layer, key: string, record: MemoryRecord, reason: LRUCache.DisposeReason): void {
     if (this.moving) return;
+    if (reason === 'evict' && this.pinIfHot(layer, key, record)) return;
     if (reason === 'evict') this.evicted[layer]++;
     if (this.onEvict === undefined) return;
     const mapped: MemoryEvictionReason = this.expiring
@@ -297,9 +350,99 @@ export class MemoryStore implements Store<unknown> {
     }
   }
 
+  /** Removes an expired entry from wherever it lives, reporting `expire`. */
+  private expireEither(layer: Layer, key: string): void {
+    if (this.caches[layer].has(key)) this.expire(this.caches[layer], key);
+    else this.dropPinned(layer, key, 'expire');
+  }
+
+  /** LRU entries (most recently used first), then pinned ones. */
+  private *allEntries(layer: Layer): Generator<[string, MemoryRecord]> {
+    yield* this.caches[layer].entries() as Generator<[string, MemoryRecord]>;
+    yield* this.pinned[layer];
+  }
+
+  /**
+   * Called as LRU order evicts `record`: keeps it in the pinned set when it is hot enough and fits the pinned
+   * share, making room by evicting colder pinned entries if that is enough. True when it was kept.
+   */
+  private pinIfHot(layer: Layer, key: string, record: MemoryRecord): boolean {
+    if (!this.pinning.enabled || this.closed) return false;
+    const heat = heatOf(record);
+    if (heat < this.pinning.hitThreshold) return false;
+    const share = Math.floor(this.budgets[layer] * this.pinning.maxShare);
+    if (record.size > share) return false;
+    const pins = this.pinned[layer];
+    let free = share - this.pinnedBytes[layer];
+    if (free < record.size) {
+      const colder = [...pins].filter(([, pin]) => heatOf(pin) < heat).sort(([, a], [, b]) => heatOf(a) - heatOf(b));
+      const displaced: string[] = [];
+      for (const [pinKey, pin] of colder) {
+        if (free >= record.size) break;
+        displaced.push(pinKey);
+        free += pin.size;
+      }
+      if (free < record.size) return false;
+      for (const pinKey of displaced) {
+        this.evicted[layer]++;
+        this.dropPinned(layer, pinKey, 'evict');
+      }
+    }
+    pins.set(key, record);
+    this.pinnedBytes[layer] += record.size;
+    return true;
+  }
+
+  /** LRU entries plus pinned ones must fit the budget: the LRU gives way (its evictions may pin hot entries). */
+  private trimToBudget(layer: Layer): void {
+    const cache = this.caches[layer];
+    while (cache.size > 0 && cache.calculatedSize + this.pinnedBytes[layer] > this.budgets[layer]) cache.pop();
+  }
+
+  /** Fades every entry's heat by the half-lives that passed, and lets entries that cooled off out of the pinned set. */
+  private coolDown(now: number): void {
+    if (!this.pinning.enabled) return;
+    const periods = this.decay.periodsDue(now);
+    if (periods === 0) return;
+    for (const layer of LAYERS) {
+      for (const [, record] of this.allEntries(layer)) fade(record, periods);
+      this.releaseCold(layer);
+    }
+  }
+
+  /** Moves pinned entries that no longer qualify back into LRU order (as most recently used). */
+  private releaseCold(layer: Layer): void {
+    const share = this.pinning.enabled ? Math.floor(this.budgets[layer] * this.pinning.maxShare) : 0;
+    const pins = [...this.pinned[layer]].sort(([, a], [, b]) => heatOf(b) - heatOf(a));
+    let kept = 0;
+    for (const [key, record] of pins) {
+      if (this.pinning.enabled && heatOf(record) >= this.pinning.hitThreshold && kept + record.size <= share) {
+        kept += record.size;
+        continue;
+      }
+      this.pinned[layer].delete(key);
+      this.pinnedBytes[layer] -= record.size;
+      this.caches[layer].set(key, record);
+    }
+    this.trimToBudget(layer);
+  }
+
+  /** Removes a pinned entry (without reporting); true when there was one. */
+  private unpin(layer: Layer, key: string): boolean {
+    const record = this.pinned[layer].get(key);
+    if (record === undefined) return false;
+    this.pinned[layer].delete(key);
+    this.pinnedBytes[layer] -= record.size;
+    return true;
+  }
+
+  private dropPinned(layer: Layer, key: string, reason: MemoryEvictionReason): void {
+    if (this.unpin(layer, key)) this.onEvict?.(layer, key, reason);
+  }
+
   /** The unexpired record without touching recency or hit counts. */
   private live(layer: Layer, key: string): MemoryRecord | undefined {
-    const record = this.caches[layer].peek(key);
+    const record = this.caches[layer].peek(key) ?? this.pinned[layer].get(key);
     if (record === undefined || record.expiresAt <= this.clock.now()) return undefined;
     return record;
   }

@@ -30,6 +30,8 @@ export interface EntryInfo {
   expiresAt: number;
   /** Reads since it was written, where the tier counts them (memory does; shared tiers do not). */
   hits?: number;
+  /** True when the memory tier keeps it through LRU eviction because it is read often (pinning). */
+  pinned?: boolean;
 }
 
 export interface StoreUsage {

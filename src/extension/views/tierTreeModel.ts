@@ -190,14 +190,15 @@ function presentEntry(layer: Layer, tier: Tier, entry: EntryInfo, now: number): 
     `| Age | ${age} |`,
     `| TTL left | ${ttlLeft} |`,
     `| Hits | ${entry.hits === undefined ? 'not counted by this tier' : entry.hits} |`,
+    ...(tier === 'memory' ? [`| Pinned | ${entry.pinned === true ? 'yes: read often, kept ahead of LRU order' : 'no'} |`] : []),
   ].join('\n');
   return {
     id: `entry:${layer}:${tier}:${entry.key}`,
     label: entryLabel(entry.key),
-    description: `${size} · ${age} old`,
+    description: `${entry.pinned === true ? 'pinned · ' : ''}${size} · ${age} old`,
     tooltip,
     contextValue: 'entry',
-    icon: 'symbol-key',
+    icon: entry.pinned === true ? 'pinned' : 'symbol-key',
     collapsible: false,
   };
 }
