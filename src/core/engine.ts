@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './clock';
 import type { CacheConfig } from './config';
 import { CostLedger, JsonFileLedgerPersistence, validatePriceOverrides, type LedgerTotals } from './cost';
 import { describeError } from './errors';
+import { openRedisFlight, type SharedFlight } from './flight';
 import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from './layers';
 import { silentLogger, type Logger } from './logger';
 import { addCounters, emptyCounters, LifetimeCountersFile, type LifetimeCounters } from './stats/lifetimeCounters';
@@ -51,6 +52,8 @@ export interface EngineOptions {
   clock?: Clock;
   /** Workflow discovery; the extension memoizes it behind file watchers. */
   workflows?: (workspace: string) => Promise<DiscoveredWorkflows>;
+  /** Tuning of the cross-instance single-flight (used when a Redis tier exists); tests shorten the lock. */
+  flight?: { lockTtlMs?: number; pollIntervalMs?: number };
 }
 
 /** The `stats --json` contract (ARCHITECTURE.md). */
@@ -98,6 +101,8 @@ export class CacheEngine {
   observers = new ObserverSet();
   /** The memory tier, for settings it applies live (pinning). */
   private memory: MemoryStore | undefined;
+  /** Drops the single-flight's subscriber connection; set when a Redis tier exists. */
+  private closeFlight: (() => void) | undefined;
 
   private constructor(
     private currentConfig: CacheConfig,
@@ -220,6 +225,19 @@ export class CacheEngine {
       status === 'up' ? logger.info(`${tier} tier is up again`) : logger.warn(`${tier} tier is now ${status}`),
     );
 
+    let sharedFlight: { flight: SharedFlight; close: () => void } | undefined;
+    if (redis) {
+      sharedFlight = openRedisFlight(redis.client, {
+        keyPrefix: config.redis.keyPrefix,
+        commandTimeoutMs: Math.max(config.tiers.timeoutMs, 250),
+        maxWaitMs: config.requestTimeoutSeconds * 1000 + (options.flight?.lockTtlMs ?? 10_000),
+        available: () => cache.tierStatus('redis') !== 'down',
+        logger: rootLogger,
+        ...(options.flight?.lockTtlMs !== undefined ? { lockTtlMs: options.flight.lockTtlMs } : {}),
+        ...(options.flight?.pollIntervalMs !== undefined ? { pollIntervalMs: options.flight.pollIntervalMs } : {}),
+      });
+    }
+
     const ledger = await CostLedger.open({
       persistence: new JsonFileLedgerPersistence(path.join(config.storageDir, 'ledger.json')),
       clock,
@@ -244,12 +262,14 @@ export class CacheEngine {
       workflows: options.workflows ?? discoverWorkflows,
       logger: rootLogger,
       observer: observers,
+      ...(sharedFlight ? { flight: sharedFlight.flight } : {}),
     });
     const lifetime = new LifetimeCountersFile(path.join(config.storageDir, 'stats.json'));
     engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey, lifetime);
     engine.encrypted = 'codec' in sealing;
     engine.observers = observers;
     engine.memory = memory;
+    engine.closeFlight = sharedFlight?.close;
     return engine;
   }
 
@@ -394,6 +414,7 @@ export class CacheEngine {
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
     await this.cache.close();
+    this.closeFlight?.();
     await Promise.all([this.ledger.flush(), this.flushStats().catch((error: unknown) => {
       this.logger.warn(`could not save hit counts: ${describeError(error)}`);
     })]);

@@ -4,6 +4,7 @@ import { replayText, type ClaudeRequest, type ClaudeResponse, type CompleteOptio
 import type { ProviderCacheMode } from './config';
 import { buildSnapshot, checkSnapshot, hashSubset, type ChangedPart, type ContextSnapshot } from './context';
 import type { CostLedger, Dollars, RecordedCall } from './cost';
+import type { SharedFlight } from './flight';
 import type { Layer, Tier } from './layers';
 import { contextKey, moduleKey, promptKey, resultInputHash, resultKey, sha256Hex } from './keys';
 import { silentLogger, type Logger } from './logger';
@@ -56,6 +57,8 @@ export interface PipelineDependencies {
   logger?: Logger;
   /** Told of every Claude call (with its latency) and every finished run. */
   observer?: EngineObserver;
+  /** Single-flight across instances sharing Redis: a miss another instance is already paying for is waited for. */
+  flight?: SharedFlight;
 }
 
 export interface RunRequest {
@@ -229,6 +232,7 @@ export class WorkflowPipeline {
       providerCache: settings.providerCache,
     };
     const callClaude = () => this.callClaude(run, claudeRequest, request.onText, request.signal);
+    const sharedResult = { joined: false };
 
     let answer: CachedAnswer;
     const status: LookupStatus = {};
@@ -237,9 +241,10 @@ export class WorkflowPipeline {
       answer = await callClaude();
       await this.deps.cache.set('result', key, answer, { status, sharedTiers: answerShareable(answer) });
     } else {
-      answer = await this.deps.cache.getOrCompute('result', key, callClaude, { status, sharedTiers: answerShareable });
+      const compute = this.sharedAcrossInstances('result', key, callClaude, answerShareable, sharedResult);
+      answer = await this.deps.cache.getOrCompute('result', key, compute, { status, sharedTiers: answerShareable });
     }
-    const source = status.source ?? 'compute';
+    const source = sharedResult.joined && status.source === 'compute' ? 'joined' : (status.source ?? 'compute');
     run.steps.push({ layer: 'result', key, source });
     const computedHere = source === 'compute';
     if (!computedHere) {
@@ -314,14 +319,47 @@ export class WorkflowPipeline {
       providerCache: settings.providerCache,
     };
     const status: LookupStatus = {};
-    const answer = await this.deps.cache.getOrCompute('module', key, () => this.callClaude(run, request, undefined, signal), {
+    const shared = { joined: false };
+    const call = () => this.callClaude(run, request, undefined, signal);
+    const answer = await this.deps.cache.getOrCompute('module', key, this.sharedAcrossInstances('module', key, call, sharedTiers, shared), {
       status,
       sharedTiers,
     });
-    const source = status.source ?? 'compute';
+    const source = shared.joined && status.source === 'compute' ? 'joined' : (status.source ?? 'compute');
     if (source !== 'compute') run.avoided(answer.costUsd);
     run.steps.push({ layer: 'module', key, source, module: module.name });
     return answer.text;
+  }
+
+  /**
+   * Wraps a Claude call so that instances sharing Redis pay for one entry once: the lock holder calls Claude and
+   * puts the answer in Redis before it lets go (also in write-behind mode); the others read it there and mark
+   * `joined`. Without a flight (no Redis) the call is returned as it is.
+   */
+  private sharedAcrossInstances(
+    layer: 'result' | 'module',
+    key: string,
+    call: () => Promise<CachedAnswer>,
+    shareable: (value: unknown) => boolean,
+    outcome: { joined: boolean },
+  ): () => Promise<CachedAnswer> {
+    const flight = this.deps.flight;
+    if (!flight) return call;
+    const cache = this.deps.cache;
+    return async () => {
+      const shared = await flight.run<CachedAnswer>(layer, key, {
+        compute: call,
+        read: async () => (await cache.get<CachedAnswer>(layer, key, { uncounted: true }))?.value,
+        share: async (value) => {
+          if (!shareable(value)) return false;
+          const stored = await cache.set(layer, key, value, { sharedTiers: true });
+          if (cache.writeMode === 'write-behind') await cache.flush();
+          return stored;
+        },
+      });
+      outcome.joined = shared.joined;
+      return shared.value;
+    };
   }
 
   private async callClaude(
