@@ -5,12 +5,20 @@ import { CliContext, GLOBAL_OPTIONS, type CliIo, type ParsedValues } from './cli
 import { CliUsageError } from './cliErrors';
 import type { CliCommand } from './commands/command';
 import { invalidateCommand } from './commands/invalidate';
+import { metricsCommand } from './commands/metrics';
 import { prewarmCommand } from './commands/prewarm';
 import { runCommand } from './commands/run';
 import { statsCommand } from './commands/stats';
 import { workflowsCommand } from './commands/workflows';
 
-const COMMANDS: readonly CliCommand[] = [runCommand, prewarmCommand, statsCommand, invalidateCommand, workflowsCommand];
+const COMMANDS: readonly CliCommand[] = [
+  runCommand,
+  prewarmCommand,
+  statsCommand,
+  invalidateCommand,
+  workflowsCommand,
+  metricsCommand,
+];
 
 function helpText(): string {
   const lines = ['claude-cache: the Claude Prompt Cache engine, headless', '', 'commands:'];

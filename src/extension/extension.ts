@@ -12,6 +12,7 @@ import { configFromSettings, trustAwareReader } from './config/settingsConfig';
 import { ContextKey } from './contextKeys';
 import { DashboardPanel } from './dashboard/dashboardPanel';
 import { CacheSnapshots } from './engine/cacheSnapshots';
+import { PrometheusEndpoint } from './metrics/prometheusEndpoint';
 import { EngineHost, type EngineState } from './engine/engineHost';
 import { toDisposable } from './lifecycle';
 import { createOutputLogger } from './outputLogger';
@@ -108,6 +109,9 @@ export function activate(context: vscode.ExtensionContext): void {
     dashboard,
     ...registerCommands(services),
     new WorkspaceWatchers(host, catalog, logger.child('watch')),
+  );
+  context.subscriptions.push(
+    new PrometheusEndpoint({ host, logger, warn: (message) => void vscode.window.showWarningMessage(message) }),
   );
 
   context.subscriptions.push(

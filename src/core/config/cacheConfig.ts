@@ -134,4 +134,8 @@ export interface CacheConfig {
     /** Runs whose prompt or context holds a likely secret may be cached in the shared tiers, not only in memory. */
     readonly cacheInSharedTiers: boolean;
   };
+  readonly metrics: {
+    /** Port on 127.0.0.1 serving Prometheus metrics at /metrics; 0 = off. */
+    readonly port: number;
+  };
 }

@@ -338,6 +338,14 @@ export const CONFIG_KEYS: ConfigKeys = {
     maximum: 10080,
     description: "Every this many minutes an entry's earlier reads count half as much, so once-hot entries are unpinned.",
   },
+  'metrics.port': {
+    type: 'integer',
+    default: 0,
+    minimum: 0,
+    maximum: 65535,
+    description:
+      'Port on 127.0.0.1 where Prometheus metrics are served at /metrics (hits, misses, latencies, evictions, errors, dollars); 0 turns the endpoint off.',
+  },
 };
 
 /** The setting keys in declaration order (the order a settings page should list them). */
