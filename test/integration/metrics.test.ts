@@ -82,9 +82,11 @@ describe('Prometheus metrics endpoint (real engine, Redis, embedded SurrealDB, f
     assert.equal(sample(text, 'claude_cache_spent_usd_total'), first.costUsd);
     assert.equal(sample(text, 'claude_cache_saved_usd', { source: 'local_hit' }), first.costUsd);
     assert.equal(sample(text, 'claude_cache_upstream_call_seconds_count', { model: 'claude-sonnet-5-5', outcome: 'ok' }), 1);
-    // The first run missed memory and asked Redis for each of its layers; the second was a memory hit.
-    assert.equal(sample(text, 'claude_cache_tier_read_seconds_count', { layer: 'result', tier: 'redis', result: 'miss' }), 1);
-    assert.equal(sample(text, 'claude_cache_tier_read_seconds_count', { layer: 'result', tier: 'surreal', result: 'miss' }), 1);
+    // The first run missed memory and asked the shared tiers (Redis again under its single-flight lock); the second
+    // was a memory hit, which is counted, not timed.
+    assert.ok((sample(text, 'claude_cache_tier_read_seconds_count', { layer: 'result', tier: 'redis', result: 'miss' }) ?? 0) >= 1);
+    assert.ok((sample(text, 'claude_cache_tier_read_seconds_count', { layer: 'result', tier: 'surreal', result: 'miss' }) ?? 0) >= 1);
+    assert.equal(sample(text, 'claude_cache_tier_read_seconds_count', { layer: 'result', tier: 'redis', result: 'hit' }), undefined);
     assert.equal(sample(text, 'claude_cache_tier_hits_total', { tier: 'memory' }), 3, 'prompt, context and result of run two');
     assert.equal(sample(text, 'claude_cache_tier_status', { tier: 'redis', status: 'up' }), 1);
     assert.equal(sample(text, 'claude_cache_memory_budget_bytes', { layer: 'result' }), 200 * 1024 * 1024);
