@@ -290,6 +290,15 @@ export class SurrealStore implements Store<Uint8Array> {
     }
   }
 
+  /**
+   * Runs other SurrealQL on this store's connection (the usage log's table lives next to the cache's), with
+   * every value bound as a parameter.
+   */
+  query<T extends unknown[]>(text: string, bindings: Record<string, unknown>): Promise<T> {
+    if (this.closed) return Promise.reject(closedError());
+    return this.run<T>(text, bindings);
+  }
+
   private startCleanup(): Promise<SurrealCleanup> {
     if (this.closed) return Promise.reject(closedError());
     const pass: Promise<SurrealCleanup> = this.runCleanup().finally(() => {
