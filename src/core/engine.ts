@@ -10,7 +10,7 @@ import { openRedisFlight, type SharedFlight } from './flight';
 import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from './layers';
 import { silentLogger, type Logger } from './logger';
 import { addCounters, emptyCounters, LifetimeCountersFile, type LifetimeCounters } from './stats/lifetimeCounters';
-import { WorkflowPipeline, type ClaudeCompleter, type RunResult } from './pipeline';
+import { WorkflowPipeline, type ClaudeCompleter, type RunResult, type RunSettings } from './pipeline';
 import { ObservedStore } from './observe/observedStore';
 import { ObserverSet } from './observe/observerSet';
 import { decodeValue, encodeValue } from './codec';
@@ -27,6 +27,8 @@ import { EncryptingCodec } from './codec/encryptingCodec';
 import { redactingLogger } from './security/redactingLogger';
 import { parseEncryptionKey } from './security/encryptionKey';
 import { TieredCache } from './tiered/tieredCache';
+import { SelfTuning, type TuningStats } from './tuning/selfTuning';
+import { prewarmFromUsage, type UsagePrewarmOptions, type UsagePrewarmReport } from './usage/usagePrewarm';
 import { discoverWorkflows, type DiscoveredWorkflows } from './workflows';
 
 export interface EngineOptions {
@@ -62,6 +64,8 @@ export interface EngineStats {
   tiers: Record<Tier, { status: TierStatus; hits: number; entries: number; bytes: number }>;
   /** The ledger's totals as the contract names them (calls of unknown cost are counted by the ledger only). */
   cost: Omit<LedgerTotals, 'unknownCostCalls'>;
+  /** Effective TTLs and their changes, the provider-cache choice and where the usage log lives. */
+  tuning?: TuningStats;
 }
 
 export interface PrewarmItem {
@@ -113,6 +117,8 @@ export class CacheEngine {
     private readonly logger: Logger,
     apiKey: string | undefined,
     private readonly lifetime: LifetimeCountersFile,
+    /** The usage log and what tunes itself from it (TTLs, the provider-cache TTL for `auto`). */
+    readonly tuning: SelfTuning,
   ) {
     this.apiKey = apiKey;
     // A long-lived editor session shares its counts with CLI runs now and then, not only when it closes.
@@ -167,7 +173,7 @@ export class CacheEngine {
     }
 
     const surrealUrl = config.surreal.url || `surrealkv://${path.join(config.storageDir, 'surreal')}`;
-    let surreal: Store<Uint8Array> | undefined;
+    let surreal: SurrealStore | undefined;
     if ('problem' in sealing) {
       openings.push({ tier: 'surreal', status: 'failed', detail: sealing.problem });
     } else {
@@ -245,6 +251,16 @@ export class CacheEngine {
       onProblem: (problem) => logger.warn(problem.message),
     });
 
+    const tuning = await SelfTuning.open({
+      config,
+      ...(surreal ? { surreal: queryOn(surreal) } : {}),
+      ledger,
+      clock,
+      logger: rootLogger,
+      policiesOf: layerPolicies,
+      applyPolicies: (policies) => cache.reconfigure(policies),
+    });
+
     const pipeline = new WorkflowPipeline({
       cache,
       ledger,
@@ -255,17 +271,20 @@ export class CacheEngine {
           model: current.model,
           maxTokens: current.maxTokens,
           temperature: current.temperature,
-          providerCache: current.providerCache,
+          // `auto` starts a workflow on 5m until its calls have shown their gaps.
+          providerCache: current.providerCache === 'auto' ? '5m' : current.providerCache,
+          ...withProviderCacheFor(tuning),
           secretsInSharedTiers: current.secrets.cacheInSharedTiers,
         };
       },
+      onRunFinished: (request, result, durationMs) => tuning.recordRun(request, result, durationMs),
       workflows: options.workflows ?? discoverWorkflows,
       logger: rootLogger,
       observer: observers,
       ...(sharedFlight ? { flight: sharedFlight.flight } : {}),
     });
     const lifetime = new LifetimeCountersFile(path.join(config.storageDir, 'stats.json'));
-    engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey, lifetime);
+    engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey, lifetime, tuning);
     engine.encrypted = 'codec' in sealing;
     engine.observers = observers;
     engine.memory = memory;
@@ -295,6 +314,7 @@ export class CacheEngine {
     this.currentConfig = next;
     this.cache.reconfigure(layerPolicies(next), memoryBudgets(next));
     this.memory?.setPinning(pinningPolicyOf(next.pinning));
+    this.tuning.applyConfig(next);
     this.ledger.setPriceOverrides(validatePriceOverrides(next.prices).models);
     if (previous.apiBaseUrl !== next.apiBaseUrl || previous.requestTimeoutSeconds !== next.requestTimeoutSeconds) {
       this.client = undefined;
@@ -359,6 +379,7 @@ export class CacheEngine {
         upstreamCalls: totals.upstreamCalls,
         avoidedCalls: totals.avoidedCalls,
       },
+      tuning: this.tuning.stats(),
     };
   }
 
@@ -379,6 +400,7 @@ export class CacheEngine {
           params: { args: [...(item.args ?? [])], inputs: { ...(item.inputs ?? {}) } },
           ...(item.file ? { filePath: item.file } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
+          origin: 'prewarm',
         });
         outcome = { item, result };
       } catch (error) {
@@ -394,6 +416,36 @@ export class CacheEngine {
   /** Hit and miss counts over every process that used this storage folder, without sizing the tiers (cheap). */
   async lifetimeCounts(): Promise<LifetimeCounters> {
     return addCounters(await this.lifetime.load(), this.unflushed());
+  }
+
+  /**
+   * Prewarms this workspace's most often missed workflows from the usage log, most missed first, in the
+   * background of whoever awaits it: cancellable through the signal, stopping before `maxUsd` (settings by
+   * default). A candidate whose entries are still fresh is answered by the cache and costs no Claude call.
+   */
+  async prewarmFromUsage(
+    workspace: string,
+    options: Partial<Omit<UsagePrewarmOptions, 'signal' | 'onProgress'>> & Pick<UsagePrewarmOptions, 'signal' | 'onProgress'> = {},
+  ): Promise<UsagePrewarmReport> {
+    const limits = this.currentConfig.prewarm.fromUsage;
+    const root = path.resolve(workspace);
+    const report = await prewarmFromUsage(
+      {
+        records: () => this.tuning.log.read({ workspace: root }),
+        run: async (item, signal) => (await this.prewarm(root, [item], signal ? { signal } : {}))[0] ?? { item },
+      },
+      {
+        maxUsd: options.maxUsd ?? limits.maxUsd,
+        maxItems: options.maxItems ?? limits.maxItems,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      },
+    );
+    this.logger.info(
+      `prewarm from usage: ${report.outcomes.length} of ${report.candidates.length} runs, ` +
+        `${report.upstreamCalls} Claude calls, $${report.spentUsd.toFixed(4)} (${report.stoppedBy})`,
+    );
+    return report;
   }
 
   /** Adds what this process counted since the last flush to the shared stats file. */
@@ -413,6 +465,8 @@ export class CacheEngine {
 
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
+    // The usage log writes through the SurrealDB connection the cache closes.
+    await this.tuning.close().catch((error: unknown) => this.logger.warn(`could not save the usage log: ${describeError(error)}`));
     await this.cache.close();
     this.closeFlight?.();
     await Promise.all([this.ledger.flush(), this.flushStats().catch((error: unknown) => {
@@ -439,6 +493,15 @@ export class CacheEngine {
 }
 
 const STATS_FLUSH_MS = 30_000;
+
+function queryOn(store: SurrealStore) {
+  return <T extends unknown[]>(text: string, bindings: Record<string, unknown>): Promise<T> => store.query<T>(text, bindings);
+}
+
+function withProviderCacheFor(tuning: SelfTuning): Pick<RunSettings, 'providerCacheFor'> {
+  const choose = tuning.providerCacheFor();
+  return choose ? { providerCacheFor: choose } : {};
+}
 
 export function layerPolicies(config: CacheConfig): Record<Layer, LayerPolicy> {
   const policies = {} as Record<Layer, LayerPolicy>;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { replayText, type ClaudeRequest, type ClaudeResponse, type CompleteOptions, type Usage } from './claude';
-import type { ProviderCacheMode } from './config';
+import { replayText, type ClaudeRequest, type ClaudeResponse, type CompleteOptions, type ProviderCacheTtl, type Usage } from './claude';
 import { buildSnapshot, checkSnapshot, hashSubset, type ChangedPart, type ContextSnapshot } from './context';
 import type { CostLedger, Dollars, RecordedCall } from './cost';
 import type { SharedFlight } from './flight';
@@ -38,7 +37,9 @@ export interface RunSettings {
   model: string;
   maxTokens: number;
   temperature: number;
-  providerCache: ProviderCacheMode;
+  providerCache: ProviderCacheTtl;
+  /** For `providerCache: auto`: the TTL a workflow's calls ask for on a model; overrides `providerCache`. */
+  providerCacheFor?: (workflow: string, model: string) => ProviderCacheTtl;
   /**
    * Whether a run whose prompt or context holds a likely secret may be cached in Redis and SurrealDB; when not
    * (the default) its entries stay in this process's memory.
@@ -59,6 +60,8 @@ export interface PipelineDependencies {
   observer?: EngineObserver;
   /** Single-flight across instances sharing Redis: a miss another instance is already paying for is waited for. */
   flight?: SharedFlight;
+  /** Told about every finished run (the usage log); a listener that throws does not fail the run. */
+  onRunFinished?: (request: RunRequest, result: RunResult, durationMs: number) => void;
 }
 
 export interface RunRequest {
@@ -76,6 +79,8 @@ export interface RunRequest {
   /** Receives the answer as it arrives; a cached answer is replayed through it too. */
   onText?: (chunk: string) => void;
   signal?: AbortSignal;
+  /** `prewarm` for a run prewarming makes, so the usage log can tell it from one someone asked for. */
+  origin?: 'prewarm';
 }
 
 /** What happened in one layer during a run. */
@@ -152,10 +157,12 @@ export class WorkflowPipeline {
   }
 
   async run(request: RunRequest): Promise<RunResult> {
-    const settings = this.deps.settings();
+    const started = performance.now();
+    const requested = this.deps.settings();
     const workspace = path.resolve(request.workspace);
     const workflow = await this.resolveWorkflow(workspace, request.workflow);
-    const model = workflow.model ?? settings.model;
+    const model = workflow.model ?? requested.model;
+    const settings: RunSettings = { ...requested, providerCache: requested.providerCacheFor?.(workflow.name, model) ?? requested.providerCache };
     const params = normalizeParams({ args: request.params?.args ?? [], inputs: request.params?.inputs ?? {} });
     const run = new RunAccounting(this.deps.ledger);
     // What the run is about, for the context key: the file it reads, if any, relative to the workspace.
@@ -277,6 +284,11 @@ export class WorkflowPipeline {
         (missReasons.length ? `; missed because ${missReasons.join('; ')}` : ''),
     );
     this.deps.observer?.runFinished?.(result);
+    try {
+      this.deps.onRunFinished?.(request, result, performance.now() - started);
+    } catch (error) {
+      this.logger.warn(`recording the run failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
     return result;
   }
 

@@ -71,7 +71,10 @@ describe('config', () => {
       assert.equal(c.surreal.namespace, 'claude_cache');
       assert.equal(c.surreal.database, 'cache');
       assert.deepEqual(c.prices, {});
-      assert.deepEqual(c.prewarm, { workflows: [], onStartup: false });
+      assert.deepEqual(c.prewarm, { workflows: [], onStartup: false, fromUsage: { onStartup: false, maxUsd: 0.5, maxItems: 10 } });
+      assert.deepEqual(c.usage, { retentionDays: 30, maxRecords: 20000 });
+      assert.equal(c.ttlTuning.enabled, false);
+      assert.deepEqual(c.ttlTuning.layers.result, { minSeconds: 300, maxSeconds: 86400 });
       // Secure by default: encryption is not required, and prompts holding secrets stay off the shared tiers.
       assert.deepEqual(c.encryption, { enabled: false });
       assert.deepEqual(c.secrets, { cacheInSharedTiers: false });
@@ -203,7 +206,7 @@ describe('config', () => {
     it('refuses a value outside an enum, listing the choices', () => {
       assert.equal(
         onlyProblemFor('providerCache', '10m').message,
-        'claudeCache.providerCache is "10m", not one of off, 5m, 1h; using the default "5m".',
+        'claudeCache.providerCache is "10m", not one of off, 5m, 1h, auto; using the default "5m".',
       );
       assert.match(onlyProblemFor('writeMode', 'write-around').message, /not one of write-through, write-behind/);
     });

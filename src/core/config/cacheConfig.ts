@@ -1,7 +1,10 @@
 import type { Layer } from '../layers';
 
-/** How the API's own prompt cache is asked to keep the stable prefix: not at all, 5 minutes or 1 hour. */
-export type ProviderCacheMode = 'off' | '5m' | '1h';
+/**
+ * How the API's own prompt cache is asked to keep the stable prefix: not at all, 5 minutes, 1 hour, or `auto`
+ * (5 minutes or 1 hour per workflow, from the observed gaps between its calls).
+ */
+export type ProviderCacheMode = 'off' | '5m' | '1h' | 'auto';
 
 /** write-through: every tier is written before a put resolves; write-behind: slower tiers are written in batches. */
 export type WriteMode = 'write-through' | 'write-behind';
@@ -112,6 +115,25 @@ export interface CacheConfig {
     readonly workflows: readonly PrewarmWorkflow[];
     /** Run prewarm when the editor starts. */
     readonly onStartup: boolean;
+    /** Prewarming from the usage log: this workspace's most often missed workflows. */
+    readonly fromUsage: {
+      /** Run it when the editor starts. */
+      readonly onStartup: boolean;
+      /** Most dollars one prewarm from usage may spend; it stops before a run that would pass it. */
+      readonly maxUsd: number;
+      /** Most workflow runs it makes. */
+      readonly maxItems: number;
+    };
+  };
+  /** The usage log's retention bounds. */
+  readonly usage: {
+    readonly retentionDays: number;
+    readonly maxRecords: number;
+  };
+  /** TTL tuning from the usage log, within per-layer bounds. */
+  readonly ttlTuning: {
+    readonly enabled: boolean;
+    readonly layers: Readonly<Record<Layer, { readonly minSeconds: number; readonly maxSeconds: number }>>;
   };
   readonly encryption: {
     /**

@@ -52,6 +52,16 @@ function ttl(layer: Layer, seconds: number): NumberSetting {
   };
 }
 
+function tunedTtlBound(layer: Layer, bound: 'min' | 'max', seconds: number): NumberSetting {
+  return {
+    type: 'integer',
+    default: seconds,
+    minimum: 1,
+    maximum: YEAR,
+    description: `${bound === 'min' ? 'Shortest' : 'Longest'} TTL that TTL tuning may give the ${layer} layer, in seconds.`,
+  };
+}
+
 function memoryBudget(layer: Layer, megabytes: number): NumberSetting {
   return {
     type: 'number',
@@ -117,11 +127,12 @@ export const CONFIG_KEYS: ConfigKeys = {
   providerCache: {
     type: 'string',
     default: '5m',
-    enum: ['off', '5m', '1h'],
+    enum: ['off', '5m', '1h', 'auto'],
     enumDescriptions: [
       'Do not ask the API to cache the prompt prefix.',
       'Cache the stable prefix for 5 minutes (writes cost 1.25x input).',
       'Cache the stable prefix for 1 hour (writes cost 2x input).',
+      'Pick 5 minutes or 1 hour per workflow from the observed gaps between its calls, whichever is expected to cost less.',
     ],
     description: "Provider-side prompt caching of each workflow's stable prompt prefix.",
   },
@@ -300,6 +311,53 @@ export const CONFIG_KEYS: ConfigKeys = {
     default: false,
     description: 'Run prewarm when the editor starts.',
   },
+  'prewarm.fromUsage.onStartup': {
+    type: 'boolean',
+    default: false,
+    description: "Prewarm this workspace's most often missed workflows from the usage log when the editor starts.",
+  },
+  'prewarm.fromUsage.maxUsd': {
+    type: 'number',
+    default: 0.5,
+    minimum: 0,
+    maximum: 1000,
+    description: 'Most dollars one prewarm from usage may spend; it stops before a run that would pass it.',
+  },
+  'prewarm.fromUsage.maxItems': {
+    type: 'integer',
+    default: 10,
+    minimum: 1,
+    maximum: 500,
+    description: 'Most workflow runs one prewarm from usage makes.',
+  },
+  'usage.retentionDays': {
+    type: 'integer',
+    default: 30,
+    minimum: 1,
+    maximum: 3650,
+    description: 'Days the usage log (every run: layers hit or missed, tier, cost, time) keeps a record.',
+  },
+  'usage.maxRecords': {
+    type: 'integer',
+    default: 20000,
+    minimum: 100,
+    maximum: 1000000,
+    description: 'Most records the usage log keeps; the oldest go first.',
+  },
+  'ttlTuning.enabled': {
+    type: 'boolean',
+    default: false,
+    description:
+      'Tune each layer\'s TTL from the usage log within the bounds below: longer where entries expire while still asked for, shorter where they are never read again. Every change is logged with its reason.',
+  },
+  'ttlTuning.layers.prompt.minSeconds': tunedTtlBound('prompt', 'min', HOUR),
+  'ttlTuning.layers.prompt.maxSeconds': tunedTtlBound('prompt', 'max', 7 * 24 * HOUR),
+  'ttlTuning.layers.module.minSeconds': tunedTtlBound('module', 'min', 15 * 60),
+  'ttlTuning.layers.module.maxSeconds': tunedTtlBound('module', 'max', 3 * 24 * HOUR),
+  'ttlTuning.layers.context.minSeconds': tunedTtlBound('context', 'min', 10 * 60),
+  'ttlTuning.layers.context.maxSeconds': tunedTtlBound('context', 'max', 24 * HOUR),
+  'ttlTuning.layers.result.minSeconds': tunedTtlBound('result', 'min', 5 * 60),
+  'ttlTuning.layers.result.maxSeconds': tunedTtlBound('result', 'max', 24 * HOUR),
   'encryption.enabled': {
     type: 'boolean',
     default: false,
