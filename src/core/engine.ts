@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ClaudeAuthenticationError, ClaudeClient } from './claude';
@@ -19,6 +19,7 @@ import { pinningPolicyOf } from './stores/pinning/pinningPolicy';
 import { RedisInvalidationBus } from './stores/redisInvalidationBus';
 import { RedisStore } from './stores/redisStore';
 import { redisUrlWithPassword } from './stores/redisUrl';
+import { lockedByAnotherProcess } from './stores/directoryLock';
 import { holdsDirectory, isDirectoryUrl, isEmbeddedUrl } from './stores/surrealConnection';
 import { SurrealStore } from './stores/surrealStore';
 import type { Store } from './stores/store';
@@ -557,31 +558,6 @@ async function moveAsideUnlessHeld(url: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Whether a process other than this one holds a lock on `lockFile`, from /proc/locks (Linux); undefined when that
- * cannot be known. The pid written inside LOCK is no guide: an opener rewrites it before it waits for the lock.
- */
-async function lockedByAnotherProcess(lockFile: string): Promise<boolean | undefined> {
-  let inode: number;
-  try {
-    inode = (await stat(lockFile)).ino;
-  } catch {
-    return false;
-  }
-  let table: string;
-  try {
-    table = await readFile('/proc/locks', 'utf8');
-  } catch {
-    return undefined;
-  }
-  // "1: FLOCK  ADVISORY  WRITE 7746 fe:00:2147748 0 EOF"; waiters are listed as "1: -> FLOCK ...".
-  return table.split('\n').some((line) => {
-    const fields = line.trim().split(/\s+/);
-    if (fields[1] === '->' || fields.length < 6) return false;
-    return fields[5]?.split(':')[2] === String(inode) && Number(fields[4]) !== process.pid;
-  });
 }
 
 async function readRedisCa(file: string): Promise<string> {

@@ -8,6 +8,7 @@ import { CacheClosedError, StoreError } from '../../src/core/errors';
 import { LAYERS } from '../../src/core/layers';
 import { waitForDirectoryRelease } from '../../src/core/stores/directoryRelease';
 import { defineIndexesInChildProcess } from '../../src/core/stores/surrealIndexProcess';
+import { SurrealDirectoryBusyError, SurrealUnreachableError } from '../../src/core/stores/surrealErrors';
 import { SurrealStore } from '../../src/core/stores/surrealStore';
 import { freePort } from '../../src/launcher/freePort';
 
@@ -90,13 +91,13 @@ describe('SurrealStore, embedded', () => {
     );
   });
 
-  it('rejects with StoreError when another process holds the directory', async () => {
+  it('rejects with SurrealDirectoryBusyError when another process holds the directory without sharing it', async () => {
     const url = `surrealkv://${join(dir, 'held')}`;
     const holder = await holdInAnotherProcess(url);
     try {
       await assert.rejects(
         SurrealStore.open({ url, clock, connectTimeoutMs: 1_500 }),
-        (error: unknown) => error instanceof StoreError && /another process/.test(error.message),
+        (error: unknown) => error instanceof SurrealDirectoryBusyError && /another process/.test(error.message),
       );
     } finally {
       holder.kill('SIGKILL');
@@ -238,9 +239,9 @@ describe('waitForDirectoryRelease', () => {
 });
 
 describe('SurrealStore, remote', () => {
-  it('rejects a server that does not answer with StoreError, signing in or not', async () => {
+  it('rejects a server that does not answer with SurrealUnreachableError, signing in or not', async () => {
     const port = await freePort();
-    await assert.rejects(SurrealStore.open({ url: `http://127.0.0.1:${port}`, connectTimeoutMs: 2_000 }), StoreError);
+    await assert.rejects(SurrealStore.open({ url: `http://127.0.0.1:${port}`, connectTimeoutMs: 2_000 }), SurrealUnreachableError);
     await assert.rejects(
       SurrealStore.open({
         url: `http://127.0.0.1:${port}`,
@@ -250,17 +251,15 @@ describe('SurrealStore, remote', () => {
         database: 'cache',
         connectTimeoutMs: 2_000,
       }),
-      (error: unknown) => error instanceof StoreError && !/secret/.test(error.message),
+      (error: unknown) => error instanceof SurrealUnreachableError && !/secret/.test(error.message),
     );
   });
 
-  it('explains ws:// on a Node.js without WebSocket, or fails to reach a closed port with StoreError', async () => {
+  it('reaches ws:// through the ws package on a Node.js without WebSocket, and names a closed port unreachable', async () => {
     const port = await freePort();
-    const attempt = SurrealStore.open({ url: `ws://127.0.0.1:${port}`, connectTimeoutMs: 2_000 });
-    if (typeof globalThis.WebSocket === 'undefined') {
-      await assert.rejects(attempt, (error: unknown) => error instanceof StoreError && /WebSocket/.test(error.message));
-    } else {
-      await assert.rejects(attempt, StoreError);
-    }
+    await assert.rejects(
+      SurrealStore.open({ url: `ws://127.0.0.1:${port}`, connectTimeoutMs: 2_000 }),
+      (error: unknown) => error instanceof SurrealUnreachableError && /ECONNREFUSED/.test(error.message),
+    );
   });
 });

@@ -229,7 +229,7 @@ describe('config', () => {
       assert.ok(!rawAt.includes('Qz') && !rawAt.includes('J/Xv'), rawAt);
       assert.match(onlyProblemFor('apiBaseUrl', 'ftp://example.com').message, /not an http:\/\/ or https:\/\/ URL/);
       assert.match(onlyProblemFor('apiBaseUrl', 'https://exa mple.com').message, /not a URL/);
-      assert.match(onlyProblemFor('surreal.url', 'http://127.0.0.1:8000').message, /surrealkv:\/\/, mem:\/\//);
+      assert.match(onlyProblemFor('surreal.url', 'ftp://127.0.0.1:8000').message, /surrealkv:\/\/, mem:\/\//);
       assert.match(onlyProblemFor('surreal.url', 'ws://root:root@127.0.0.1:8000').message, /password/);
     });
 

@@ -251,11 +251,12 @@ export const CONFIG_KEYS: ConfigKeys = {
   'surreal.url': {
     type: 'string',
     default: '',
-    pattern: '^((surrealkv|mem|ws|wss)://.*)?$',
-    patternErrorMessage: 'not a surrealkv://, mem://, ws:// or wss:// URL',
+    pattern: '^((surrealkv|mem|ws|wss|http|https)://.*)?$',
+    patternErrorMessage: 'not a surrealkv://, mem://, ws://, wss://, http:// or https:// URL',
     emptyMeans: 'embedded SurrealDB in the storage folder',
-    check: urlProblem(['surrealkv:', 'mem:', 'ws:', 'wss:']),
-    description: 'SurrealDB URL (surrealkv://, mem://, ws://, wss://); empty embeds SurrealDB in the storage folder.',
+    check: urlProblem(['surrealkv:', 'mem:', 'ws:', 'wss:', 'http:', 'https:']),
+    description:
+      'SurrealDB URL (surrealkv://, mem://, a server at ws://, wss://, http://, https://); empty embeds SurrealDB in the storage folder, shared by every window and CLI run.',
   },
   'surreal.namespace': {
     type: 'string',

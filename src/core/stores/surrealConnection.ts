@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 import type { RecordId, Surreal } from 'surrealdb';
 import { StoreError, describeError } from '../errors';
 import { waitForDirectoryRelease } from './directoryRelease';
+import { classifySurrealConnectFailure } from './surrealConnectFailure';
+import { SurrealUnreachableError } from './surrealErrors';
 
 export interface SurrealConnectOptions {
   url: string;
@@ -12,12 +14,38 @@ export interface SurrealConnectOptions {
   username?: string;
   password?: string;
   connectTimeoutMs: number;
+  /** Extra headers on the WebSocket upgrade (the access token of a shared directory's owner). */
+  webSocketHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Whether a lost server connection is re-established by the SDK (default true: it retries without limit,
+   * restoring namespace, database and sign-in). A shared directory's client turns it off: it looks for the
+   * next owner itself.
+   */
+  reconnect?: boolean;
 }
 
 export interface SurrealConnection {
   db: Surreal;
   /** The RecordId class of the very module instance the engine uses (see loadModules). */
   RecordId: new (table: string, id: string) => RecordId;
+  /** For an embedded engine: its raw RPC entry point, which a shared directory's owner relays to others. */
+  rpc?: EmbeddedRpc;
+}
+
+/** One RPC request as SurrealDB's protocol carries it, without the id (the engine adds its own). */
+export interface RpcCall {
+  method: string;
+  params?: unknown[];
+  session?: unknown;
+  txn?: unknown;
+}
+
+/** The embedded engine's RPC surface, with the SDK's CBOR codec and session ids that the engine understands. */
+export interface EmbeddedRpc {
+  send(call: RpcCall): Promise<unknown>;
+  encode(value: unknown): Uint8Array;
+  decode(bytes: Uint8Array): unknown;
+  newSessionId(): unknown;
 }
 
 const EMBEDDED_URL = /^(mem|surrealkv|surrealkv\+versioned|rocksdb):\/\//i;
@@ -70,27 +98,107 @@ async function loadModules(embedded: boolean): Promise<{
  */
 export async function connectSurreal(options: SurrealConnectOptions): Promise<SurrealConnection> {
   const { url } = options;
-  if (WEBSOCKET_URL.test(url) && typeof globalThis.WebSocket === 'undefined') {
-    throw new StoreError(
-      'surreal',
-      `${url}: this Node.js (${process.version}) has no WebSocket; use http(s)://host:port for the same server`,
-    );
-  }
   const directory = claimKey(url);
   if (directory !== undefined) await ensureWritableDirectory(url, directory);
-  const { sdk, node } = await loadModules(isEmbeddedUrl(url));
+  const embedded = isEmbeddedUrl(url);
+  const { sdk, node } = await loadModules(embedded);
+  const webSocket = WEBSOCKET_URL.test(url) ? await webSocketClass(options.webSocketHeaders) : undefined;
   await claim(url);
-  const db = new sdk.Surreal({ engines: node ? node.createNodeEngines() : sdk.createRemoteEngines() });
-  const outcome = await attempt(db, url, connectOptionsOf(options), options.connectTimeoutMs);
-  if (outcome === 'connected') return { db, RecordId: sdk.RecordId };
+  const seen: { engine?: EngineLike; context?: EngineContext; error?: Error } = {};
+  const db = new sdk.Surreal({
+    engines: watchEngines(node ? node.createNodeEngines() : sdk.createRemoteEngines(), seen),
+    ...(webSocket ? { websocketImpl: webSocket } : {}),
+  });
+  const outcome = await attempt(db, url, connectOptionsOf(options), options.connectTimeoutMs, seen);
+  if (outcome === 'connected') {
+    const rpc = embedded && seen.engine && seen.context ? embeddedRpc(seen.engine, seen.context, sdk) : undefined;
+    return { db, RecordId: sdk.RecordId, ...(rpc ? { rpc } : {}) };
+  }
   await db.close().catch(() => undefined);
   unclaim(url);
+  const shown = redactUrl(url);
+  if (!embedded) {
+    const typed = classifySurrealConnectFailure(shown, outcome === 'timeout' ? seen.error : outcome);
+    if (typed) throw typed;
+    if (outcome === 'timeout') {
+      throw new SurrealUnreachableError(`${shown} is unreachable: no connection within ${options.connectTimeoutMs} ms`);
+    }
+  }
   const reason =
     outcome === 'timeout'
       ? `no connection within ${options.connectTimeoutMs} ms` +
         (isDirectoryUrl(url) ? ' (is another process using this directory?)' : '')
       : describeError(outcome);
-  throw new StoreError('surreal', `cannot open ${redactUrl(url)}: ${reason}`, { cause: outcome });
+  throw new StoreError('surreal', `cannot open ${shown}: ${reason}`, { cause: outcome });
+}
+
+type EngineLike = {
+  send(request: RpcCall): Promise<unknown>;
+  subscribe?(event: 'error', listener: (error: Error) => void): () => void;
+};
+type EngineContext = {
+  codecs: { cbor?: { encode(value: unknown): Uint8Array; decode(bytes: Uint8Array): unknown } };
+};
+
+/**
+ * Wraps each engine factory to keep the engine and its context (the embedded engine's RPC entry point is the
+ * public send() of the engine instance) and the engine's last error: the SDK does not pass a failed WebSocket's
+ * reason on to connect(), which would otherwise just wait.
+ */
+function watchEngines<E extends Record<string, (context: never) => unknown>>(
+  engines: E,
+  seen: { engine?: EngineLike; context?: EngineContext; error?: Error },
+): E {
+  const watched: Record<string, (context: never) => unknown> = {};
+  for (const [protocol, factory] of Object.entries(engines)) {
+    watched[protocol] = (context: never) => {
+      const engine = factory(context) as EngineLike;
+      seen.engine = engine;
+      seen.context = context as EngineContext;
+      engine.subscribe?.('error', (error) => {
+        seen.error = error;
+      });
+      return engine;
+    };
+  }
+  return watched as E;
+}
+
+function embeddedRpc(engine: EngineLike, context: EngineContext, sdk: typeof import('surrealdb')): EmbeddedRpc | undefined {
+  const cbor = context.codecs.cbor;
+  if (!cbor) return undefined;
+  return {
+    send: (call) => engine.send(call),
+    encode: (value) => cbor.encode(value),
+    decode: (bytes) => cbor.decode(bytes),
+    newSessionId: () => sdk.Uuid.v4(),
+  };
+}
+
+/**
+ * The WebSocket class the SDK should use: Node 20 has no global one, so the `ws` package stands in; `ws` is
+ * also the one that can send headers on the upgrade. undefined: the global one, as is.
+ */
+async function webSocketClass(headers: Readonly<Record<string, string>> | undefined): Promise<typeof WebSocket | undefined> {
+  if (headers === undefined && typeof globalThis.WebSocket !== 'undefined') return undefined;
+  let ws: typeof import('ws');
+  try {
+    ws = await import('ws');
+  } catch (error) {
+    throw new StoreError('surreal', `this Node.js (${process.version}) has no WebSocket and the ws package cannot be loaded: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+  const Base = ws.WebSocket ?? (ws as unknown as { default: typeof import('ws').WebSocket }).default;
+  const extra = headers ?? {};
+  class HeaderWebSocket extends Base {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { headers: { ...extra } });
+    }
+  }
+  // The SDK types its option as the DOM WebSocket; ws implements the part it uses (addEventListener, send,
+  // close, readyState, binaryType), which is the documented way to run the SDK on Node without a global one.
+  return HeaderWebSocket as unknown as typeof WebSocket;
 }
 
 /**
@@ -127,21 +235,31 @@ function connectOptionsOf(options: SurrealConnectOptions): Parameters<Surreal['c
   return {
     namespace: options.namespace,
     database: options.database,
+    reconnect: options.reconnect === false ? false : RECONNECT,
     ...(options.username !== undefined
       ? { authentication: { username: options.username, password: options.password ?? '' } }
       : {}),
   };
 }
 
+/** Without end, and never slower than every 10 s: a server that comes back is used again (the tier recovers). */
+const RECONNECT = { enabled: true, attempts: -1, retryDelay: 250, retryDelayMax: 10_000 };
+
 async function attempt(
   db: Surreal,
   url: string,
   options: Parameters<Surreal['connect']>[1],
   timeoutMs: number,
+  seen: { error?: Error },
 ): Promise<'connected' | 'timeout' | Error> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
+  let poll: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout' | Error>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    // A server that refused the socket will not answer later: give its reason now instead of the timeout.
+    poll = setInterval(() => {
+      if (seen.error) resolve(seen.error);
+    }, 20);
   });
   try {
     return await Promise.race([
@@ -153,6 +271,7 @@ async function attempt(
     ]);
   } finally {
     clearTimeout(timer);
+    clearInterval(poll);
   }
 }
 
