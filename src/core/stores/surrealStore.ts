@@ -1,18 +1,14 @@
-import type { RecordId, Surreal } from 'surrealdb';
+import type { RecordId } from 'surrealdb';
 import { systemClock, type Clock } from '../clock';
 import { CacheClosedError, StoreError, describeError } from '../errors';
 import { assertSafePattern, globToRegExp } from '../keys/pattern';
 import type { Layer } from '../layers';
 import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
-import { SURREAL_INDEXES, SURREAL_QUERIES, SURREAL_SCHEMA, SURREAL_TABLE } from './surrealSchema';
-import {
-  connectSurreal,
-  isDirectoryUrl,
-  isEmbeddedUrl,
-  releaseSurreal,
-  type SurrealConnectOptions,
-} from './surrealConnection';
-import { defineIndexesInChildProcess } from './surrealIndexProcess';
+import { SURREAL_QUERIES, SURREAL_TABLE } from './surrealSchema';
+import { isDirectoryUrl, isEmbeddedUrl, type SurrealConnectOptions } from './surrealConnection';
+import { fixedLink, type SurrealLink } from './surrealLink';
+import { openCacheDatabase } from './surrealOpen';
+import { SharedSurrealDirectory } from './surrealShared/sharedDirectory';
 
 export interface SurrealStoreOptions {
   /**
@@ -35,6 +31,11 @@ export interface SurrealStoreOptions {
   cleanupIntervalMs?: number;
   /** How long open() keeps trying to connect before it rejects; default 5000. */
   connectTimeoutMs?: number;
+  /**
+   * For an embedded directory: share it with other processes (one owns it and relays to the rest, see
+   * SharedSurrealDirectory). Default true; false opens it for this process alone, as a second process cannot.
+   */
+  share?: boolean;
 }
 
 /** What one cleanup pass removed. */
@@ -49,9 +50,9 @@ type Row = { key: string; value: ArrayBuffer | Uint8Array; created_at: number; e
  * The durable tier: one SurrealDB table for all layers, embedded in the process by default. Record ids are
  * derived from layer and key, so a read is a lookup by id; every value reaches SurrealQL as a bound parameter.
  *
- * An embedded directory belongs to one process at a time (two VS Code windows are two processes): the second
- * opener cannot connect, and open() rejects with StoreError after connectTimeoutMs. In the same process a
- * directory can be reopened once close() has resolved; a second open() while one is open is refused.
+ * An embedded directory is locked by one process at a time (two VS Code windows are two processes): by default it
+ * is shared, the process holding it serving the others (SharedSurrealDirectory). In the same process a directory
+ * can be reopened once close() has resolved; a second open() while one is open is refused.
  */
 export class SurrealStore implements Store<Uint8Array> {
   readonly tier = 'surreal' as const;
@@ -66,7 +67,7 @@ export class SurrealStore implements Store<Uint8Array> {
   private closed = false;
 
   private constructor(
-    private readonly db: Surreal,
+    private readonly link: SurrealLink,
     private readonly makeRecordId: (id: string) => RecordId,
     private readonly url: string,
     options: SurrealStoreOptions,
@@ -92,29 +93,21 @@ export class SurrealStore implements Store<Uint8Array> {
       ...(options.password !== undefined ? { password: options.password } : {}),
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     };
-    let connection = await connectSurreal(connectOptions);
-    // Indexes: a server defines them itself; an embedded directory gets them from a child process; a mem://
-    // database goes without, because creating an index here would keep this process from exiting, and an
-    // in-memory table is small enough to scan.
-    let missing: string[];
-    try {
-      missing = await defineTable(connection.db);
-      if (missing.length > 0 && !isEmbeddedUrl(options.url)) {
-        await connection.db.query(missing.join(';\n')).collect();
-      }
-    } catch (error) {
-      await releaseSurreal(options.url, connection.db).catch(() => undefined);
-      throw new StoreError('surreal', `cannot define the cache table: ${describeError(error)}`, { cause: error });
+    if (isDirectoryUrl(options.url) && options.share !== false) {
+      const directory = options.url.replace(/^[a-z+]+:\/\//i, '').replace(/\/+$/, '');
+      const shared = await SharedSurrealDirectory.open(directory, connectOptions);
+      const RecordIdClass = shared.connection().RecordId;
+      return new SurrealStore(shared, (id) => new RecordIdClass(SURREAL_TABLE, id), options.url, options);
     }
-    if (missing.length > 0 && isDirectoryUrl(options.url)) {
-      // Creating an index in this process would pin the directory to it (see defineIndexesInChildProcess).
-      await releaseSurreal(options.url, connection.db);
-      const timeoutMs = connectOptions.connectTimeoutMs * 2;
-      await defineIndexesInChildProcess({ ...connectOptions, statements: missing, timeoutMs });
-      connection = await connectSurreal(connectOptions);
-    }
-    const { db, RecordId: RecordIdClass } = connection;
-    return new SurrealStore(db, (id) => new RecordIdClass(SURREAL_TABLE, id), options.url, options);
+    const connection = await openCacheDatabase(connectOptions);
+    const link = fixedLink(options.url, connection, isEmbeddedUrl(options.url) ? 'embedded' : 'server');
+    const RecordIdClass = connection.RecordId;
+    return new SurrealStore(link, (id) => new RecordIdClass(SURREAL_TABLE, id), options.url, options);
+  }
+
+  /** How this process reaches the data: `embedded`, `server`, or how a shared directory is reached right now. */
+  get reach(): string {
+    return this.link.describe();
   }
 
   /** True for URLs whose database lives inside this process (`mem://`, `surrealkv://`, `rocksdb://`). */
@@ -283,11 +276,7 @@ export class SurrealStore implements Store<Uint8Array> {
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
     await this.queuedCleanup?.catch(() => undefined);
     await this.runningCleanup?.catch(() => undefined);
-    try {
-      await releaseSurreal(this.url, this.db);
-    } catch (error) {
-      throw new StoreError('surreal', `close failed: ${describeError(error)}`, { cause: error });
-    }
+    await this.link.close();
   }
 
   /**
@@ -336,21 +325,13 @@ export class SurrealStore implements Store<Uint8Array> {
 
   private async run<T extends unknown[]>(query: string, bindings: Record<string, unknown>): Promise<T> {
     try {
-      return (await this.db.query(query, bindings).collect()) as T;
+      return (await this.link.connection().db.query(query, bindings).collect()) as T;
     } catch (error) {
       if (this.closed) throw closedError();
+      if (error instanceof StoreError) throw error;
       throw new StoreError('surreal', describeError(error), { cause: error });
     }
   }
-}
-
-/** Defines the table and its fields (idempotent) and returns the DEFINE INDEX statements still to run. */
-async function defineTable(db: Surreal): Promise<string[]> {
-  await db.query(SURREAL_SCHEMA).collect();
-  const [info] = await db.query<[{ indexes?: Record<string, unknown> }]>(SURREAL_QUERIES.tableInfo).collect();
-  return Object.entries(SURREAL_INDEXES)
-    .filter(([name]) => info.indexes?.[name] === undefined)
-    .map(([, statement]) => statement);
 }
 
 /** Layers never contain ':', so `${layer}:${key}` cannot collide across layers. */

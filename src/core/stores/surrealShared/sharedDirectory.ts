@@ -1,0 +1,219 @@
+import { join } from 'node:path';
+import { StoreError, describeError } from '../../errors';
+import { lockedByAnotherProcess, processAlive } from '../directoryLock';
+import { holdsDirectory, releaseSurreal, type SurrealConnectOptions, type SurrealConnection } from '../surrealConnection';
+import { SurrealDirectoryBusyError } from '../surrealErrors';
+import type { SurrealLink } from '../surrealLink';
+import { openCacheClient, openCacheDatabase } from '../surrealOpen';
+import { newAccessToken, ownerFilePath, readOwnerRecord, removeOwnerRecord, writeOwnerRecord, type OwnerRecord } from './ownerRecord';
+import { SurrealRpcRelay } from './rpcRelay';
+
+export type SharedRole = 'owner' | 'client' | 'searching' | 'closed';
+
+type Current =
+  | { role: 'owner'; connection: SurrealConnection; relay: SurrealRpcRelay; record: OwnerRecord }
+  | { role: 'client'; connection: SurrealConnection; ownerPid: number; unsubscribe: () => void };
+
+/** Pause between two looks for an owner: short at first, then no more than a second. */
+const FIRST_PAUSE_MS = 40;
+const LONGEST_PAUSE_MS = 1_000;
+
+/**
+ * An embedded SurrealDB directory shared by every process of this user on this machine (VS Code windows, CLI
+ * runs). The engine locks a directory to one process, so one process owns it: it opens the directory and relays
+ * SurrealDB's RPC protocol to it on 127.0.0.1 (SurrealRpcRelay), and publishes port and access token in a 0600
+ * file beside the directory. Every other process is a client through the SDK's ws:// engine.
+ *
+ * When the owner goes (closed, crashed, killed), its clients lose the socket and look again: the first to find
+ * the lock free opens the directory and becomes the owner; the rest become its clients. A process never opens a
+ * directory whose lock another process holds (the engine would wait for it without end), so nothing here can
+ * hang: open() gives up after its bound, and while a client is between owners its queries fail fast, which the
+ * tiered cache sees as a degraded tier that recovers.
+ */
+export class SharedSurrealDirectory implements SurrealLink {
+  private current: Current | undefined;
+  private searching: Promise<void> | undefined;
+  private closed = false;
+  private readonly ownerFile: string;
+  /** Why the last look did not connect; part of the error while searching. */
+  private lastReason = '';
+
+  private constructor(
+    private readonly directory: string,
+    private readonly options: SurrealConnectOptions,
+  ) {
+    this.ownerFile = ownerFilePath(directory);
+  }
+
+  /**
+   * Becomes the owner or a client within about `openTimeoutMs` (default: the connect timeout); rejects with
+   * SurrealDirectoryBusyError when another process holds the directory without sharing it, or a StoreError.
+   */
+  static async open(directory: string, options: SurrealConnectOptions & { openTimeoutMs?: number }): Promise<SharedSurrealDirectory> {
+    const shared = new SharedSurrealDirectory(directory, options);
+    const deadline = Date.now() + (options.openTimeoutMs ?? options.connectTimeoutMs);
+    let pause = FIRST_PAUSE_MS;
+    for (;;) {
+      const outcome = await shared.lookOnce();
+      if (outcome === 'connected') return shared;
+      if (typeof outcome !== 'string') throw outcome;
+      if (Date.now() >= deadline) {
+        throw new SurrealDirectoryBusyError(`cannot open ${directory}: ${outcome}`);
+      }
+      await sleep(jitter(pause));
+      pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
+    }
+  }
+
+  get role(): SharedRole {
+    if (this.closed) return 'closed';
+    return this.current?.role ?? 'searching';
+  }
+
+  /** The relay's port while this process is the owner. */
+  get relayPort(): number | undefined {
+    return this.current?.role === 'owner' ? this.current.relay.port : undefined;
+  }
+
+  connection(): SurrealConnection {
+    if (this.current) return this.current.connection;
+    if (this.closed) throw new StoreError('surreal', 'the shared directory is closed');
+    throw new StoreError('surreal', `looking for the owner of ${this.directory}${this.lastReason ? ` (${this.lastReason})` : ''}`);
+  }
+
+  describe(): string {
+    const current = this.current;
+    if (current?.role === 'owner') return `shared, owned by this process, relay on 127.0.0.1:${current.relay.port}`;
+    if (current?.role === 'client') return `shared, through process ${current.ownerPid}`;
+    return 'shared, looking for an owner';
+  }
+
+  /** Lets go of the directory (owner: drops every client, releases it, removes the owner file) or the socket. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.searching;
+    const current = this.current;
+    this.current = undefined;
+    await this.release(current);
+  }
+
+  /**
+   * One look: connect to a live owner, or take the directory when nobody holds it. 'connected', a reason to look
+   * again later, or an error that looking again cannot fix.
+   */
+  private async lookOnce(): Promise<'connected' | string | Error> {
+    const record = await readOwnerRecord(this.ownerFile);
+    if (record !== undefined && record.pid === process.pid && holdsDirectory(this.url)) {
+      return new StoreError('surreal', `${this.url} is already open in this process`);
+    }
+    if (record !== undefined && record.pid !== process.pid && processAlive(record.pid)) {
+      try {
+        await this.becomeClient(record);
+        return 'connected';
+      } catch (error) {
+        return (this.lastReason = `its owner, process ${record.pid}, does not answer: ${describeError(error)}`);
+      }
+    }
+    // Nobody serves it (no file, or the file of a process that is gone): take it if its lock is free.
+    if (holdsDirectory(this.url)) return (this.lastReason = 'this process is still letting go of it');
+    const locked = await lockedByAnotherProcess(join(this.directory, 'LOCK'));
+    if (locked === true) return (this.lastReason = 'another process holds its lock without sharing it');
+    try {
+      await this.becomeOwner();
+      return 'connected';
+    } catch (error) {
+      // Lost a race for the lock to another process (its owner file follows), or the lock is held where /proc/locks
+      // cannot show it: look again.
+      return (this.lastReason = describeError(error));
+    }
+  }
+
+  private get url(): string {
+    return this.options.url;
+  }
+
+  private async becomeOwner(): Promise<void> {
+    const connection = await openCacheDatabase(this.options);
+    let relay: SurrealRpcRelay | undefined;
+    try {
+      if (!connection.rpc) throw new StoreError('surreal', 'the embedded engine offers no RPC entry point to share');
+      relay = await SurrealRpcRelay.start({ rpc: connection.rpc, token: newAccessToken() });
+      const record: OwnerRecord = { pid: process.pid, port: relay.port, token: relay.token };
+      await writeOwnerRecord(this.ownerFile, record);
+      await this.adopt({ role: 'owner', connection, relay, record });
+    } catch (error) {
+      await relay?.close();
+      await releaseSurreal(this.url, connection.db).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async becomeClient(record: OwnerRecord): Promise<void> {
+    const { username: _username, password: _password, ...rest } = this.options;
+    const connection = await openCacheClient({
+      ...rest,
+      url: `ws://127.0.0.1:${record.port}`,
+      webSocketHeaders: { authorization: `Bearer ${record.token}` },
+      reconnect: false,
+    });
+    const unsubscribe = connection.db.subscribe('disconnected', () => this.lost(connection));
+    await this.adopt({ role: 'client', connection, ownerPid: record.pid, unsubscribe });
+  }
+
+  /** Keeps what a look found, unless close() came meanwhile: then it is let go of at once. */
+  private async adopt(found: Current): Promise<void> {
+    if (this.closed) {
+      await this.release(found);
+      throw new StoreError('surreal', 'closed while connecting');
+    }
+    this.current = found;
+    this.lastReason = '';
+  }
+
+  /** The owner went away: look for the next one in the background until found or closed. */
+  private lost(connection: SurrealConnection): void {
+    if (this.closed || this.current?.connection !== connection) return;
+    const previous = this.current;
+    this.current = undefined;
+    if (previous.role === 'client') previous.unsubscribe();
+    this.lastReason = `process ${previous.role === 'client' ? previous.ownerPid : process.pid} stopped serving it`;
+    this.searching ??= this.searchUntilFound().finally(() => {
+      this.searching = undefined;
+    });
+  }
+
+  private async searchUntilFound(): Promise<void> {
+    let pause = FIRST_PAUSE_MS;
+    while (!this.closed) {
+      const outcome = await this.lookOnce().catch((error: unknown) => describeError(error));
+      if (outcome === 'connected') return;
+      if (outcome instanceof Error) this.lastReason = outcome.message;
+      await sleep(jitter(pause));
+      pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
+    }
+  }
+
+  private async release(current: Current | undefined): Promise<void> {
+    if (current?.role === 'owner') {
+      await current.relay.close();
+      try {
+        await releaseSurreal(this.url, current.connection.db);
+      } finally {
+        await removeOwnerRecord(this.ownerFile, current.record);
+      }
+    } else if (current?.role === 'client') {
+      current.unsubscribe();
+      await current.connection.db.close().catch(() => undefined);
+    }
+  }
+}
+
+/** Spreads the looks of many clients that lost one owner at the same moment, so one of them wins the lock. */
+function jitter(ms: number): number {
+  return Math.round(ms * (0.5 + Math.random()));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
