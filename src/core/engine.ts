@@ -189,8 +189,10 @@ export class CacheEngine {
           clock,
         });
       try {
-        surreal = await openSurreal();
-        openings.push({ tier: 'surreal', status: 'up', detail: surrealUrl });
+        const store = await openSurreal();
+        surreal = store;
+        const owner = store.servedBy;
+        openings.push({ tier: 'surreal', status: 'up', detail: owner ? `${surrealUrl} (shared; served by process ${owner})` : surrealUrl });
       } catch (error) {
         // A damaged directory fails every start the same way: move it aside once and start empty.
         const movedTo = isDirectoryUrl(surrealUrl) ? await moveAsideUnlessHeld(surrealUrl) : undefined;

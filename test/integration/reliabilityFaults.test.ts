@@ -200,14 +200,15 @@ describe('faults', function () {
     });
   }
 
-  it('leaves a directory another live process holds where it is, and still opens', async () => {
+  it('leaves a directory another live engine holds where it is, and shares it through that process', async () => {
     const storage = join(root, 'storage');
     const holder = startChild(script, [storage, 'hold']);
     children.push(holder.process);
     await holder.waitFor((line) => line === 'holding', 60_000);
     const engine = await openEngine(storage);
     const opening = engine.openings.find((candidate) => candidate.tier === 'surreal');
-    assert.equal(opening?.status, 'failed', opening?.detail);
+    assert.equal(opening?.status, 'up', opening?.detail);
+    assert.match(opening?.detail ?? '', new RegExp(`shared; served by process ${holder.process.pid}`));
     assert.deepEqual((await readdir(storage)).filter((name) => name.includes('damaged')), []);
     await engine.cache.set('result', 'k', 'memory still works');
     assert.equal((await engine.cache.get('result', 'k'))?.value, 'memory still works');

@@ -7,6 +7,8 @@ export interface SurrealLink {
   connection(): SurrealConnection;
   /** How this process reaches the data, for status lines: `embedded`, `server`, `owner`, `client of pid N`... */
   describe(): string;
+  /** The process this one reaches the data through, when another process owns a shared directory. */
+  ownerPid?(): number | undefined;
   close(): Promise<void>;
 }
 

@@ -105,6 +105,11 @@ export class SurrealStore implements Store<Uint8Array> {
     return new SurrealStore(link, (id) => new RecordIdClass(SURREAL_TABLE, id), options.url, options);
   }
 
+  /** When another process owns this shared directory: that process, which serves this one. */
+  get servedBy(): number | undefined {
+    return this.link.ownerPid?.();
+  }
+
   /** How this process reaches the data: `embedded`, `server`, or how a shared directory is reached right now. */
   get reach(): string {
     return this.link.describe();

@@ -88,6 +88,10 @@ export class SharedSurrealDirectory implements SurrealLink {
     return 'shared, looking for an owner';
   }
 
+  ownerPid(): number | undefined {
+    return this.current?.role === 'client' ? this.current.ownerPid : undefined;
+  }
+
   /** Lets go of the directory (owner: drops every client, releases it, removes the owner file) or the socket. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -124,7 +128,9 @@ export class SharedSurrealDirectory implements SurrealLink {
       return 'connected';
     } catch (error) {
       // Lost a race for the lock to another process (its owner file follows), or the lock is held where /proc/locks
-      // cannot show it: look again.
+      // cannot show it: look again. Anything else (a damaged directory) will not mend by waiting.
+      const lostRace = (await lockedByAnotherProcess(join(this.directory, 'LOCK'))) !== false;
+      if (!lostRace) return error instanceof Error ? error : new StoreError('surreal', describeError(error));
       return (this.lastReason = describeError(error));
     }
   }
