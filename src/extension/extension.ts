@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger';
 import { discoverWorkflows } from '../core/workflows';
 import { CommandId } from './commands/commandId';
 import { prewarm } from './commands/prewarm';
+import { prewarmFromUsage } from './commands/prewarmFromUsage';
 import { registerCommands } from './commands/registerCommands';
 import { ConfigProblemNotifier } from './config/problemNotifier';
 import { configFromSettings, trustAwareReader } from './config/settingsConfig';
@@ -147,6 +148,11 @@ export function activate(context: vscode.ExtensionContext): void {
           if (state.engine.config.prewarm.onStartup) {
             void prewarm(services, { atStartup: true }).catch((error: unknown) =>
               log.warn(`prewarm at startup failed: ${describeError(error)}`),
+            );
+          }
+          if (state.engine.config.prewarm.fromUsage.onStartup) {
+            void prewarmFromUsage(services, { atStartup: true }).catch((error: unknown) =>
+              log.warn(`prewarm from usage at startup failed: ${describeError(error)}`),
             );
           }
         }

@@ -2,6 +2,7 @@
 export enum CommandId {
   RunWorkflow = 'claudeCache.runWorkflow',
   Prewarm = 'claudeCache.prewarm',
+  PrewarmFromUsage = 'claudeCache.prewarmFromUsage',
   InvalidateAll = 'claudeCache.invalidateAll',
   InvalidateLayer = 'claudeCache.invalidateLayer',
   InvalidateEntry = 'claudeCache.invalidateEntry',

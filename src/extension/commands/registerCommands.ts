@@ -10,6 +10,7 @@ import { invalidateTier } from './invalidateTier';
 import { invalidatePattern } from './invalidatePattern';
 import { openEntry } from './openEntry';
 import { prewarm } from './prewarm';
+import { prewarmFromUsage } from './prewarmFromUsage';
 import { resetStats } from './resetStats';
 import { runFresh } from './runFresh';
 import { refresh } from './refresh';
@@ -25,6 +26,7 @@ type Handler = (services: ExtensionServices, ...args: unknown[]) => unknown;
 const HANDLERS: Readonly<Record<CommandId, Handler>> = {
   [CommandId.RunWorkflow]: (services, name) => runWorkflow(services, name),
   [CommandId.Prewarm]: (services) => prewarm(services),
+  [CommandId.PrewarmFromUsage]: (services) => prewarmFromUsage(services),
   [CommandId.InvalidateAll]: (services) => invalidateAll(services),
   [CommandId.InvalidateLayer]: (services, target) => invalidateLayer(services, target),
   [CommandId.InvalidateEntry]: (services, target) => invalidateEntry(services, target),

@@ -19,6 +19,7 @@ interface CommandContribution {
 const COMMANDS: ReadonlyArray<Omit<CommandContribution, 'category'>> = [
   { command: CommandId.RunWorkflow, title: 'Run Workflow...', icon: '$(play)' },
   { command: CommandId.Prewarm, title: 'Prewarm Cache', icon: '$(flame)' },
+  { command: CommandId.PrewarmFromUsage, title: 'Prewarm from Usage', icon: '$(history)' },
   { command: CommandId.InvalidateAll, title: 'Invalidate All', icon: '$(clear-all)' },
   { command: CommandId.InvalidateLayer, title: 'Invalidate Layer...', icon: '$(trash)' },
   { command: CommandId.InvalidateEntry, title: 'Invalidate Entry', icon: '$(close)' },
