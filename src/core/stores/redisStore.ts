@@ -71,7 +71,9 @@ export class RedisStore implements Store<Uint8Array> {
   /** Point reads of one tick leave as one MGET (see RedisReadBatch). */
   private readonly reads = new RedisReadBatch({
     one: (key) => this.client.getBuffer(key),
-    many: (keys) => this.client.mgetBuffer(keys),
+    // MGET must not cross hash slots in a cluster: there each key is its own GET, grouped per node by ioredis.
+    many: (keys) =>
+      this.client.isCluster ? Promise.all(keys.map((key) => this.client.getBuffer(key))) : this.client.mgetBuffer(keys),
   });
 
   private constructor(options: RedisStoreOptions) {
