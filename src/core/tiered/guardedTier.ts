@@ -4,6 +4,7 @@ import type { TierStatus } from '../layers';
 import type { Store } from '../stores/store';
 import type { CacheStats } from './cacheStats';
 import { CircuitBreaker, type BreakerState } from './circuitBreaker';
+import { DeadlineRace } from './deadlineRace';
 import type { RemoteTier } from './tierTypes';
 
 /** Returned instead of a result when the tier was skipped or failed; the cache carries on without it. */
@@ -26,6 +27,8 @@ export interface GuardedTierOptions {
  */
 export class GuardedTier {
   private readonly breaker: CircuitBreaker;
+  /** One timer for every call's timeout (see DeadlineRace). */
+  private readonly deadlines = new DeadlineRace((timeoutMs) => new StoreTimeoutError(this.tier, timeoutMs));
 
   constructor(
     readonly tier: RemoteTier,
@@ -45,6 +48,7 @@ export class GuardedTier {
   /** Stops listening to the store's reconnects. */
   dispose(): void {
     this.stopWatching?.();
+    this.deadlines.dispose();
   }
 
   get status(): TierStatus {
@@ -62,14 +66,8 @@ export class GuardedTier {
   ): Promise<R | Skipped> {
     if (!this.breaker.allow()) return SKIPPED;
     const started = process.hrtime.bigint();
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const result = await Promise.race([
-        work(this.store),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new StoreTimeoutError(this.tier, timeoutMs)), timeoutMs);
-        }),
-      ]);
+      const result = await this.deadlines.race(work(this.store), timeoutMs);
       this.breaker.success();
       this.options.stats.latency[this.tier].recordSince(started);
       return result;
@@ -81,8 +79,6 @@ export class GuardedTier {
         error instanceof Error ? error : new StoreError(this.tier, String(error)),
       );
       return SKIPPED;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
