@@ -13,6 +13,7 @@ import { addCounters, emptyCounters, LifetimeCountersFile, type LifetimeCounters
 import { WorkflowPipeline, type ClaudeCompleter, type RunResult, type RunSettings } from './pipeline';
 import { ObservedStore } from './observe/observedStore';
 import { ObserverSet } from './observe/observerSet';
+import { formatTraceText } from './trace';
 import { decodeValue, encodeValue } from './codec';
 import { MemoryStore } from './stores/memoryStore';
 import { pinningPolicyOf } from './stores/pinning/pinningPolicy';
@@ -104,6 +105,8 @@ export class CacheEngine {
   encrypted = false;
   /** The observation hook metrics, traces and alerts subscribe to (set by open before anything runs). */
   observers = new ObserverSet();
+  /** The last workflow run of this engine, with its lookup trace (for "Explain Last Run"). */
+  lastRun: RunResult | undefined;
   /** The memory tier, for settings it applies live (pinning). */
   private memory: MemoryStore | undefined;
   /** Drops the single-flight's subscriber connection; set when a Redis tier exists. */
@@ -290,6 +293,13 @@ export class CacheEngine {
     engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey, lifetime, tuning);
     engine.encrypted = 'codec' in sealing;
     engine.observers = observers;
+    const traceLogger = rootLogger.child('trace');
+    observers.add({
+      runFinished: (result) => {
+        (engine as CacheEngine).lastRun = result;
+        if (result.trace) traceLogger.debug(formatTraceText(result.trace));
+      },
+    });
     engine.memory = memory;
     engine.closeFlight = sharedFlight?.close;
     return engine;

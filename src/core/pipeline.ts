@@ -7,7 +7,8 @@ import type { SharedFlight } from './flight';
 import type { Layer, Tier } from './layers';
 import { contextKey, moduleKey, promptKey, resultInputHash, resultKey, sha256Hex } from './keys';
 import { silentLogger, type Logger } from './logger';
-import type { EngineObserver } from './observe/engineObserver';
+import type { ObserverSet } from './observe/observerSet';
+import { TraceRecorder, type LookupTrace } from './trace';
 import { valueContainsSecret } from './security/secretDetection';
 import type { LookupStatus } from './tiered/tierTypes';
 import type { TieredCache } from './tiered/tieredCache';
@@ -56,8 +57,8 @@ export interface PipelineDependencies {
   /** The workflows of a workspace (built-ins and files); adapters may memoize it behind file watchers. */
   workflows: (workspace: string) => Promise<DiscoveredWorkflows>;
   logger?: Logger;
-  /** Told of every Claude call (with its latency) and every finished run. */
-  observer?: EngineObserver;
+  /** Told of every Claude call (with its latency) and every finished run; traces subscribe to it during a run. */
+  observer?: ObserverSet;
   /** Single-flight across instances sharing Redis: a miss another instance is already paying for is waited for. */
   flight?: SharedFlight;
   /** Told about every finished run (the usage log); a listener that throws does not fail the run. */
@@ -113,6 +114,8 @@ export interface RunResult {
   missReasons: string[];
   steps: LayerStep[];
   stopReason: string | null;
+  /** Each lookup of the run: layer, tiers asked, hit or miss, why, latency. */
+  trace?: LookupTrace;
 }
 
 /** What the result and module layers store: an answer and what it cost to get. */
@@ -157,6 +160,17 @@ export class WorkflowPipeline {
   }
 
   async run(request: RunRequest): Promise<RunResult> {
+    const recorder = new TraceRecorder(Date.now());
+    // Subscribed for this run only: the shared-tier reads of its keys go into its trace.
+    const stop = this.deps.observer?.add(recorder);
+    try {
+      return await this.runRecorded(request, recorder);
+    } finally {
+      stop?.();
+    }
+  }
+
+  private async runRecorded(request: RunRequest, recorder: TraceRecorder): Promise<RunResult> {
     const started = performance.now();
     const requested = this.deps.settings();
     const workspace = path.resolve(request.workspace);
@@ -164,7 +178,7 @@ export class WorkflowPipeline {
     const model = workflow.model ?? requested.model;
     const settings: RunSettings = { ...requested, providerCache: requested.providerCacheFor?.(workflow.name, model) ?? requested.providerCache };
     const params = normalizeParams({ args: request.params?.args ?? [], inputs: request.params?.inputs ?? {} });
-    const run = new RunAccounting(this.deps.ledger);
+    const run = new RunAccounting(this.deps.ledger, recorder);
     // What the run is about, for the context key: the file it reads, if any, relative to the workspace.
     const target = request.filePath ? path.relative(workspace, path.resolve(workspace, request.filePath)) : '';
     const allowSecrets = settings.secretsInSharedTiers === true;
@@ -252,7 +266,7 @@ export class WorkflowPipeline {
       answer = await this.deps.cache.getOrCompute('result', key, compute, { status, sharedTiers: answerShareable });
     }
     const source = sharedResult.joined && status.source === 'compute' ? 'joined' : (status.source ?? 'compute');
-    run.steps.push({ layer: 'result', key, source });
+    run.step({ layer: 'result', key, source });
     const computedHere = source === 'compute';
     if (!computedHere) {
       // Cached, or shared with a concurrent identical run: either way this run paid nothing for it.
@@ -278,6 +292,15 @@ export class WorkflowPipeline {
       steps: run.steps,
       stopReason: answer.stopReason,
     };
+    result.trace = recorder.build({
+      runId: result.runId,
+      workflow: workflow.name,
+      cached: result.cached,
+      fresh: request.fresh === true,
+      contextChanges: changes.map((change) => describeChange(change)),
+      missReasons,
+      tierStatus: (tier) => this.deps.cache.tierStatus(tier),
+    });
     this.logger.debug(
       `${workflow.name}: ${result.cached ? 'served from cache' : 'called Claude'}; ` +
         run.steps.map((step) => `${step.layer}${step.module ? `:${step.module}` : ''}=${step.source}`).join(' ') +
@@ -306,7 +329,7 @@ export class WorkflowPipeline {
       ...(validate ? { validate } : {}),
       ...(sharedTiers ? { sharedTiers } : {}),
     });
-    run.steps.push({ layer, key, source: status.source ?? 'compute' });
+    run.step({ layer, key, source: status.source ?? 'compute' });
     return value;
   }
 
@@ -339,7 +362,7 @@ export class WorkflowPipeline {
     });
     const source = shared.joined && status.source === 'compute' ? 'joined' : (status.source ?? 'compute');
     if (source !== 'compute') run.avoided(answer.costUsd);
-    run.steps.push({ layer: 'module', key, source, module: module.name });
+    run.step({ layer: 'module', key, source, module: module.name });
     return answer.text;
   }
 
@@ -471,7 +494,16 @@ class RunAccounting {
   savedUsd = 0;
   upstreamCalls = 0;
 
-  constructor(private readonly ledger: CostLedger) {}
+  constructor(
+    private readonly ledger: CostLedger,
+    private readonly recorder: TraceRecorder,
+  ) {}
+
+  /** A layer lookup finished: kept for the result and timed for the trace. */
+  step(step: LayerStep): void {
+    this.steps.push(step);
+    this.recorder.stepDone(step);
+  }
 
   paid(model: string, usage: Usage): RecordedCall {
     const recorded = this.ledger.recordUpstreamCall({ model, usage });

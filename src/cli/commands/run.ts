@@ -1,17 +1,20 @@
 import { CliUsageError } from '../cliErrors';
+import { formatTraceText } from '../../core/trace';
 import { formatDollars } from '../format';
 import type { CliCommand } from './command';
 
 export const runCommand: CliCommand = {
   name: 'run',
   usage:
-    'claude-cache run <workflow> [words...] [--arg name=value]... [--file PATH] [--selection TEXT] [--fresh] [--json] [--workspace DIR]',
+    'claude-cache run <workflow> [words...] [--arg name=value]... [--file PATH] [--selection TEXT] [--fresh] [--trace] [--json] [--workspace DIR]',
   summary: 'run a workflow: from the cache when its inputs are unchanged, otherwise through Claude',
   options: {
     arg: { type: 'string', multiple: true },
     file: { type: 'string' },
     selection: { type: 'string' },
     fresh: { type: 'boolean' },
+    /** The lookup trace: on stderr after the answer, or as `trace` in the --json object. */
+    trace: { type: 'boolean' },
   },
   async run(context) {
     const [workflow, ...words] = context.positionals;
@@ -45,6 +48,7 @@ export const runCommand: CliCommand = {
           usage: result.usage,
           costUsd: result.costUsd,
           savedUsd: result.savedUsd,
+          ...(context.values.trace === true ? { trace: result.trace } : {}),
         });
         return 0;
       }
@@ -55,6 +59,7 @@ export const runCommand: CliCommand = {
           (result.savedUsd > 0 ? ` · saved ${formatDollars(result.savedUsd)}` : '') +
           (result.missReasons.length ? ` · missed because ${result.missReasons.join('; ')}` : '');
       context.io.stderr(`${summary}\n`);
+      if (context.values.trace === true && result.trace) context.io.stderr(`${formatTraceText(result.trace)}\n`);
       return 0;
     } finally {
       process.removeListener('SIGINT', cancel);

@@ -21,4 +21,6 @@ export enum CommandId {
   OpenEntry = 'claudeCache.openEntry',
   /** Internal: runs the workflow of an answer document again without its cached answer; hidden from the palette. */
   RunFresh = 'claudeCache.runFresh',
+  /** Opens the last run's lookup trace as a Markdown document. */
+  ExplainLastRun = 'claudeCache.explainLastRun',
 }

@@ -3,6 +3,7 @@ import { describeError } from '../../core/errors';
 import type { ExtensionServices } from '../services';
 import { clearApiKey } from './clearApiKey';
 import { CommandId } from './commandId';
+import { explainLastRun } from './explainLastRun';
 import { invalidateAll } from './invalidateAll';
 import { invalidateEntry } from './invalidateEntry';
 import { invalidateLayer } from './invalidateLayer';
@@ -42,6 +43,7 @@ const HANDLERS: Readonly<Record<CommandId, Handler>> = {
   [CommandId.Refresh]: (services) => refresh(services),
   [CommandId.OpenEntry]: (services, node) => openEntry(services, node),
   [CommandId.RunFresh]: (services, uri) => runFresh(services, uri),
+  [CommandId.ExplainLastRun]: (services) => explainLastRun(services),
 };
 
 /**

@@ -35,6 +35,7 @@ const COMMANDS: ReadonlyArray<Omit<CommandContribution, 'category'>> = [
   { command: CommandId.Refresh, title: 'Refresh', icon: '$(refresh)' },
   { command: CommandId.OpenEntry, title: 'Open Entry', icon: '$(go-to-file)' },
   { command: CommandId.RunFresh, title: 'Run Fresh', icon: '$(debug-restart)' },
+  { command: CommandId.ExplainLastRun, title: 'Explain Last Run', icon: '$(question)' },
 ];
 
 const inView = `view == ${TIERS_VIEW_ID}`;
@@ -87,6 +88,7 @@ export function contributes(): Record<string, unknown> {
         { command: CommandId.InvalidatePattern, when: inView, group: '1_cache@2' },
         { command: CommandId.InvalidateAll, when: inView, group: '1_cache@3' },
         { command: CommandId.ResetStats, when: inView, group: '2_stats@1' },
+        { command: CommandId.ExplainLastRun, when: inView, group: '2_stats@2' },
         { command: CommandId.SetApiKey, when: inView, group: '3_setup@1' },
         { command: CommandId.ShowLog, when: inView, group: '3_setup@2' },
       ],

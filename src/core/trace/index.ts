@@ -1,0 +1,3 @@
+export { formatTraceMarkdown, formatTraceText } from './formatTrace';
+export type { LookupTrace, TierProbe, TraceStep } from './lookupTrace';
+export { TraceRecorder, type TraceContext } from './traceRecorder';

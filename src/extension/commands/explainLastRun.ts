@@ -1,0 +1,15 @@
+import * as vscode from 'vscode';
+import { formatTraceMarkdown } from '../../core/trace';
+import type { ExtensionServices } from '../services';
+import { lastRunExplanation } from './lastRunExplanation';
+
+/** Explain Last Run: the last run's lookup trace (each layer, each tier, hit or miss, why, latency) as Markdown. */
+export async function explainLastRun(services: ExtensionServices): Promise<void> {
+  const explanation = lastRunExplanation(services.host.engineIfReady, formatTraceMarkdown);
+  if ('message' in explanation) {
+    void vscode.window.showInformationMessage(explanation.message);
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: explanation.markdown });
+  await vscode.window.showTextDocument(document, { preview: true });
+}
