@@ -19,8 +19,8 @@ import { MemoryStore } from './stores/memoryStore';
 import { pinningPolicyOf } from './stores/pinning/pinningPolicy';
 import { RedisInvalidationBus } from './stores/redisInvalidationBus';
 import { RedisStore } from './stores/redisStore';
-import { redisUrlWithPassword } from './stores/redisUrl';
 import { lockedByAnotherProcess } from './stores/directoryLock';
+import { describeTopology, redisTopologyFromConfig } from './stores/redisTopology';
 import { holdsDirectory, isDirectoryUrl, isEmbeddedUrl } from './stores/surrealConnection';
 import { SurrealStore } from './stores/surrealStore';
 import type { Store } from './stores/store';
@@ -152,23 +152,32 @@ export class CacheEngine {
 
     let redis: RedisStore | undefined;
     let bus: RedisInvalidationBus | undefined;
-    if (config.redis.url && 'problem' in sealing) {
+    let redisTopology: ReturnType<typeof redisTopologyFromConfig>;
+    try {
+      redisTopology = redisTopologyFromConfig(config.redis, options.redisPassword);
+    } catch (error) {
+      redisTopology = { problem: `cannot use ${redactUrl(config.redis.url)}: ${describeError(error)}` };
+    }
+    if (redisTopology && 'problem' in redisTopology) {
+      openings.push({ tier: 'redis', status: 'failed', detail: redisTopology.problem });
+    } else if (redisTopology && 'problem' in sealing) {
       // Never write readable values where encryption was asked for: the shared tiers stay off instead.
       openings.push({ tier: 'redis', status: 'failed', detail: sealing.problem });
-    } else if (config.redis.url) {
+    } else if (redisTopology) {
       try {
         // Connects in the background: a Redis that is down at start must not keep the engine from opening.
         const caFile = options.redisCaFile || config.redis.caFile;
         const tlsCa = caFile ? await readRedisCa(caFile) : undefined;
         redis = RedisStore.create({
-          url: redisUrlWithPassword(config.redis.url, options.redisPassword),
+          topology: redisTopology.topology,
           ...(tlsCa ? { tlsCa } : {}),
           keyPrefix: config.redis.keyPrefix,
           clock,
           commandTimeoutMs: config.tiers.timeoutMs,
         });
         bus = RedisInvalidationBus.forClient(redis.client, { keyPrefix: config.redis.keyPrefix });
-        openings.push({ tier: 'redis', status: 'up', detail: redactUrl(config.redis.url) });
+        const where = config.redis.mode === 'standalone' ? redactUrl(config.redis.url) : describeTopology(redisTopology.topology);
+        openings.push({ tier: 'redis', status: 'up', detail: where });
       } catch (error) {
         openings.push({ tier: 'redis', status: 'failed', detail: `cannot use ${redactUrl(config.redis.url)}: ${describeError(error)}` });
       }

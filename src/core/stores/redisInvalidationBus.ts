@@ -1,15 +1,18 @@
-import Redis from 'ioredis';
-import { CacheClosedError, StoreError } from '../errors';
+import { CacheClosedError, ConfigError, StoreError } from '../errors';
 import type { Unsubscribe } from '../events';
 import type { InvalidationBus, InvalidationMessage } from '../tiered/invalidationBus';
 import { parseInvalidationMessage } from './parseInvalidationMessage';
 import { describeRedisError } from './redisConnectionError';
-import { DEFAULT_CONNECT_TIMEOUT_MS, redisClientOptions, type RedisConnectionOptions } from './redisClientOptions';
+import { DEFAULT_CONNECT_TIMEOUT_MS, type RedisConnectionOptions } from './redisClientOptions';
 import { DEFAULT_KEY_PREFIX } from './redisStore';
+import { createRedisClient, duplicateRedisClient, type RedisClient, type RedisTopology } from './redisTopology';
 
+/** Exactly one of `url` (standalone) and `topology` says where Redis is. */
 export interface RedisInvalidationBusOptions extends RedisConnectionOptions {
   /** `redis://...`, the server the cache instances share. */
-  url: string;
+  url?: string;
+  /** Any topology; in a cluster a PUBLISH on one node reaches subscribers on every node. */
+  topology?: RedisTopology;
   /**
    * Instances talk on `${keyPrefix}invalidations`, so only those sharing keys hear each other;
    * default `claude-cache:`.
@@ -29,7 +32,7 @@ export class RedisInvalidationBus implements InvalidationBus {
   /** The pub/sub channel. */
   readonly channel: string;
 
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisClient;
   private readonly handlers = new Set<Handler>();
   private readonly connectTimeoutMs: number;
   private closed = false;
@@ -37,7 +40,7 @@ export class RedisInvalidationBus implements InvalidationBus {
   private publisherError: Error | undefined;
 
   private constructor(
-    private readonly publisher: Redis,
+    private readonly publisher: RedisClient,
     private readonly ownsPublisher: boolean,
     keyPrefix: string,
     connectTimeoutMs: number,
@@ -46,9 +49,9 @@ export class RedisInvalidationBus implements InvalidationBus {
     this.connectTimeoutMs = connectTimeoutMs;
     publisher.on('error', (error: Error) => (this.publisherError = error));
     publisher.on('ready', () => (this.publisherError = undefined));
-    // Subscriptions are restored by the ready handler below, also after a start with Redis down, which
-    // ioredis's own autoResubscribe would not cover.
-    this.subscriber = publisher.duplicate({ lazyConnect: true, autoResubscribe: false });
+    // Subscriptions are restored by the ready handler below, also after a start with Redis down. A cluster's
+    // subscriber moves to another node by itself when its node goes, keeping its channels.
+    this.subscriber = duplicateRedisClient(publisher);
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('ready', () => {
       if (this.handlers.size > 0) this.subscriber.subscribe(this.channel).catch(() => undefined);
@@ -63,7 +66,10 @@ export class RedisInvalidationBus implements InvalidationBus {
    * Redis that is down at start does not keep the cache from starting.
    */
   static async connect(options: RedisInvalidationBusOptions): Promise<RedisInvalidationBus> {
-    const publisher = new Redis(options.url, redisClientOptions(options, options.url));
+    const topology: RedisTopology | undefined =
+      options.topology ?? (options.url !== undefined ? { mode: 'standalone', url: options.url } : undefined);
+    if (topology === undefined) throw new ConfigError('redis.url', 'an invalidation bus needs a url or a topology');
+    const publisher = createRedisClient(topology, options);
     publisher.on('error', () => undefined);
     publisher.connect().catch(() => undefined);
     return new RedisInvalidationBus(
@@ -76,7 +82,7 @@ export class RedisInvalidationBus implements InvalidationBus {
 
   /** A bus that publishes through an existing connection (e.g. RedisStore.client) and does not close it. */
   static forClient(
-    client: Redis,
+    client: RedisClient,
     options: { keyPrefix?: string; connectTimeoutMs?: number } = {},
   ): RedisInvalidationBus {
     return new RedisInvalidationBus(

@@ -1,6 +1,6 @@
-import Redis, { type ChainableCommander } from 'ioredis';
+import Redis, { Cluster, type ChainableCommander } from 'ioredis';
 import { systemClock, type Clock } from '../clock';
-import { CacheClosedError, StoreError, StoreTimeoutError, describeError } from '../errors';
+import { CacheClosedError, ConfigError, StoreError, StoreTimeoutError, describeError } from '../errors';
 import { TypedEmitter, type Unsubscribe } from '../events';
 import { assertSafePattern } from '../keys/pattern';
 import { LAYERS, type Layer } from '../layers';
@@ -14,10 +14,14 @@ import {
 import { RedisReadBatch } from './redisReadBatch';
 import { FRAME_HEADER_BYTES, decodeFrame, decodeFrameHeader, encodeFrame, type FrameHeader } from './recordFrame';
 import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
+import { createRedisClient, describeTopology, scanTargets, type RedisClient, type RedisTopology } from './redisTopology';
 
+/** Exactly one of `url` (standalone) and `topology` says where Redis is. */
 export interface RedisStoreOptions extends RedisConnectionOptions {
-  /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. */
-  url: string;
+  /** Standalone: `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. */
+  url?: string;
+  /** Any topology: standalone, a Redis Cluster, or a sentinel-managed master. */
+  topology?: RedisTopology;
   /** Put before every key (`${keyPrefix}${layer}:${key}`) and the invalidation channel; default `claude-cache:`. */
   keyPrefix?: string;
   /** The cache clock that createdAt/expiresAt are read against; the system clock by default. */
@@ -48,8 +52,9 @@ const SCAN_BATCH = 500;
  */
 export class RedisStore implements Store<Uint8Array> {
   readonly tier = 'redis' as const;
-  /** The ioredis connection; shared with helpers such as the invalidation bus. */
-  readonly client: Redis;
+  /** The ioredis connection (a Cluster in cluster mode); shared with helpers such as the invalidation bus. */
+  readonly client: RedisClient;
+  readonly topology: RedisTopology;
   readonly keyPrefix: string;
   readonly events = new TypedEmitter<RedisStoreEvents>();
 
@@ -82,8 +87,10 @@ export class RedisStore implements Store<Uint8Array> {
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.scanLimit = options.scanLimit ?? 10_000;
     for (const layer of LAYERS) this.layerPrefixes[layer] = `${this.keyPrefix}${layer}:`;
-    // Commands are batched per tick by batchThisTick() instead of ioredis's auto-pipelining (see there).
-    this.client = new Redis(options.url, { ...redisClientOptions(options, options.url), enableAutoPipelining: false });
+    this.topology = storeTopology(options);
+    // One connection batches per tick in batchThisTick() instead of ioredis's auto-pipelining (see there); a
+    // cluster keeps auto-pipelining, which is what groups a burst of commands into one pipeline per node.
+    this.client = createRedisClient(this.topology, options, { enableAutoPipelining: false });
     this.lastStatus = this.status;
     this.client.on('error', (error: Error) => {
       this.connectionError = error;
@@ -118,7 +125,7 @@ export class RedisStore implements Store<Uint8Array> {
       store.client.disconnect();
       // A refused AUTH surfaces only as "Connection is closed" from connect(); the error event says why.
       const why = store.connectionError ?? error;
-      const reason = `cannot connect to ${redactUrl(options.url)}: ${describeRedisError(why)}`;
+      const reason = `cannot connect to ${describeTopology(store.topology)}: ${describeRedisError(why)}`;
       throw new StoreError('redis', reason, { cause: error });
     } finally {
       clearTimeout(timer);
@@ -182,7 +189,11 @@ export class RedisStore implements Store<Uint8Array> {
     let found: Array<Buffer | null>;
     this.batchThisTick();
     try {
-      found = await this.client.mgetBuffer(keys.map((key) => prefix + key));
+      // MGET must not cross slots in a cluster: one GET per key, which auto-pipelining sends per node.
+      found =
+        this.client instanceof Cluster
+          ? await Promise.all(keys.map((key) => this.client.getBuffer(prefix + key)))
+          : await this.client.mgetBuffer(keys.map((key) => prefix + key));
     } catch (error) {
       throw this.wrap(error);
     }
@@ -210,6 +221,20 @@ export class RedisStore implements Store<Uint8Array> {
     if (writes.length === 0) return;
     const prefix = this.layerPrefixes[layer];
     const createdAt = this.clock.now();
+    if (this.client instanceof Cluster) {
+      // A cluster pipeline must stay on one node: separate SETs, grouped per node by auto-pipelining.
+      const client = this.client;
+      try {
+        await Promise.all(
+          writes.map((write) =>
+            client.set(prefix + write.key, encodeFrame(write.value, createdAt, createdAt + write.ttlMs), 'PX', redisTtl(write.ttlMs)),
+          ),
+        );
+      } catch (error) {
+        throw this.wrap(error);
+      }
+      return;
+    }
     const pipeline = this.client.pipeline();
     for (const write of writes) {
       const frame = encodeFrame(write.value, createdAt, createdAt + write.ttlMs);
@@ -331,7 +356,7 @@ export class RedisStore implements Store<Uint8Array> {
    * write.
    */
   private batchThisTick(): void {
-    if (this.corked !== undefined || this.client.status !== 'ready') return;
+    if (this.corked !== undefined || this.client.status !== 'ready' || !(this.client instanceof Redis)) return;
     const stream = this.client.stream;
     if (!stream) return;
     this.corked = stream;
@@ -339,14 +364,29 @@ export class RedisStore implements Store<Uint8Array> {
     process.nextTick(this.uncork);
   }
 
+  /** On every master of a cluster: SCAN sees one node's keys only. */
   private async unlinkMatching(match: string): Promise<number> {
+    const counts = await Promise.all(scanTargets(this.client).map((node) => this.unlinkMatchingOn(node, match)));
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  private async unlinkMatchingOn(node: Redis, match: string): Promise<number> {
+    const clustered = this.client instanceof Cluster;
     let cursor = '0';
     let removed = 0;
     try {
       do {
-        const [next, keys] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
+        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
         cursor = next;
-        if (keys.length > 0) removed += await this.client.unlink(...keys);
+        if (keys.length === 0) continue;
+        if (!clustered) {
+          removed += await node.unlink(...keys);
+          continue;
+        }
+        // A multi-key UNLINK is refused across slots even on one node: one UNLINK per key, in one pipeline.
+        const pipeline = node.pipeline();
+        for (const key of keys) pipeline.unlink(key);
+        for (const reply of await this.exec(pipeline)) removed += typeof reply === 'number' ? reply : 0;
       } while (cursor !== '0');
     } catch (error) {
       throw this.wrap(error);
@@ -354,21 +394,40 @@ export class RedisStore implements Store<Uint8Array> {
     return removed;
   }
 
-  /** Batches of live keys with their headers and value sizes, until SCAN ends or scanLimit keys were seen. */
+  /**
+   * Batches of live keys with their headers and value sizes, until SCAN ends on every master or scanLimit keys
+   * were seen.
+   */
   private async *scanHeaders(match: string): AsyncGenerator<Array<{ key: string; header: FrameHeader; size: number }>> {
+    let seen = 0;
+    for (const node of scanTargets(this.client)) {
+      for await (const batch of this.scanHeadersOn(node, match, this.scanLimit - seen)) {
+        seen += batch.seen;
+        yield batch.live;
+      }
+      if (seen >= this.scanLimit) return;
+    }
+  }
+
+  private async *scanHeadersOn(
+    node: Redis,
+    match: string,
+    limit: number,
+  ): AsyncGenerator<{ seen: number; live: Array<{ key: string; header: FrameHeader; size: number }> }> {
     let cursor = '0';
     let seen = 0;
     do {
       let keys: string[];
       try {
-        [cursor, keys] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
+        [cursor, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
       } catch (error) {
         throw this.wrap(error);
       }
-      keys = keys.slice(0, this.scanLimit - seen);
+      keys = keys.slice(0, limit - seen);
       seen += keys.length;
       if (keys.length === 0) continue;
-      const pipeline = this.client.pipeline();
+      // The node's own connection: these keys all live there, and a cluster pipeline must not span nodes.
+      const pipeline = node.pipeline();
       for (const key of keys) pipeline.getrangeBuffer(key, 0, FRAME_HEADER_BYTES - 1).strlen(key);
       const replies = await this.exec(pipeline);
       const now = this.clock.now();
@@ -381,8 +440,8 @@ export class RedisStore implements Store<Uint8Array> {
         if (header === undefined || header.expiresAt <= now) return;
         batch.push({ key, header, size: length - FRAME_HEADER_BYTES });
       });
-      yield batch;
-    } while (cursor !== '0' && seen < this.scanLimit);
+      yield { seen: keys.length, live: batch };
+    } while (cursor !== '0' && seen < limit);
   }
 
   private async exec(pipeline: ChainableCommander): Promise<unknown[]> {
@@ -420,6 +479,15 @@ export class RedisStore implements Store<Uint8Array> {
     this.lastStatus = status;
     this.events.emit('status', status);
   }
+}
+
+function storeTopology(options: RedisStoreOptions): RedisTopology {
+  if (options.topology !== undefined && options.url !== undefined) {
+    throw new ConfigError('redis.url', 'a Redis store takes a url or a topology, not both');
+  }
+  if (options.topology !== undefined) return options.topology;
+  if (options.url !== undefined) return { mode: 'standalone', url: options.url };
+  throw new ConfigError('redis.url', 'a Redis store needs a url or a topology');
 }
 
 /** Redis wants a whole number of milliseconds > 0. */

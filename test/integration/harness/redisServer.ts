@@ -34,13 +34,7 @@ process.on('exit', () => {
  * PING. Rejects with a clear message when the binary is missing or the server does not come up.
  */
 export async function startRedisServer(): Promise<RedisServerHandle> {
-  try {
-    accessSync(REDIS_BIN, constants.X_OK);
-  } catch {
-    throw new Error(
-      `redis-server not found at ${REDIS_BIN}: install it (apt-get install -y redis-server) or set REDIS_SERVER_BIN`,
-    );
-  }
+  assertRedisInstalled();
   const port = await freePort();
   let child: ChildProcess | undefined = await spawnServer(port);
 
@@ -64,8 +58,12 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
   };
 }
 
-async function spawnServer(port: number): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+/**
+ * Spawns redis-server on `port` (loopback, no persistence, plus `extraArgs`, e.g. cluster or sentinel options)
+ * and waits until it answers PING; killed with the test process if still running.
+ */
+export async function spawnServer(port: number, extraArgs: readonly string[] = []): Promise<ChildProcess> {
+  const args = [...extraArgs, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   const child = spawn(REDIS_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let output = '';
@@ -94,7 +92,19 @@ async function spawnServer(port: number): Promise<ChildProcess> {
   return child;
 }
 
-async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+/** Fails with a clear message when the Debian redis-server binary is missing. */
+export function assertRedisInstalled(): void {
+  try {
+    accessSync(REDIS_BIN, constants.X_OK);
+  } catch {
+    throw new Error(
+      `redis-server not found at ${REDIS_BIN}: install it (apt-get install -y redis-server) or set REDIS_SERVER_BIN`,
+    );
+  }
+}
+
+/** Sends `signal` and waits for the exit. */
+export async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
