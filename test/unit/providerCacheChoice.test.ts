@@ -89,6 +89,18 @@ describe('ProviderCacheChoice', () => {
     assert.equal(chooser.ttlFor('other', 'claude-opus-4-8'), '5m', 'an unseen workflow starts on 5m');
   });
 
+  it('takes the gaps per prefix (workflow on one file): two files read in turn every 4 minutes are 8 minutes apart each', () => {
+    const chooser = choice();
+    for (let i = 0; i < 8; i++) {
+      const file = i % 2 === 0 ? 'src/a.ts' : 'src/b.ts';
+      chooser.observe(call(i * 4 * MINUTE, { request: { file, args: [], inputs: {}, hadSelection: false } }));
+    }
+    const [decision] = chooser.decisionsMade();
+    assert.equal(decision?.ttl, '1h');
+    assert.equal(decision?.medianGapMs, 8 * MINUTE);
+    assert.match(decision?.why ?? '', /8 calls, 6 gaps .* over 2 prefixes/);
+  });
+
   it('decides per workflow and model', () => {
     const chooser = choice();
     feed(chooser, [20, 20, 20]);

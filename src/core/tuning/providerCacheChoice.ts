@@ -35,16 +35,19 @@ export interface ProviderCacheChoiceOptions {
 }
 
 interface PrefixHistory {
+  workflow: string;
   model: string;
   prefixTokens: number;
   callTimes: number[];
 }
 
 /**
- * Picks 5m or 1h for Anthropic's prompt cache per prompt prefix, for `providerCache: auto`. Only runs that
- * called Claude refresh the provider's cache, so the gaps are between those. Over the observed gaps, each TTL
- * costs a write when the gap outlived it (5m: 1.25x input, 1h: 2x; per model from the price table) and a read
- * (0.1x) when it did not; the cheaper one wins.
+ * Picks 5m or 1h for Anthropic's prompt cache per workflow and model, for `providerCache: auto`. A prefix is a
+ * workflow's system prompt and documents, so calls share one when they run the same workflow on the same file;
+ * the gaps are taken per such prefix, and only between runs that called Claude (a local hit does not refresh
+ * the provider's cache). Over the observed gaps, each TTL costs a write when the gap outlived it (5m: 1.25x
+ * input, 1h: 2x; per model from the price table) and a read (0.1x) when it did not; the cheaper one wins for
+ * the workflow.
  */
 export class ProviderCacheChoice {
   private readonly prefixes = new Map<string, PrefixHistory>();
@@ -61,13 +64,14 @@ export class ProviderCacheChoice {
 
   observe(record: UsageRecord): void {
     if (record.upstreamCalls === 0 || record.prefixTokens <= 0) return;
-    const id = prefixId(record.workflow, record.model);
-    const history = this.prefixes.get(id) ?? { model: record.model, prefixTokens: record.prefixTokens, callTimes: [] };
+    const prefix = `${prefixId(record.workflow, record.model)}\u0000${record.request.file ?? ''}`;
+    const history = this.prefixes.get(prefix) ?? { workflow: record.workflow, model: record.model, prefixTokens: 0, callTimes: [] };
     history.prefixTokens = record.prefixTokens;
     history.callTimes.push(record.at);
     if (history.callTimes.length > this.window) history.callTimes.shift();
-    this.prefixes.set(id, history);
-    const decision = this.decide(record.workflow, history);
+    this.prefixes.set(prefix, history);
+    const id = prefixId(record.workflow, record.model);
+    const decision = this.decide(record.workflow, record.model);
     const previous = this.decisions.get(id);
     this.decisions.set(id, decision);
     if (previous?.ttl !== decision.ttl && decision.gapsObserved >= this.minGaps) {
@@ -85,33 +89,44 @@ export class ProviderCacheChoice {
     return [...this.decisions.values()].sort((a, b) => numeric(b.savingVsOffUsd) - numeric(a.savingVsOffUsd));
   }
 
-  private decide(workflow: string, history: PrefixHistory): ProviderCacheDecision {
-    const gaps = history.callTimes.slice(1).map((time, index) => time - (history.callTimes[index] as number));
+  private decide(workflow: string, model: string): ProviderCacheDecision {
+    const histories = [...this.prefixes.values()].filter((history) => history.workflow === workflow && history.model === model);
+    const gapsOf = (history: PrefixHistory) => history.callTimes.slice(1).map((time, index) => time - (history.callTimes[index] as number));
+    const gaps = histories.flatMap(gapsOf);
     const sorted = [...gaps].sort((a, b) => a - b);
     const medianGapMs = sorted.length === 0 ? null : (sorted[Math.floor(sorted.length / 2)] as number);
-    const base = { workflow, model: history.model, gapsObserved: gaps.length, medianGapMs };
+    const base = { workflow, model, gapsObserved: gaps.length, medianGapMs };
     if (gaps.length < this.minGaps) {
       return { ...base, ttl: '5m', savingVsOtherUsd: 0, savingVsOffUsd: 0, why: `${gaps.length} gaps seen, 5m until ${this.minGaps}` };
     }
-    const tokens = history.prefixTokens;
-    const price = (fields: Partial<Usage>): Dollars => this.options.costOf(history.model, { ...ZERO_USAGE, ...fields });
-    const plain = price({ inputTokens: tokens });
-    const read = price({ cacheReadTokens: tokens });
-    const write5m = price({ cacheWrite5mTokens: tokens });
-    const write1h = price({ cacheWrite1hTokens: tokens });
-    if (plain === 'unknown' || read === 'unknown' || write5m === 'unknown' || write1h === 'unknown') {
-      return { ...base, ttl: '5m', savingVsOtherUsd: 'unknown', savingVsOffUsd: 'unknown', why: `${history.model} has no price; 5m` };
+    let cost5m = 0;
+    let cost1h = 0;
+    let costOff = 0;
+    let calls = 0;
+    for (const history of histories) {
+      const price = (fields: Partial<Usage>): Dollars => this.options.costOf(model, { ...ZERO_USAGE, ...fields });
+      const tokens = history.prefixTokens;
+      const plain = price({ inputTokens: tokens });
+      const read = price({ cacheReadTokens: tokens });
+      const write5m = price({ cacheWrite5mTokens: tokens });
+      const write1h = price({ cacheWrite1hTokens: tokens });
+      if (plain === 'unknown' || read === 'unknown' || write5m === 'unknown' || write1h === 'unknown') {
+        return { ...base, ttl: '5m', savingVsOtherUsd: 'unknown', savingVsOffUsd: 'unknown', why: `${model} has no price; 5m` };
+      }
+      // The first call writes under either TTL (at its own price); each later one reads if the gap was short enough.
+      const own = gapsOf(history);
+      cost5m += own.reduce((sum, gap) => sum + (gap <= FIVE_MINUTES ? read : write5m), write5m);
+      cost1h += own.reduce((sum, gap) => sum + (gap <= ONE_HOUR ? read : write1h), write1h);
+      costOff += (own.length + 1) * plain;
+      calls += own.length + 1;
     }
-    // The first call writes under either TTL (at its own price); each later one reads if the gap was short enough.
-    const cost5m = gaps.reduce((sum, gap) => sum + (gap <= FIVE_MINUTES ? read : write5m), write5m);
-    const cost1h = gaps.reduce((sum, gap) => sum + (gap <= ONE_HOUR ? read : write1h), write1h);
-    const costOff = (gaps.length + 1) * plain;
     const ttl = cost1h < cost5m ? '1h' : '5m';
     const chosen = Math.min(cost5m, cost1h);
     const within = (limit: number) => gaps.filter((gap) => gap <= limit).length;
+    const prefixes = histories.length === 1 ? `a ${histories[0]?.prefixTokens}-token prefix` : `${histories.length} prefixes`;
     const why =
-      `${gaps.length + 1} calls, ${gaps.length} gaps (median ${formatMs(medianGapMs ?? 0)}; ${within(FIVE_MINUTES)} within 5 min, ${within(ONE_HOUR)} within 1 h) ` +
-      `of a ${tokens}-token prefix: 5m would cost $${cost5m.toFixed(4)}, 1h $${cost1h.toFixed(4)}, no caching $${costOff.toFixed(4)}; ` +
+      `${calls} calls, ${gaps.length} gaps (median ${formatMs(medianGapMs ?? 0)}; ${within(FIVE_MINUTES)} within 5 min, ${within(ONE_HOUR)} within 1 h) ` +
+      `over ${prefixes}: 5m would cost $${cost5m.toFixed(4)}, 1h $${cost1h.toFixed(4)}, no caching $${costOff.toFixed(4)}; ` +
       `expected saving $${(costOff - chosen).toFixed(4)}`;
     return {
       ...base,
