@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every tier against its floor and against BentoCache and cache-manager, side by side in one
  * process. `--smoke` runs a tiny subset of every section (CI keeps it from rotting); `--out DIR` writes the
- * results elsewhere than bench/results; `--only a,b` runs some sections (a partial run never writes latest.*).
+ * results elsewhere than bench/results; `--only a,b` runs some sections (a partial run never writes latest.*, unless
+ * `--merge` is given: then the sections that ran replace theirs in bench/results/latest.* and the rest stay).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCorpus } from './lib/corpus';
@@ -22,6 +23,7 @@ import { loadSection } from './sections/load';
 import { missesSection } from './sections/misses';
 import { stampedeSection } from './sections/stampede';
 import { traceSection } from './sections/trace';
+import { tuningSection } from './sections/tuning';
 import { workloadsSection } from './sections/workloads';
 import { writesSection } from './sections/writes';
 
@@ -37,12 +39,15 @@ const SECTIONS: Record<SectionId, (ctx: BenchContext) => Promise<Section>> = {
   footprint: footprintSection,
   trace: traceSection,
   load: loadSection,
+  tuning: tuningSection,
 };
 
 export interface RunOptions {
   smoke: boolean;
   outDir: string;
   only?: SectionId[];
+  /** Replace the sections that ran in `outDir`/latest.json and keep the others (with `only`). */
+  merge?: boolean;
   log?: (message: string) => void;
 }
 
@@ -59,12 +64,14 @@ function parseArgs(argv: readonly string[]): RunOptions {
     if (!(SECTION_IDS as readonly string[]).includes(name)) throw new Error(`unknown section ${name}; known: ${SECTION_IDS.join(', ')}`);
     return name as SectionId;
   });
+  const merge = argv.includes('--merge');
+  if (merge && (!only || smoke)) throw new Error('--merge goes with --only (and not with --smoke)');
   const outDir = out
     ? path.resolve(out)
-    : smoke || only
+    : !merge && (smoke || only)
       ? path.join(os.tmpdir(), 'claude-cache-bench')
       : path.join(ROOT, 'bench', 'results');
-  return { smoke, outDir, ...(only ? { only } : {}) };
+  return { smoke, outDir, ...(only ? { only } : {}), ...(merge ? { merge } : {}) };
 }
 
 /** Runs the sections, then writes latest.json, latest.md and latency.svg into `outDir`. */
@@ -86,7 +93,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
   } finally {
     await env.close();
   }
-  const results: BenchResults = {
+  let results: BenchResults = {
     mode: options.smoke ? 'smoke' : 'full',
     machine,
     durationMs: Date.now() - started,
@@ -94,6 +101,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     sections,
     targets: [],
   };
+  if (options.merge) results = await mergeInto(path.join(options.outDir, 'latest.json'), results);
   results.targets = evaluateTargets(results);
   await mkdir(options.outDir, { recursive: true });
   await writeFile(path.join(options.outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -101,6 +109,14 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
   await writeFile(path.join(options.outDir, 'latency.svg'), renderLatencySvg(results));
   log(`wrote ${options.outDir}/latest.{json,md} and latency.svg in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return results;
+}
+
+/** The earlier full results with the sections of this run in place of theirs (appended when new). */
+async function mergeInto(file: string, partial: BenchResults): Promise<BenchResults> {
+  const earlier = JSON.parse(await readFile(file, 'utf8')) as BenchResults;
+  const sections = earlier.sections.map((section) => partial.sections.find((fresh) => fresh.id === section.id) ?? section);
+  for (const fresh of partial.sections) if (!sections.some((section) => section.id === fresh.id)) sections.push(fresh);
+  return { ...earlier, sections, method: partial.method, targets: [] };
 }
 
 const METHOD = [

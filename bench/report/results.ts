@@ -61,6 +61,7 @@ export const SECTION_IDS = [
   'footprint',
   'trace',
   'load',
+  'tuning',
 ] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 

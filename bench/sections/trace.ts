@@ -13,16 +13,16 @@ import { pick, seededRandom } from '../lib/random';
 import { ZipfSampler } from '../lib/zipf';
 import type { Section } from '../report/results';
 
-const WORKFLOWS = ['review-file', 'write-tests', 'explain-selection'] as const;
+export const WORKFLOWS = ['review-file', 'write-tests', 'explain-selection'] as const;
 type WorkflowName = (typeof WORKFLOWS)[number];
 
-interface Task {
+export interface Task {
   workflow: WorkflowName;
   file: string;
 }
 
 /** What the fake answered: the full text of the request it answered, and the tokens it billed. */
-interface Answered {
+export interface Answered {
   prompt: string;
   tokens: number;
 }
@@ -183,12 +183,12 @@ export async function traceSection(ctx: BenchContext): Promise<Section> {
 }
 
 /** The first lines of a file, as a user would select them. */
-function selectionOf(content: string): string {
+export function selectionOf(content: string): string {
   return content.split('\n').slice(0, 6).join('\n');
 }
 
 /** Every text the request carried, system prompt included, in order. */
-function flatten(request: FakeRequestBody): string {
+export function flatten(request: FakeRequestBody): string {
   const parts: string[] = [];
   if (typeof request.system === 'string') parts.push(request.system);
   else for (const block of request.system ?? []) parts.push(block.text ?? '');
@@ -203,7 +203,7 @@ function flatten(request: FakeRequestBody): string {
  * Why a served answer is stale, or undefined when it is fresh: the request behind it (and behind every module
  * answer it quotes) must carry the file as it is now, and the selection as it is now.
  */
-function staleness(result: RunResult, task: Task, content: string, selection: string | undefined, answered: readonly Answered[]): string | undefined {
+export function staleness(result: RunResult, task: Task, content: string, selection: string | undefined, answered: readonly Answered[]): string | undefined {
   const ids = [...result.text.matchAll(ANSWER_MARK)].map((match) => Number(match[1]));
   if (ids.length === 0) return 'the answer names no request';
   const requestIds = new Set<number>();
