@@ -22,6 +22,7 @@ import { invalidationSection } from './sections/invalidation';
 import { loadSection } from './sections/load';
 import { missesSection } from './sections/misses';
 import { stampedeSection } from './sections/stampede';
+import { teamSection } from './sections/team';
 import { traceSection } from './sections/trace';
 import { tuningSection } from './sections/tuning';
 import { workloadsSection } from './sections/workloads';
@@ -40,6 +41,7 @@ const SECTIONS: Record<SectionId, (ctx: BenchContext) => Promise<Section>> = {
   trace: traceSection,
   load: loadSection,
   tuning: tuningSection,
+  team: teamSection,
 };
 
 export interface RunOptions {

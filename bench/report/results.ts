@@ -62,6 +62,7 @@ export const SECTION_IDS = [
   'trace',
   'load',
   'tuning',
+  'team',
 ] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 

@@ -100,5 +100,8 @@ export function evaluateTargets(results: BenchResults): Target[] {
   targets.push(
     target('load-memory-budget', 'sustained load: memory tier within budget', metric(results, 'load', 'peakMemoryOfBudget'), '<=', 1, 'x', 'peak result-layer memory bytes / budget'),
   );
+  targets.push(
+    target('team-single-flight', 'concurrent identical runs over two instances: each upstream request made once', metric(results, 'team', 'concurrentCallsPerSoloCall'), '==', 1, 'x', 'fake API calls of N concurrent identical runs over A and B / calls of one such run alone'),
+  );
   return targets.filter((candidate): candidate is Target => candidate !== undefined);
 }

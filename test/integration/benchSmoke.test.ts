@@ -85,6 +85,7 @@ describe('bench smoke run', function () {
         'redis-hit-vs-raw',
         'stampede-one-instance',
         'surreal-hit-vs-raw',
+        'team-single-flight',
         'tiered-vs-bento',
         'tiered-vs-cache-manager',
         'trace-hit-rate',
@@ -97,6 +98,7 @@ describe('bench smoke run', function () {
     const byId = new Map(results.targets.map((target) => [target.id, target]));
     assert.equal(byId.get('stampede-one-instance')?.value, 1);
     assert.equal(byId.get('trace-stale')?.value, 0);
+    assert.equal(byId.get('team-single-flight')?.value, 1);
   });
 
   it('writes latest.md with the targets and a heading per section', () => {
