@@ -73,6 +73,8 @@ describe('Usage log and prewarm from usage (engine, embedded SurrealDB, fake Cla
       ['compute'],
     );
     assert.ok(reviewed.steps.some((s) => s.layer === 'context'));
+    const misses = reviewed.steps.filter((s) => s.outcome === 'compute');
+    assert.ok(misses.length > 0 && misses.every((s) => typeof s.reason === 'string' && s.reason.length > 0), JSON.stringify(misses));
     const stats = await engine.stats();
     assert.equal(stats.tuning?.usageLog, 'surreal');
   });

@@ -80,6 +80,22 @@ describe('usage record', () => {
     assert.equal(made.prefixTokens, 2000, 'the prefix is what the provider cache wrote or read');
   });
 
+  it('takes the reason of each miss from the run\'s lookup trace when there is one', () => {
+    const result = runResult({
+      trace: {
+        runId: 'r',
+        workflow: 'explain-selection',
+        startedAt: 0,
+        totalMs: 1,
+        cached: false,
+        steps: [{ layer: 'result', key: 'r1', outcome: 'miss', source: 'compute', tiers: [], why: 'expired in every tier', ms: 1 }],
+      },
+    });
+    const made = usageRecordOf({ workspace: '/ws' }, result, 0, 0);
+    assert.equal(made.steps.find((step) => step.layer === 'result')?.reason, 'expired in every tier');
+    assert.equal(made.steps.find((step) => step.layer === 'prompt')?.reason, undefined, 'hits carry no reason');
+  });
+
   it('does not keep arguments or inputs that look like secrets', () => {
     const made = usageRecordOf(
       { workspace: '/ws', args: ['sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789'], inputs: { token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' } },

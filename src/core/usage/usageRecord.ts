@@ -58,13 +58,18 @@ export function usageRecordOf(request: RunRequestSummary, result: RunResult, at:
   for (const [name, value] of Object.entries(request.inputs ?? {})) inputs[name] = valueContainsSecret(value) ? REDACTED : value;
   const args = (request.args ?? []).map((arg) => (valueContainsSecret(arg) ? REDACTED : arg));
   const missReason = result.missReasons.length > 0 ? result.missReasons.join('; ') : undefined;
-  const steps = result.steps.map((step): UsageStep => ({
-    layer: step.layer,
-    key: step.key,
-    outcome: step.source,
-    ...(step.module ? { module: step.module } : {}),
-    ...(step.layer === 'result' && step.source === 'compute' && missReason ? { reason: missReason } : {}),
-  }));
+  // The run's lookup trace says why each lookup missed (absent, expired, stale, a tier skipped).
+  const traced = new Map((result.trace?.steps ?? []).map((step) => [`${step.layer}\u0000${step.key}`, step.why]));
+  const steps = result.steps.map((step): UsageStep => {
+    const why = step.source === 'compute' ? (traced.get(`${step.layer}\u0000${step.key}`) ?? (step.layer === 'result' ? missReason : undefined)) : undefined;
+    return {
+      layer: step.layer,
+      key: step.key,
+      outcome: step.source,
+      ...(step.module ? { module: step.module } : {}),
+      ...(why ? { reason: why } : {}),
+    };
+  });
   const usage = result.usage;
   const cachedPrefix = usage ? usage.cacheWrite5mTokens + usage.cacheWrite1hTokens + usage.cacheReadTokens : 0;
   return {
