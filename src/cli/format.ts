@@ -1,6 +1,7 @@
 import type { Dollars } from '../core/cost';
 import type { EngineStats } from '../core/engine';
 import { LAYERS, TIERS } from '../core/layers';
+import { formatTuning } from './formatTuning';
 
 export function formatDollars(value: Dollars): string {
   if (value === 'unknown') return 'unknown';
@@ -44,5 +45,6 @@ export function formatStats(stats: EngineStats): string {
     `spent ${formatDollars(c.spentUsd)} on ${c.upstreamCalls} Claude calls; saved ${formatDollars(c.savedUsd)} ` +
       `(${formatDollars(c.savedByLocalHitsUsd)} by ${c.avoidedCalls} local hits, ` +
       `${formatDollars(c.savedByProviderCacheUsd)} by Anthropic's prompt cache)`,
+    ...(stats.tuning ? ['', formatTuning(stats.tuning)] : []),
   ].join('\n');
 }
