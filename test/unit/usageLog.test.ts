@@ -211,18 +211,24 @@ describe('UsageLog', () => {
     await log.close();
   });
 
-  it('loses a batch the store refuses, says so, and keeps logging', async () => {
-    const warnings: string[] = [];
-    const logger = createLogger((level, message) => level === 'warn' && warnings.push(message));
+  it('loses a batch the store refuses, warns once while it keeps failing, and keeps logging', async () => {
+    const lines: string[] = [];
+    const logger = createLogger((level, message) => lines.push(`${level}: ${message}`));
     const store = new FailingStore();
     const log = new UsageLog({ store, maxAgeMs: DAY, maxRecords: 100, clock, logger, flushIntervalMs: 0 });
     log.append(record());
     await log.flush();
-    assert.ok(warnings.some((w) => w.includes('lost 1 usage records: disk full')));
+    log.append(record());
+    await log.flush();
+    assert.deepEqual(
+      lines.filter((line) => line.includes('lost 1 usage records')),
+      ['warn: [usage] lost 1 usage records: disk full', 'debug: [usage] lost 1 usage records: disk full'],
+    );
     store.failing = false;
     log.append(record());
     await log.flush();
     assert.equal(await store.count(), 1);
+    assert.ok(lines.includes('info: [usage] usage records are being written again'));
     await log.close();
   });
 

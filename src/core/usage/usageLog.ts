@@ -34,6 +34,8 @@ export class UsageLog {
   private readonly maxBuffered: number;
   private readonly pruneIntervalMs: number;
   private lastPrune = Number.NEGATIVE_INFINITY;
+  /** While the store keeps failing, one warning says so and later losses go to debug, until a write succeeds. */
+  private failing = false;
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -119,8 +121,13 @@ export class UsageLog {
       this.buffer = [];
       try {
         await this.options.store.append(batch);
+        if (this.failing) this.logger.info('usage records are being written again');
+        this.failing = false;
       } catch (error) {
-        this.logger.warn(`lost ${batch.length} usage records: ${describeError(error)}`);
+        const message = `lost ${batch.length} usage records: ${describeError(error)}`;
+        if (this.failing) this.logger.debug(message);
+        else this.logger.warn(message);
+        this.failing = true;
       }
     }
     if (this.clock.now() - this.lastPrune >= this.pruneIntervalMs) await this.prune();
