@@ -31,6 +31,8 @@ export interface SurrealStoreOptions {
   cleanupIntervalMs?: number;
   /** How long open() keeps trying to connect before it rejects; default 5000. */
   connectTimeoutMs?: number;
+  /** Headers on a ws(s):// upgrade: a proxy's credentials, or the access token of a shared directory's owner. */
+  webSocketHeaders?: Readonly<Record<string, string>>;
   /**
    * For an embedded directory: share it with other processes (one owns it and relays to the rest, see
    * SharedSurrealDirectory). Default true; false opens it for this process alone, as a second process cannot.
@@ -92,6 +94,7 @@ export class SurrealStore implements Store<Uint8Array> {
       ...(options.username !== undefined ? { username: options.username } : {}),
       ...(options.password !== undefined ? { password: options.password } : {}),
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+      ...(options.webSocketHeaders ? { webSocketHeaders: options.webSocketHeaders } : {}),
     };
     if (isDirectoryUrl(options.url) && options.share !== false) {
       const directory = options.url.replace(/^[a-z+]+:\/\//i, '').replace(/\/+$/, '');
@@ -330,7 +333,20 @@ export class SurrealStore implements Store<Uint8Array> {
 
   private async run<T extends unknown[]>(query: string, bindings: Record<string, unknown>): Promise<T> {
     try {
-      return (await this.link.connection().db.query(query, bindings).collect()) as T;
+      const { db } = this.link.connection();
+      // While the SDK reconnects it queues queries until the server is back; failing now lets the tier degrade.
+      if (db.status !== 'connected') throw new StoreError('surreal', `not connected (${db.status}); used again once the server answers`);
+      // A query in flight when the connection drops would wait for the reconnect: it fails with the drop instead.
+      let unsubscribe: Array<() => void> = [];
+      const dropped = new Promise<never>((_resolve, reject) => {
+        const drop = () => reject(new StoreError('surreal', 'the connection dropped during the query'));
+        unsubscribe = [db.subscribe('reconnecting', drop), db.subscribe('disconnected', drop)];
+      });
+      try {
+        return (await Promise.race([db.query(query, bindings).collect(), dropped])) as T;
+      } finally {
+        for (const stop of unsubscribe) stop();
+      }
     } catch (error) {
       if (this.closed) throw closedError();
       if (error instanceof StoreError) throw error;

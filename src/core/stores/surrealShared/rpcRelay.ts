@@ -61,8 +61,11 @@ export class SurrealRpcRelay {
     readonly token: string,
   ) {}
 
-  /** Listens on 127.0.0.1 on a port the OS picks; only upgrades to /rpc that carry `Bearer <token>` are served. */
-  static async start(options: { rpc: EmbeddedRpc; token: string }): Promise<SurrealRpcRelay> {
+  /**
+   * Listens on 127.0.0.1, on `port` or one the OS picks; only upgrades to /rpc that carry `Bearer <token>` are
+   * served.
+   */
+  static async start(options: { rpc: EmbeddedRpc; token: string; port?: number }): Promise<SurrealRpcRelay> {
     const expected = Buffer.from(`Bearer ${options.token}`);
     const webSockets = new WebSocketServer({
       noServer: true,
@@ -84,7 +87,7 @@ export class SurrealRpcRelay {
     });
     const port = await new Promise<number>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
         const address = server.address();
         resolve(typeof address === 'object' && address !== null ? address.port : 0);
       });
