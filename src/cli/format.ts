@@ -1,3 +1,4 @@
+import type { Alert } from '../core/alerts';
 import type { Dollars } from '../core/cost';
 import type { EngineStats } from '../core/engine';
 import { LAYERS, TIERS } from '../core/layers';
@@ -46,5 +47,11 @@ export function formatStats(stats: EngineStats): string {
       `(${formatDollars(c.savedByLocalHitsUsd)} by ${c.avoidedCalls} local hits, ` +
       `${formatDollars(c.savedByProviderCacheUsd)} by Anthropic's prompt cache)`,
     ...(stats.tuning ? ['', formatTuning(stats.tuning)] : []),
+    ...formatAlerts(stats.alerts ?? []),
   ].join('\n');
+}
+
+function formatAlerts(alerts: readonly Alert[]): string[] {
+  if (alerts.length === 0) return ['', 'alerts: none'];
+  return ['', `alerts (${alerts.length}):`, ...alerts.map((alert) => `  ! ${alert.message}`)];
 }

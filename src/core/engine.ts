@@ -14,6 +14,7 @@ import { WorkflowPipeline, type ClaudeCompleter, type RunResult, type RunSetting
 import { ObservedStore } from './observe/observedStore';
 import { ObserverSet } from './observe/observerSet';
 import { formatTraceText } from './trace';
+import { AlertMonitor, engineAlertSample, type Alert } from './alerts';
 import { decodeValue, encodeValue } from './codec';
 import { MemoryStore } from './stores/memoryStore';
 import { pinningPolicyOf } from './stores/pinning/pinningPolicy';
@@ -68,6 +69,8 @@ export interface EngineStats {
   cost: Omit<LedgerTotals, 'unknownCostCalls'>;
   /** Effective TTLs and their changes, the provider-cache choice and where the usage log lives. */
   tuning?: TuningStats;
+  /** Rules broken now (hit rate below target, evictions, memory nearly full, tier errors); empty when all is well. */
+  alerts?: Alert[];
 }
 
 export interface PrewarmItem {
@@ -107,6 +110,8 @@ export class CacheEngine {
   observers = new ObserverSet();
   /** The last workflow run of this engine, with its lookup trace (for "Explain Last Run"). */
   lastRun: RunResult | undefined;
+  /** Alert rules evaluated over a window of samples (every ALERT_SAMPLE_MS, and at each stats()). */
+  alerts = new AlertMonitor({ clock: systemClock, sample: () => engineAlertSample(this) });
   /** The memory tier, for settings it applies live (pinning). */
   private memory: MemoryStore | undefined;
   /** Drops the single-flight's subscriber connection; set when a Redis tier exists. */
@@ -302,6 +307,8 @@ export class CacheEngine {
     engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey, lifetime, tuning);
     engine.encrypted = 'codec' in sealing;
     engine.observers = observers;
+    engine.alerts = new AlertMonitor({ clock, sample: () => engineAlertSample(engine as CacheEngine) });
+    engine.alerts.start(ALERT_SAMPLE_MS);
     const traceLogger = rootLogger.child('trace');
     observers.add({
       runFinished: (result) => {
@@ -402,6 +409,7 @@ export class CacheEngine {
         avoidedCalls: totals.avoidedCalls,
       },
       tuning: this.tuning.stats(),
+      alerts: await this.alerts.refresh(),
     };
   }
 
@@ -487,6 +495,7 @@ export class CacheEngine {
 
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
+    this.alerts.stop();
     // The usage log writes through the SurrealDB connection the cache closes.
     await this.tuning.close().catch((error: unknown) => this.logger.warn(`could not save the usage log: ${describeError(error)}`));
     await this.cache.close();
@@ -515,6 +524,7 @@ export class CacheEngine {
 }
 
 const STATS_FLUSH_MS = 30_000;
+const ALERT_SAMPLE_MS = 30_000;
 
 function queryOn(store: SurrealStore) {
   return <T extends unknown[]>(text: string, bindings: Record<string, unknown>): Promise<T> => store.query<T>(text, bindings);
