@@ -6,6 +6,7 @@ import { CliUsageError } from './cliErrors';
 import type { CliCommand } from './commands/command';
 import { invalidateCommand } from './commands/invalidate';
 import { metricsCommand } from './commands/metrics';
+import { archiveCommand } from './commands/archive';
 import { prewarmCommand } from './commands/prewarm';
 import { runCommand } from './commands/run';
 import { statsCommand } from './commands/stats';
@@ -18,6 +19,7 @@ const COMMANDS: readonly CliCommand[] = [
   invalidateCommand,
   workflowsCommand,
   metricsCommand,
+  archiveCommand,
 ];
 
 function helpText(): string {

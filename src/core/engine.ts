@@ -18,6 +18,7 @@ import { AlertMonitor, engineAlertSample, type Alert } from './alerts';
 import { decodeValue, encodeValue } from './codec';
 import { MemoryStore } from './stores/memoryStore';
 import { pinningPolicyOf } from './stores/pinning/pinningPolicy';
+import { ArchivedAnswers } from './archive/archivedAnswers';
 import { RedisInvalidationBus } from './stores/redisInvalidationBus';
 import { RedisStore } from './stores/redisStore';
 import { lockedByAnotherProcess } from './stores/directoryLock';
@@ -112,6 +113,8 @@ export class CacheEngine {
   lastRun: RunResult | undefined;
   /** Alert rules evaluated over a window of samples (every ALERT_SAMPLE_MS, and at each stats()). */
   alerts = new AlertMonitor({ clock: systemClock, sample: () => engineAlertSample(this) });
+  /** Expired and pruned answers kept for browsing (never served); undefined when SurrealDB or the archive is off. */
+  archive: ArchivedAnswers | undefined;
   /** The memory tier, for settings it applies live (pinning). */
   private memory: MemoryStore | undefined;
   /** Drops the single-flight's subscriber connection; set when a Redis tier exists. */
@@ -203,6 +206,7 @@ export class CacheEngine {
           ...(config.surreal.username ? { username: config.surreal.username } : {}),
           ...(options.surrealPassword ? { password: options.surrealPassword } : {}),
           maxEntries: config.surreal.maxEntries,
+          archiveMaxEntries: config.archive.maxEntries,
           clock,
         });
       try {
@@ -318,6 +322,12 @@ export class CacheEngine {
     });
     engine.memory = memory;
     engine.closeFlight = sharedFlight?.close;
+    const archive = surreal instanceof SurrealStore ? surreal.archive : undefined;
+    if (archive && surreal instanceof SurrealStore) {
+      const store = surreal;
+      const codec = 'codec' in sealing ? sealing.codec : { encode: encodeValue, decode: decodeValue };
+      engine.archive = new ArchivedAnswers(archive, codec, () => store.cleanup());
+    }
     return engine;
   }
 
@@ -358,6 +368,7 @@ export class CacheEngine {
         config.writeBehind,
         config.tiers,
         config.encryption,
+        config.archive,
       ]);
     const reopenNeeded = tierShape(previous) !== tierShape(next);
     return { reopenNeeded };

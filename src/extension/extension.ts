@@ -21,6 +21,7 @@ import { ExtensionSecrets } from './secrets/extensionSecrets';
 import type { ExtensionServices } from './services';
 import { CacheStatusBar } from './statusBar/cacheStatusBar';
 import { EntryDocuments } from './views/entryDocuments';
+import { ReadOnlyDocuments } from './readOnly/readOnlyDocuments';
 import { TierTreeProvider } from './views/tierTreeProvider';
 import { AnswerDocuments } from './workflows/answerDocuments';
 import { WorkflowCatalog } from './workflows/workflowCatalog';
@@ -89,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const answers = new AnswerDocuments<PreparedRun>();
   const entries = new EntryDocuments(host);
+  const readOnlyDocs = new ReadOnlyDocuments();
   const dashboard = new DashboardPanel(context.extensionUri, snapshots);
   const services: ExtensionServices = {
     host,
@@ -97,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
     runner: new WorkflowRunner(host, answers, logger.child('run')),
     answers,
     entries,
+    readOnlyDocs,
     dashboard,
     secrets,
     readConfig,
@@ -107,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new CacheStatusBar(host, snapshots),
     answers,
     entries,
+    readOnlyDocs,
     dashboard,
     ...registerCommands(services),
     new WorkspaceWatchers(host, catalog, logger.child('watch')),

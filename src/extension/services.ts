@@ -6,6 +6,7 @@ import type { CacheSnapshots } from './engine/cacheSnapshots';
 import type { EngineHost } from './engine/engineHost';
 import type { ExtensionSecrets } from './secrets/extensionSecrets';
 import type { EntryDocuments } from './views/entryDocuments';
+import type { ReadOnlyDocuments } from './readOnly/readOnlyDocuments';
 import type { AnswerDocuments } from './workflows/answerDocuments';
 import type { WorkflowCatalog } from './workflows/workflowCatalog';
 import type { PreparedRun, WorkflowRunner } from './workflows/workflowRunner';
@@ -18,6 +19,8 @@ export interface ExtensionServices {
   readonly runner: WorkflowRunner;
   readonly answers: AnswerDocuments<PreparedRun>;
   readonly entries: EntryDocuments;
+  /** Read-only documents for archived answers, similar-answer suggestions and entry details. */
+  readonly readOnlyDocs: ReadOnlyDocuments;
   readonly dashboard: DashboardPanel;
   readonly secrets: ExtensionSecrets;
   /** The settings as they are now, resolved (problems already reported). */

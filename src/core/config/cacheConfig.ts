@@ -142,6 +142,10 @@ export interface CacheConfig {
      */
     readonly enabled: boolean;
   };
+  readonly archive: {
+    /** Most expired or pruned answers the SurrealDB archive keeps for browsing; 0 turns it off. */
+    readonly maxEntries: number;
+  };
   /** Frequently read entries stay in the memory tier ahead of LRU order, within a share of each layer's budget. */
   readonly pinning: {
     readonly enabled: boolean;

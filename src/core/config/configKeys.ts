@@ -405,6 +405,14 @@ export const CONFIG_KEYS: ConfigKeys = {
     description:
       'Port on 127.0.0.1 where Prometheus metrics are served at /metrics (hits, misses, latencies, evictions, errors, dollars); 0 turns the endpoint off.',
   },
+  'archive.maxEntries': {
+    type: 'integer',
+    default: 200,
+    minimum: 0,
+    maximum: 100000,
+    description:
+      'Most expired or pruned answers kept in the SurrealDB archive for browsing (never served as hits); 0 turns the archive off.',
+  },
 };
 
 /** The setting keys in declaration order (the order a settings page should list them). */

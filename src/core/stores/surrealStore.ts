@@ -9,6 +9,7 @@ import { isDirectoryUrl, isEmbeddedUrl, type SurrealConnectOptions } from './sur
 import { fixedLink, type SurrealLink } from './surrealLink';
 import { openCacheDatabase } from './surrealOpen';
 import { SharedSurrealDirectory } from './surrealShared/sharedDirectory';
+import { SurrealArchive } from '../archive/surrealArchive';
 
 export interface SurrealStoreOptions {
   /**
@@ -38,6 +39,8 @@ export interface SurrealStoreOptions {
    * SharedSurrealDirectory). Default true; false opens it for this process alone, as a second process cannot.
    */
   share?: boolean;
+  /** Most result entries kept in the archive table once they expire or are pruned; 0 or absent: no archive. */
+  archiveMaxEntries?: number;
 }
 
 /** What one cleanup pass removed. */
@@ -67,6 +70,8 @@ export class SurrealStore implements Store<Uint8Array> {
   private runningCleanup: Promise<SurrealCleanup> | undefined;
   private queuedCleanup: Promise<SurrealCleanup> | undefined;
   private closed = false;
+  /** Where expired and pruned answers go instead of vanishing; undefined when the archive is off. */
+  readonly archive: SurrealArchive | undefined;
 
   private constructor(
     private readonly link: SurrealLink,
@@ -76,6 +81,11 @@ export class SurrealStore implements Store<Uint8Array> {
   ) {
     this.clock = options.clock ?? systemClock;
     this.maxEntries = options.maxEntries !== undefined && options.maxEntries > 0 ? Math.floor(options.maxEntries) : 0;
+    const archiveMax = Math.floor(options.archiveMaxEntries ?? 0);
+    this.archive =
+      archiveMax > 0
+        ? new SurrealArchive((query, bindings) => this.run(query, bindings), { maxEntries: archiveMax, clock: this.clock })
+        : undefined;
     const interval = options.cleanupIntervalMs ?? 60_000;
     if (interval > 0) {
       this.cleanupTimer = setInterval(() => {
@@ -307,13 +317,14 @@ export class SurrealStore implements Store<Uint8Array> {
 
   private async runCleanup(): Promise<SurrealCleanup> {
     this.writesSinceCleanup = 0;
-    const [, , expired] = await this.run<[unknown, unknown, number]>(SURREAL_QUERIES.deleteExpired, {
-      now: this.clock.now(),
-    });
+    const now = this.clock.now();
+    await this.archive?.keepExpired(now);
+    const [, , expired] = await this.run<[unknown, unknown, number]>(SURREAL_QUERIES.deleteExpired, { now });
     let pruned = 0;
     if (this.maxEntries > 0) {
       const [total] = await this.run<[number]>(SURREAL_QUERIES.count, {});
       if (total > this.maxEntries) {
+        await this.archive?.keepOldest(total - this.maxEntries);
         const results = await this.run<[unknown, unknown, number]>(SURREAL_QUERIES.pruneOldest, {
           excess: total - this.maxEntries,
         });

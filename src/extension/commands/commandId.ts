@@ -23,4 +23,5 @@ export enum CommandId {
   RunFresh = 'claudeCache.runFresh',
   /** Opens the last run's lookup trace as a Markdown document. */
   ExplainLastRun = 'claudeCache.explainLastRun',
+  ShowArchive = 'claudeCache.showArchive',
 }

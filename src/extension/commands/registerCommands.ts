@@ -21,6 +21,7 @@ import { setEncryptionKey } from './setEncryptionKey';
 import { setStorePassword } from './setStorePassword';
 import { showDashboard } from './showDashboard';
 import { showLog } from './showLog';
+import { showArchive } from './showArchive';
 
 type Handler = (services: ExtensionServices, ...args: unknown[]) => unknown;
 
@@ -44,6 +45,7 @@ const HANDLERS: Readonly<Record<CommandId, Handler>> = {
   [CommandId.OpenEntry]: (services, node) => openEntry(services, node),
   [CommandId.RunFresh]: (services, uri) => runFresh(services, uri),
   [CommandId.ExplainLastRun]: (services) => explainLastRun(services),
+  [CommandId.ShowArchive]: (services) => showArchive(services),
 };
 
 /**

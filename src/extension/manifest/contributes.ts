@@ -36,6 +36,7 @@ const COMMANDS: ReadonlyArray<Omit<CommandContribution, 'category'>> = [
   { command: CommandId.OpenEntry, title: 'Open Entry', icon: '$(go-to-file)' },
   { command: CommandId.RunFresh, title: 'Run Fresh', icon: '$(debug-restart)' },
   { command: CommandId.ExplainLastRun, title: 'Explain Last Run', icon: '$(question)' },
+  { command: CommandId.ShowArchive, title: 'Show Archived Answers...', icon: '$(archive)' },
 ];
 
 const inView = `view == ${TIERS_VIEW_ID}`;
@@ -89,6 +90,7 @@ export function contributes(): Record<string, unknown> {
         { command: CommandId.InvalidateAll, when: inView, group: '1_cache@3' },
         { command: CommandId.ResetStats, when: inView, group: '2_stats@1' },
         { command: CommandId.ExplainLastRun, when: inView, group: '2_stats@2' },
+        { command: CommandId.ShowArchive, when: inView, group: '4_answers@1' },
         { command: CommandId.SetApiKey, when: inView, group: '3_setup@1' },
         { command: CommandId.ShowLog, when: inView, group: '3_setup@2' },
       ],
