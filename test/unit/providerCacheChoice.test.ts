@@ -79,6 +79,14 @@ describe('ProviderCacheChoice', () => {
     assert.equal(chooser.ttlFor('review-file', 'claude-opus-4-8'), '5m');
   });
 
+  it('says when calls are so far apart that no provider caching would cost less', () => {
+    const chooser = choice();
+    feed(chooser, [180, 240, 300]);
+    const [decision] = chooser.decisionsMade();
+    assert.ok((decision?.savingVsOffUsd as number) < 0);
+    assert.match(decision?.why ?? '', /would cost less with providerCache off/);
+  });
+
   it('stays on 5m until enough gaps were seen, and ignores runs that did not call Claude', () => {
     const chooser = choice();
     feed(chooser, [20, 20]);

@@ -127,7 +127,8 @@ export class ProviderCacheChoice {
     const why =
       `${calls} calls, ${gaps.length} gaps (median ${formatMs(medianGapMs ?? 0)}; ${within(FIVE_MINUTES)} within 5 min, ${within(ONE_HOUR)} within 1 h) ` +
       `over ${prefixes}: 5m would cost $${cost5m.toFixed(4)}, 1h $${cost1h.toFixed(4)}, no caching $${costOff.toFixed(4)}; ` +
-      `expected saving $${(costOff - chosen).toFixed(4)}`;
+      `expected saving $${(costOff - chosen).toFixed(4)}` +
+      (costOff < chosen ? ' (calls this far apart would cost less with providerCache off)' : '');
     return {
       ...base,
       ttl,
