@@ -92,6 +92,8 @@ export interface TierOpening {
   tier: Tier;
   status: 'up' | 'off' | 'failed';
   detail: string;
+  /** What an open tier is connected to at this moment, where that changes while it runs ("cluster, 3 masters"). */
+  liveDetail?: () => string;
 }
 
 /**
@@ -185,7 +187,13 @@ export class CacheEngine {
         });
         bus = RedisInvalidationBus.forClient(redis.client, { keyPrefix: config.redis.keyPrefix });
         const where = config.redis.mode === 'standalone' ? redactUrl(config.redis.url) : describeTopology(redisTopology.topology);
-        openings.push({ tier: 'redis', status: 'up', detail: where });
+        const store = redis;
+        openings.push({
+          tier: 'redis',
+          status: 'up',
+          detail: where,
+          ...(config.redis.mode === 'standalone' ? {} : { liveDetail: () => store.describeConnection() }),
+        });
       } catch (error) {
         openings.push({ tier: 'redis', status: 'failed', detail: `cannot use ${redactUrl(config.redis.url)}: ${describeError(error)}` });
       }

@@ -61,12 +61,13 @@ describe('Redis Sentinel (master, replica, one sentinel, on loopback)', function
       // A plain store on the same prefix looks into Redis past the engine's memory.
       const probe = await RedisStore.connect({ topology, keyPrefix: settings['redis.keyPrefix'] });
       try {
-        assert.deepEqual(engine.openings.find((opening) => opening.tier === 'redis'), {
-          tier: 'redis',
-          status: 'up',
-          detail: `sentinel master "${sentinel.name}" via 127.0.0.1:${sentinel.sentinel.port}`,
-        });
+        const opening = engine.openings.find((candidate) => candidate.tier === 'redis');
+        assert.deepEqual(
+          { tier: opening?.tier, status: opening?.status, detail: opening?.detail },
+          { tier: 'redis', status: 'up', detail: `sentinel master "${sentinel.name}" via 127.0.0.1:${sentinel.sentinel.port}` },
+        );
         await eventually(() => engine.cache.tierStatus('redis') === 'up', 'the engine reaches the master');
+        assert.equal(opening?.liveDetail?.(), `sentinel "${sentinel.name}", master 127.0.0.1:${sentinel.masterPort}`);
         await engine.cache.set('result', 'before:k:1', 'written before failover');
         assert.ok(await probe.get('result', 'before:k:1'), 'the write reached the master');
 
@@ -84,6 +85,11 @@ describe('Redis Sentinel (master, replica, one sentinel, on loopback)', function
           }
         }, 'a write to the new master', 600);
         const recoveredMs = Date.now() - killedAt;
+        await eventually(
+          () => opening?.liveDetail?.() === `sentinel "${sentinel.name}", master 127.0.0.1:${sentinel.replicaPort}`,
+          'the views name the promoted replica as the master',
+          600,
+        );
         await eventually(() => engine.cache.tierStatus('redis') === 'up', 'the Redis tier is up again', 600);
         await engine.cache.set('result', 'after:k:1', 'written after failover');
         assert.ok(await probe.get('result', 'after:k:1'), 'the engine writes to the promoted replica');

@@ -149,6 +149,21 @@ export class RedisStore implements Store<Uint8Array> {
     });
   }
 
+  /** The topology as it is now, for views: "cluster, 3 masters", "sentinel "mymaster", master 10.0.0.7:6379". */
+  describeConnection(): string {
+    const client = this.client;
+    if (client instanceof Cluster) {
+      const masters = client.status === 'ready' ? client.nodes('master').length : 0;
+      return `cluster, ${masters} ${masters === 1 ? 'master' : 'masters'}`;
+    }
+    if (this.topology.mode === 'sentinel') {
+      const stream = this.status === 'ready' ? client.stream : undefined;
+      const at = stream?.remoteAddress ? `, master ${stream.remoteAddress}:${stream.remotePort}` : ', no master reachable';
+      return `sentinel "${this.topology.name}"${at}`;
+    }
+    return 'standalone';
+  }
+
   get status(): RedisStoreStatus {
     if (this.closed) return 'down';
     switch (this.client.status) {

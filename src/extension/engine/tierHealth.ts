@@ -15,5 +15,6 @@ export function tierHealth(tier: Tier, reported: TierStatus | undefined, opening
   const opening = openings.find((candidate) => candidate.tier === tier);
   if (opening?.status === 'failed') return { status: 'down', detail: opening.detail };
   if (opening?.status === 'off') return { status: 'off', detail: opening.detail };
+  if (opening?.liveDetail) return { status: reported ?? 'off', detail: opening.liveDetail() };
   return { status: reported ?? 'off' };
 }
