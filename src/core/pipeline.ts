@@ -253,7 +253,7 @@ export class WorkflowPipeline {
       providerCache: settings.providerCache,
     };
     const callClaude = () => this.callClaude(run, claudeRequest, request.onText, request.signal);
-    const sharedResult = { joined: false };
+    const sharedResult = { joined: false, stored: false };
 
     let answer: CachedAnswer;
     const status: LookupStatus = {};
@@ -263,7 +263,11 @@ export class WorkflowPipeline {
       await this.deps.cache.set('result', key, answer, { status, sharedTiers: answerShareable(answer) });
     } else {
       const compute = this.sharedAcrossInstances('result', key, callClaude, answerShareable, sharedResult);
-      answer = await this.deps.cache.getOrCompute('result', key, compute, { status, sharedTiers: answerShareable });
+      answer = await this.deps.cache.getOrCompute('result', key, compute, {
+        status,
+        sharedTiers: answerShareable,
+        storedByCompute: () => sharedResult.stored,
+      });
     }
     const source = sharedResult.joined && status.source === 'compute' ? 'joined' : (status.source ?? 'compute');
     run.step({ layer: 'result', key, source });
@@ -354,11 +358,12 @@ export class WorkflowPipeline {
       providerCache: settings.providerCache,
     };
     const status: LookupStatus = {};
-    const shared = { joined: false };
+    const shared = { joined: false, stored: false };
     const call = () => this.callClaude(run, request, undefined, signal);
     const answer = await this.deps.cache.getOrCompute('module', key, this.sharedAcrossInstances('module', key, call, sharedTiers, shared), {
       status,
       sharedTiers,
+      storedByCompute: () => shared.stored,
     });
     const source = shared.joined && status.source === 'compute' ? 'joined' : (status.source ?? 'compute');
     if (source !== 'compute') run.avoided(answer.costUsd);
@@ -376,7 +381,7 @@ export class WorkflowPipeline {
     key: string,
     call: () => Promise<CachedAnswer>,
     shareable: (value: unknown) => boolean,
-    outcome: { joined: boolean },
+    outcome: { joined: boolean; stored: boolean },
   ): () => Promise<CachedAnswer> {
     const flight = this.deps.flight;
     if (!flight) return call;
@@ -387,12 +392,16 @@ export class WorkflowPipeline {
         read: async () => (await cache.get<CachedAnswer>(layer, key, { uncounted: true }))?.value,
         share: async (value) => {
           if (!shareable(value)) return false;
+          // Stored here, before the lock goes; the cache must not write (nor refuse) the same answer again.
+          outcome.stored = true;
           const stored = await cache.set(layer, key, value, { sharedTiers: true });
           if (cache.writeMode === 'write-behind') await cache.flush();
           return stored;
         },
       });
       outcome.joined = shared.joined;
+      // A joiner's read promoted the answer into this process's memory already.
+      if (shared.joined) outcome.stored = true;
       return shared.value;
     };
   }

@@ -57,6 +57,11 @@ export interface GetOrComputeOptions<T = unknown> {
    * answering false, keeps it in this process's memory only (a prompt holding a secret). Default true.
    */
   sharedTiers?: boolean | ((value: T) => boolean);
+  /**
+   * True when `compute` already stored its value (a cross-instance flight holder makes its answer readable in
+   * Redis before others may read it; a joiner read it from there): the value is then not written a second time.
+   */
+  storedByCompute?: () => boolean;
 }
 
 export interface CacheHit<T> {
@@ -484,6 +489,7 @@ export class TieredCache {
     this.stats.layers[layer].computations += 1;
     const value = await compute();
     if (options?.status) options.status.source = 'compute';
+    if (options?.storedByCompute?.()) return { value, source: 'compute' };
     const rule = options?.sharedTiers ?? true;
     const shared = typeof rule === 'function' ? rule(value) : rule;
     await this.store(layer, key, value, options?.ttlMs ?? this.policies[layer].ttlMs, epoch, options?.status, shared);
