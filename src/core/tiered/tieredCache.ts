@@ -4,8 +4,9 @@ import { CacheClosedError, CodecError } from '../errors';
 import { TypedEmitter, type Unsubscribe } from '../events';
 import { assertSafeKey, assertSafePattern, globToRegExp } from '../keys/pattern';
 import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from '../layers';
-import type { EntryInfo, Store, StoreUsage, StoreWrite } from '../stores/store';
+import type { EntryInfo, Store, StoredRecord, StoreUsage, StoreWrite } from '../stores/store';
 import { CacheStats, hitRate, type StatsSnapshot } from './cacheStats';
+import { EncodedValue } from './encodedValue';
 import { GuardedTier, SKIPPED } from './guardedTier';
 import type { InvalidationBus, InvalidationMessage } from './invalidationBus';
 import { SingleFlight } from './singleFlight';
@@ -206,13 +207,15 @@ export class TieredCache {
   ): Promise<T> {
     if (this.closed) throw new CacheClosedError('the cache is closed');
     const record = this.memory.getSync(layer, key);
-    if (record !== undefined && (options?.validate === undefined || (await options.validate(record.value as T)))) {
+    const cached =
+      record === undefined ? NOT_FOUND : record.value instanceof EncodedValue ? this.decodePromoted(layer, key, record) : record.value;
+    if (cached !== NOT_FOUND && (options?.validate === undefined || (await options.validate(cached as T)))) {
       this.countHit(layer, 'memory', key);
       if (options?.status) options.status.source = 'memory';
-      return record.value as T;
+      return cached as T;
     }
     assertSafeKey(key);
-    const stale = record !== undefined;
+    const stale = cached !== NOT_FOUND;
     const flight = this.flights.run(`${layer}\u0000${key}`, () =>
       this.resolveMiss(layer, key, compute, options as GetOrComputeOptions | undefined, stale),
     );
@@ -237,8 +240,10 @@ export class TieredCache {
   peek<T>(layer: Layer, key: string): T | undefined {
     const record = this.memory.getSync(layer, key);
     if (record === undefined) return undefined;
+    const value = record.value instanceof EncodedValue ? this.decodePromoted(layer, key, record) : record.value;
+    if (value === NOT_FOUND) return undefined;
     this.countHit(layer, 'memory', key);
-    return record.value as T;
+    return value as T;
   }
 
   /** The value for `key` from the fastest tier that has it, promoted into the faster ones; undefined on a miss. */
@@ -247,9 +252,11 @@ export class TieredCache {
     // Bookkeeping reads (the pipeline's run manifests, the tree opening an entry) are not lookups a user made.
     const counted = options?.uncounted !== true;
     const record = this.memory.getSync(layer, key);
-    if (record !== undefined) {
+    const value =
+      record === undefined ? NOT_FOUND : record.value instanceof EncodedValue ? this.decodePromoted(layer, key, record) : record.value;
+    if (record !== undefined && value !== NOT_FOUND) {
       if (counted) this.countHit(layer, 'memory', key);
-      return { value: record.value as T, tier: 'memory', expiresAt: record.expiresAt };
+      return { value: value as T, tier: 'memory', expiresAt: record.expiresAt };
     }
     assertSafeKey(key);
     const found = await this.readShared(layer, key);
@@ -282,9 +289,11 @@ export class TieredCache {
     keys.forEach((key, index) => {
       assertSafeKey(key);
       const record = this.memory.getSync(layer, key);
-      if (record === undefined) missing.push(index);
+      const value =
+        record === undefined ? NOT_FOUND : record.value instanceof EncodedValue ? this.decodePromoted(layer, key, record) : record.value;
+      if (value === NOT_FOUND) missing.push(index);
       else {
-        results[index] = record.value as T;
+        results[index] = value as T;
         this.countHit(layer, 'memory', key);
       }
     });
@@ -304,7 +313,7 @@ export class TieredCache {
           return;
         }
         results[index] = value as T;
-        this.promote(layer, key, value, record.value, record.expiresAt, remote.tier);
+        this.promote(layer, key, record.value, record.expiresAt, remote.tier);
         this.countHit(layer, remote.tier, key);
       });
       missing = stillMissing;
@@ -518,10 +527,27 @@ export class TieredCache {
         this.stats.tiers[remote.tier].misses += 1;
         continue;
       }
-      this.promote(layer, key, value, record.value, record.expiresAt, remote.tier);
+      this.promote(layer, key, record.value, record.expiresAt, remote.tier);
       return { value, tier: remote.tier, expiresAt: record.expiresAt };
     }
     return undefined;
+  }
+
+  /**
+   * The value of a promoted memory entry, decoded now and kept decoded in the record the memory tier holds;
+   * NOT_FOUND when its bytes no longer decode (the codec changed, e.g. another encryption key), and the copy goes.
+   */
+  private decodePromoted(layer: Layer, key: string, record: StoredRecord<unknown>): unknown {
+    try {
+      record.value = this.codec.decode((record.value as EncodedValue).bytes);
+      return record.value;
+    } catch (error) {
+      if (!(error instanceof CodecError)) throw error;
+      this.stats.tiers.memory.corruptEntries += 1;
+      this.events.emit('corrupt', { layer, key, tier: 'memory' });
+      this.memory.delete(layer, key).catch(() => undefined);
+      return NOT_FOUND;
+    }
   }
 
   /** Decodes stored bytes; expired or undecodable bytes are a miss, and undecodable ones are deleted. */
@@ -545,11 +571,14 @@ export class TieredCache {
     }
   }
 
-  /** Copies a shared-tier hit into the faster tiers with the TTL it has left. */
-  private promote(layer: Layer, key: string, value: unknown, bytes: Uint8Array, expiresAt: number, from: RemoteTier): void {
+  /**
+   * Copies a shared-tier hit into the faster tiers with the TTL it has left. Memory gets the bytes, decoded on
+   * their first memory hit (see EncodedValue); they are copied, as the store's may be a view into a larger buffer.
+   */
+  private promote(layer: Layer, key: string, bytes: Uint8Array, expiresAt: number, from: RemoteTier): void {
     const ttlMs = expiresAt - this.clock.now();
     if (ttlMs <= 0) return;
-    this.memory.setSync(layer, key, value, { ttlMs, size: bytes.byteLength });
+    this.memory.setSync(layer, key, new EncodedValue(ownCopy(bytes)), { ttlMs, size: bytes.byteLength });
     if (from !== 'surreal') return;
     const redis = this.guarded.get('redis');
     if (redis) this.track(redis.call('promote', (store) => store.set(layer, key, bytes, { ttlMs, size: bytes.byteLength })));
@@ -694,6 +723,13 @@ export class TieredCache {
 }
 
 const NOT_FOUND = Symbol('not-found');
+
+/** Bytes in a backing store of their own (allocUnsafeSlow: neither zero-filled first nor from the shared pool). */
+function ownCopy(bytes: Uint8Array): Uint8Array {
+  const copy = Buffer.allocUnsafeSlow(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
+}
 
 function invalidationMatcher(message: InvalidationMessage): (key: string) => boolean {
   switch (message.kind) {
