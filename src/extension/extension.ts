@@ -14,6 +14,7 @@ import { ContextKey } from './contextKeys';
 import { DashboardPanel } from './dashboard/dashboardPanel';
 import { CacheSnapshots } from './engine/cacheSnapshots';
 import { PrometheusEndpoint } from './metrics/prometheusEndpoint';
+import { AlertNotifications } from './alerts/alertNotifications';
 import { EngineHost, type EngineState } from './engine/engineHost';
 import { toDisposable } from './lifecycle';
 import { createOutputLogger } from './outputLogger';
@@ -117,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   context.subscriptions.push(
     new PrometheusEndpoint({ host, logger, warn: (message) => void vscode.window.showWarningMessage(message) }),
+    new AlertNotifications({ host, logger, warn: (message) => void vscode.window.showWarningMessage(message) }),
   );
 
   context.subscriptions.push(

@@ -1,4 +1,5 @@
 // Test doubles shared by the extension's plain-Node specs (this file holds no tests itself).
+import type { Alert, AlertMonitorEvents } from '../../src/core/alerts';
 import { DEFAULT_CONFIG, type CacheConfig } from '../../src/core/config';
 import { emptyTotals as noTotals, type LedgerTotals } from '../../src/core/cost';
 import type { CacheEngine, TierOpening } from '../../src/core/engine';
@@ -107,6 +108,9 @@ export interface FakeEngine {
   closed: number;
   reopenNeeded: boolean;
   currentReport: CacheReport;
+  /** The engine's alert monitor: set `currentAlerts` and emit on `alertEvents` to raise or clear alerts. */
+  currentAlerts: Alert[];
+  readonly alertEvents: TypedEmitter<AlertMonitorEvents>;
 }
 
 export function fakeEngine(options: { openings?: TierOpening[]; name?: string } = {}): FakeEngine {
@@ -120,6 +124,8 @@ export function fakeEngine(options: { openings?: TierOpening[]; name?: string } 
     closed: 0,
     reopenNeeded: false,
     currentReport: report(),
+    currentAlerts: [],
+    alertEvents: new TypedEmitter<AlertMonitorEvents>(),
     engine: undefined as unknown as CacheEngine,
   };
   let config: CacheConfig = DEFAULT_CONFIG;
@@ -129,6 +135,7 @@ export function fakeEngine(options: { openings?: TierOpening[]; name?: string } 
       return config;
     },
     openings: options.openings ?? [{ tier: 'memory', status: 'up', detail: 'in process' }],
+    alerts: { active: () => fake.currentAlerts, events: fake.alertEvents },
     cache: { events: cacheEvents, report: async () => fake.currentReport },
     ledger: { on: ledgerEvents.on.bind(ledgerEvents), totals: () => emptyTotals() },
     get hasApiKey() {

@@ -164,4 +164,8 @@ export interface CacheConfig {
     /** Port on 127.0.0.1 serving Prometheus metrics at /metrics; 0 = off. */
     readonly port: number;
   };
+  readonly alerts: {
+    /** Notify (rate-limited) when an alert is raised; alerts are listed in the tree and stats regardless. */
+    readonly notifications: boolean;
+  };
 }

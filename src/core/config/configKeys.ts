@@ -413,6 +413,12 @@ export const CONFIG_KEYS: ConfigKeys = {
     description:
       'Most expired or pruned answers kept in the SurrealDB archive for browsing (never served as hits); 0 turns the archive off.',
   },
+  'alerts.notifications': {
+    type: 'boolean',
+    default: true,
+    description:
+      'Show a notification (at most one per kind an hour) when hit rates fall below target, memory evicts or nearly fills, or a tier keeps failing; alerts stay listed in the tree and in stats either way.',
+  },
 };
 
 /** The setting keys in declaration order (the order a settings page should list them). */

@@ -1,3 +1,4 @@
+import type { Alert } from '../../core/alerts';
 import type { LedgerTotals } from '../../core/cost';
 import type { TierOpening } from '../../core/engine';
 import { describeError } from '../../core/errors';
@@ -16,6 +17,8 @@ export interface CacheSnapshot {
   readonly openings: readonly TierOpening[];
   readonly health: Readonly<Record<Tier, TierHealth>>;
   readonly hasApiKey: boolean;
+  /** Alert rules broken now; shown as the tree's Alerts node. */
+  readonly alerts?: readonly Alert[];
 }
 
 export interface CacheSnapshotEvents extends Record<string, unknown> {
@@ -84,6 +87,7 @@ export class CacheSnapshots {
         openings: engine.openings,
         health,
         hasApiKey: engine.hasApiKey,
+        alerts: engine.alerts.active(),
       };
     } catch (error) {
       // A closed cache (reopen under way) or a failing report: keep showing the last good reading.

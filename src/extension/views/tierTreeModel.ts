@@ -3,6 +3,7 @@ import type { EntryInfo } from '../../core/stores/store';
 import type { CacheSnapshot } from '../engine/cacheSnapshots';
 import type { TierHealth } from '../engine/tierHealth';
 import { escapeMarkdown, formatBytes, formatDuration, formatRate } from '../format';
+import { alertRoots, presentAlertNode, type AlertTreeNode } from './alertTreeNodes';
 
 /** How many recent entries a tier node lists. */
 export const ENTRIES_PER_TIER = 50;
@@ -16,7 +17,8 @@ export type TierTreeNode =
       /** The tier's newest entries of the layer; empty when the tier is off or down. */
       readonly entries: readonly EntryInfo[];
     }
-  | { readonly kind: 'entry'; readonly layer: Layer; readonly tier: Tier; readonly entry: EntryInfo };
+  | { readonly kind: 'entry'; readonly layer: Layer; readonly tier: Tier; readonly entry: EntryInfo }
+  | AlertTreeNode;
 
 /** Everything a TreeItem needs, decided without the vscode module so it can be specified in plain tests. */
 export interface NodePresentation {
@@ -27,7 +29,7 @@ export interface NodePresentation {
   /** Markdown. */
   readonly tooltip: string;
   /** For `viewItem ==` when-clauses in package.json menus. */
-  readonly contextValue: 'layer' | 'tier' | 'entry';
+  readonly contextValue: 'layer' | 'tier' | 'entry' | AlertTreeNode['kind'];
   /** A codicon id. */
   readonly icon: string;
   /** A theme color id for the icon. */
@@ -84,7 +86,8 @@ export class TierTreeModel {
   }
 
   roots(): TierTreeNode[] {
-    return this.isEmpty ? [] : LAYERS.map((layer) => ({ kind: 'layer', layer }));
+    const layers: TierTreeNode[] = this.isEmpty ? [] : LAYERS.map((layer) => ({ kind: 'layer', layer }));
+    return [...alertRoots(this.snapshot?.alerts), ...layers];
   }
 
   /** A line above the tree while a tier is unhealthy, saying which and why; undefined when all is well. */
@@ -116,6 +119,9 @@ export class TierTreeModel {
         return this.presentTier(node.layer, node.tier, node.entries);
       case 'entry':
         return presentEntry(node.layer, node.tier, node.entry, now);
+      case 'alerts':
+      case 'alert':
+        return presentAlertNode(node);
     }
   }
 

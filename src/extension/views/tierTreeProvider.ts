@@ -7,6 +7,7 @@ import { CommandId } from '../commands/commandId';
 import type { CacheSnapshots } from '../engine/cacheSnapshots';
 import type { EngineHost } from '../engine/engineHost';
 import { Disposable, toDisposable } from '../lifecycle';
+import { alertChildren } from './alertTreeNodes';
 import { ENTRIES_PER_TIER, TierTreeModel, type TierTreeNode } from './tierTreeModel';
 
 /**
@@ -59,6 +60,7 @@ export class TierTreeProvider extends Disposable implements vscode.TreeDataProvi
   async getChildren(node?: TierTreeNode): Promise<TierTreeNode[]> {
     if (!node) return this.model.roots();
     if (node.kind === 'entry') return [];
+    if (node.kind === 'alerts' || node.kind === 'alert') return alertChildren(node);
     if (node.kind === 'tier') {
       return node.entries.map((entry) => ({ kind: 'entry', layer: node.layer, tier: node.tier, entry }));
     }
