@@ -45,8 +45,10 @@ export async function startRedisSentinel(name = 'mymaster'): Promise<RedisSentin
   };
   try {
     const [masterPort, replicaPort, sentinelPort] = (await distinctFreePorts(3)) as [number, number, number];
-    processes.set(masterPort, await spawnServer(masterPort));
-    processes.set(replicaPort, await spawnServer(replicaPort, ['--replicaof', '127.0.0.1', String(masterPort)]));
+    // A replica saves what it syncs to dump.rdb in its folder, whatever --save says: keep it out of the checkout.
+    // No 5 s wait for more replicas before the first sync.
+    processes.set(masterPort, await spawnServer(masterPort, ['--dir', dir, '--repl-diskless-sync-delay', '0']));
+    processes.set(replicaPort, await spawnServer(replicaPort, ['--dir', dir, '--replicaof', '127.0.0.1', String(masterPort)]));
     // The sentinel rewrites its config file as it learns: it must be a writable file of its own.
     const config = join(dir, 'sentinel.conf');
     await writeFile(
