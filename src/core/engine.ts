@@ -215,13 +215,20 @@ export class CacheEngine {
           ...(options.surrealPassword ? { password: options.surrealPassword } : {}),
           maxEntries: config.surreal.maxEntries,
           archiveMaxEntries: config.archive.maxEntries,
+          // A window reloading while the old one still lets go of the folder must not lose the tier for good.
+          keepLooking: true,
           clock,
         });
       try {
         const store = await openSurreal();
         surreal = store;
         const owner = store.servedBy;
-        openings.push({ tier: 'surreal', status: 'up', detail: owner ? `${surrealUrl} (shared; served by process ${owner})` : surrealUrl });
+        const detail = owner
+          ? `${surrealUrl} (shared; served by process ${owner})`
+          : store.waiting
+            ? `${surrealUrl} (busy; used once free)`
+            : surrealUrl;
+        openings.push({ tier: 'surreal', status: 'up', detail });
       } catch (error) {
         // A damaged directory fails every start the same way: move it aside once and start empty.
         const movedTo = isDirectoryUrl(surrealUrl) ? await moveAsideUnlessHeld(surrealUrl) : undefined;

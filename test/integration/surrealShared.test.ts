@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { StoreError } from '../../src/core/errors';
 import { connectSurreal, type SurrealConnection } from '../../src/core/stores/surrealConnection';
 import { SurrealAuthError } from '../../src/core/stores/surrealErrors';
@@ -136,6 +137,44 @@ describe('SurrealStore on a shared embedded directory', function () {
     const again = await open();
     assert.match(again.reach, /owned by this process/);
     assert.equal(read(await again.get('result', 'left')), 'written-before-the-kill');
+  });
+
+  it('with keepLooking, opens while another process holds the directory without sharing it, and uses it once free', async () => {
+    const holder = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', `
+        const { Surreal } = await import('surrealdb');
+        const { createNodeEngines } = await import('@surrealdb/node');
+        const db = new Surreal({ engines: createNodeEngines() });
+        await db.connect(${JSON.stringify(url)});
+        process.stdout.write('holding');
+        setInterval(() => {}, 1000);
+      `],
+      { cwd: dirname(require.resolve('surrealdb')), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const holderExited = new Promise((resolve) => holder.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once('data', () => resolve());
+        holder.once('exit', (code) => reject(new Error(`holder exited early with ${code}`)));
+      });
+      const here = await open({ keepLooking: true, connectTimeoutMs: 500 });
+      assert.equal(here.waiting, true);
+      assert.match(here.reach, /looking for an owner/);
+      await assert.rejects(here.get('result', 'k'), (error: unknown) => error instanceof StoreError && /another process holds its lock/.test(error.message));
+      holder.kill('SIGKILL');
+      await holderExited;
+      const tookMs = await eventually('the directory is used once free', 15_000, async () => {
+        await here.set('result', 'k', text('once free'), TTL);
+        return true;
+      });
+      process.stdout.write(`      (in use ${tookMs} ms after the holder went)\n`);
+      assert.equal(here.waiting, false);
+      assert.equal(read(await here.get('result', 'k')), 'once free');
+    } finally {
+      holder.kill('SIGKILL');
+      await holderExited;
+    }
   });
 
   it('refuses a client with a wrong or missing access token with SurrealAuthError', async () => {

@@ -91,6 +91,11 @@ async function loadModules(embedded: boolean): Promise<{
   }
 }
 
+/** The SDK's RecordId class, from the module instance connectSurreal's connections use. */
+export async function surrealRecordIdClass(): Promise<SurrealConnection['RecordId']> {
+  return (await loadModules(false)).sdk.RecordId;
+}
+
 /**
  * Connects, once, within connectTimeoutMs; rejects with StoreError. There is deliberately no retry with
  * shorter attempts: an embedded connect abandoned while the engine is still opening completes later in the

@@ -5,7 +5,7 @@ import { assertSafePattern, globToRegExp } from '../keys/pattern';
 import type { Layer } from '../layers';
 import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
 import { SURREAL_QUERIES, SURREAL_TABLE } from './surrealSchema';
-import { isDirectoryUrl, isEmbeddedUrl, type SurrealConnectOptions } from './surrealConnection';
+import { isDirectoryUrl, isEmbeddedUrl, surrealRecordIdClass, type SurrealConnectOptions } from './surrealConnection';
 import { fixedLink, type SurrealLink } from './surrealLink';
 import { openCacheDatabase } from './surrealOpen';
 import { SharedSurrealDirectory } from './surrealShared/sharedDirectory';
@@ -41,6 +41,12 @@ export interface SurrealStoreOptions {
   share?: boolean;
   /** Most result entries kept in the archive table once they expire or are pruned; 0 or absent: no archive. */
   archiveMaxEntries?: number;
+  /**
+   * For a shared directory that stays busy past connectTimeoutMs (an old window still letting go of it, a process
+   * that does not share it): resolve anyway and use it once it is free; meanwhile every call fails with StoreError.
+   * Default false: open() rejects with SurrealDirectoryBusyError.
+   */
+  keepLooking?: boolean;
 }
 
 /** What one cleanup pass removed. */
@@ -108,8 +114,8 @@ export class SurrealStore implements Store<Uint8Array> {
     };
     if (isDirectoryUrl(options.url) && options.share !== false) {
       const directory = options.url.replace(/^[a-z+]+:\/\//i, '').replace(/\/+$/, '');
-      const shared = await SharedSurrealDirectory.open(directory, connectOptions);
-      const RecordIdClass = shared.connection().RecordId;
+      const shared = await SharedSurrealDirectory.open(directory, { ...connectOptions, keepLooking: options.keepLooking ?? false });
+      const RecordIdClass = await surrealRecordIdClass();
       return new SurrealStore(shared, (id) => new RecordIdClass(SURREAL_TABLE, id), options.url, options);
     }
     const connection = await openCacheDatabase(connectOptions);
@@ -121,6 +127,11 @@ export class SurrealStore implements Store<Uint8Array> {
   /** When another process owns this shared directory: that process, which serves this one. */
   get servedBy(): number | undefined {
     return this.link.ownerPid?.();
+  }
+
+  /** True while a shared directory is busy and this store waits for it (keepLooking); calls fail meanwhile. */
+  get waiting(): boolean {
+    return this.link instanceof SharedSurrealDirectory && this.link.role === 'searching';
   }
 
   /** How this process reaches the data: `embedded`, `server`, or how a shared directory is reached right now. */

@@ -46,10 +46,15 @@ export class SharedSurrealDirectory implements SurrealLink {
   }
 
   /**
-   * Becomes the owner or a client within about `openTimeoutMs` (default: the connect timeout); rejects with
-   * SurrealDirectoryBusyError when another process holds the directory without sharing it, or a StoreError.
+   * Becomes the owner or a client within about `openTimeoutMs` (default: the connect timeout). When that fails
+   * because the directory is busy (another process holds it without sharing it, or an owner is on its way out)
+   * it rejects with SurrealDirectoryBusyError, or with `keepLooking` resolves anyway and keeps looking in the
+   * background; other failures reject with a StoreError.
    */
-  static async open(directory: string, options: SurrealConnectOptions & { openTimeoutMs?: number }): Promise<SharedSurrealDirectory> {
+  static async open(
+    directory: string,
+    options: SurrealConnectOptions & { openTimeoutMs?: number; keepLooking?: boolean },
+  ): Promise<SharedSurrealDirectory> {
     const shared = new SharedSurrealDirectory(directory, options);
     const deadline = Date.now() + (options.openTimeoutMs ?? options.connectTimeoutMs);
     let pause = FIRST_PAUSE_MS;
@@ -58,7 +63,9 @@ export class SharedSurrealDirectory implements SurrealLink {
       if (outcome === 'connected') return shared;
       if (typeof outcome !== 'string') throw outcome;
       if (Date.now() >= deadline) {
-        throw new SurrealDirectoryBusyError(`cannot open ${directory}: ${outcome}`);
+        if (!options.keepLooking) throw new SurrealDirectoryBusyError(`cannot open ${directory}: ${outcome}`);
+        shared.lookInBackground();
+        return shared;
       }
       await sleep(jitter(pause));
       pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
@@ -184,6 +191,10 @@ export class SharedSurrealDirectory implements SurrealLink {
     this.current = undefined;
     if (previous.role === 'client') previous.unsubscribe();
     this.lastReason = `process ${previous.role === 'client' ? previous.ownerPid : process.pid} stopped serving it`;
+    this.lookInBackground();
+  }
+
+  private lookInBackground(): void {
     this.searching ??= this.searchUntilFound().finally(() => {
       this.searching = undefined;
     });
