@@ -205,6 +205,7 @@ describe('CostLedger with JsonFileLedgerPersistence', () => {
 
     reopened.recordAvoidedCall(1);
     assert.equal(reopened.totals().avoidedCalls, 2, 'counting continues from the stored totals');
+    await reopened.flush();
   });
 
   it('writes through a temporary file and leaves only the ledger behind', async () => {

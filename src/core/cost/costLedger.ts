@@ -5,7 +5,9 @@ import { TypedEmitter, type Unsubscribe } from '../events';
 import { costOfUsage, providerCacheSaving } from './costOfUsage';
 import { LedgerPersistError } from './errors';
 import type { LedgerPersistence } from './ledgerPersistence';
-import { emptyTotals, type DailyCost, type LedgerSnapshot, type LedgerTotals } from './ledgerSnapshot';
+import { addSnapshots, emptySnapshot, WORKFLOW_DAYS_KEPT } from './ledgerDelta';
+import type { DailyCost, LedgerSnapshot, LedgerTotals, WorkflowDayCost } from './ledgerSnapshot';
+import { localDayOf } from './localDay';
 import { resolvePrices, type ModelPrices, type PriceTable } from './priceTable';
 
 /** Dollars, or 'unknown' when the model has no price: never silently zero. */
@@ -35,7 +37,9 @@ export interface CostLedgerEvents extends Record<string, unknown> {
 
 /**
  * Money spent on Claude and saved by caching: each upstream call priced from its usage, each call the local
- * cache answered priced at what the original call cost. Totals survive restarts through a persistence.
+ * cache answered priced at what the original call cost. Totals survive restarts through a persistence; with one
+ * that merges (the JSON file), each save adds this process's changes to what other processes stored, so editor
+ * windows and CLI runs sharing a storage folder all count, and `refresh` reads what the others added.
  */
 export class CostLedger {
   private readonly events = new TypedEmitter<CostLedgerEvents>();
@@ -43,8 +47,12 @@ export class CostLedger {
   private readonly keepDays: number;
   private readonly priceTable: PriceTable | undefined;
   private priceOverrides: Readonly<Record<string, ModelPrices>> | undefined;
-  private totalsNow: LedgerTotals = emptyTotals();
-  private days = new Map<string, DailyCost>();
+  /** What the persistence held at the last load or merge. */
+  private stored: LedgerSnapshot = emptySnapshot();
+  /** Changes being saved right now. */
+  private inFlight: LedgerSnapshot = emptySnapshot();
+  /** Changes not saved yet. */
+  private pending: LedgerSnapshot = emptySnapshot();
   private dirty = false;
   private saving: Promise<void> | undefined;
 
@@ -92,60 +100,105 @@ export class CostLedger {
     return prices ? costOfUsage(usage, prices) : 'unknown';
   }
 
-  /** Records a call that went to Claude. */
-  recordUpstreamCall(call: { model: string; usage: Usage }): RecordedCall {
+  /** Records a call that went to Claude; `workflow` names the run it belongs to, for per-workflow budgets. */
+  recordUpstreamCall(call: { model: string; usage: Usage; workflow?: string }): RecordedCall {
     const prices = this.pricesFor(call.model);
+    const { totals } = this.pending;
     const day = this.today();
-    this.totalsNow.upstreamCalls += 1;
+    totals.upstreamCalls += 1;
     day.upstreamCalls += 1;
     if (!prices) {
-      this.totalsNow.unknownCostCalls += 1;
+      totals.unknownCostCalls += 1;
       this.changed();
       return { costUsd: 'unknown', providerCacheSavingUsd: 'unknown' };
     }
     const costUsd = costOfUsage(call.usage, prices);
     const savingUsd = providerCacheSaving(call.usage, prices);
-    this.totalsNow.spentUsd += costUsd;
-    this.totalsNow.savedByProviderCacheUsd += savingUsd;
+    totals.spentUsd += costUsd;
+    totals.savedByProviderCacheUsd += savingUsd;
     day.spentUsd += costUsd;
     day.savedUsd += savingUsd;
+    const local = this.localToday();
+    local.spentUsd += costUsd;
+    if (call.workflow !== undefined) local.byWorkflow[call.workflow] = (local.byWorkflow[call.workflow] ?? 0) + costUsd;
     this.changed();
     return { costUsd, providerCacheSavingUsd: savingUsd };
   }
 
   /** Records a call the local cache answered; `originalCostUsd` is what the call that filled the entry cost. */
   recordAvoidedCall(originalCostUsd: Dollars): void {
+    const { totals } = this.pending;
     const day = this.today();
-    this.totalsNow.avoidedCalls += 1;
+    totals.avoidedCalls += 1;
     day.avoidedCalls += 1;
     if (originalCostUsd === 'unknown' || !Number.isFinite(originalCostUsd)) {
-      this.totalsNow.unknownCostCalls += 1;
+      totals.unknownCostCalls += 1;
     } else {
-      this.totalsNow.savedByLocalHitsUsd += originalCostUsd;
+      totals.savedByLocalHitsUsd += originalCostUsd;
       day.savedUsd += originalCostUsd;
     }
     this.changed();
   }
 
   totals(): LedgerTotals {
-    return { ...this.totalsNow };
+    return this.snapshot().totals;
   }
 
   /** Dollars spent on one UTC day (YYYY-MM-DD); today when omitted. */
   spentOn(day: string = dayOf(this.clock.now())): number {
-    return this.days.get(day)?.spentUsd ?? 0;
+    return this.snapshot().days.find((entry) => entry.day === day)?.spentUsd ?? 0;
+  }
+
+  /**
+   * Dollars spent today (the local calendar day), by every process that shares this ledger as of the last
+   * save or refresh; with `workflow`, that workflow's share only.
+   */
+  spentToday(workflow?: string): number {
+    const today = this.snapshot().workflowDays?.find((entry) => entry.day === localDayOf(this.clock.now()));
+    if (!today) return 0;
+    return workflow === undefined ? today.spentUsd : (today.byWorkflow[workflow] ?? 0);
   }
 
   /** Per-day figures, oldest first. */
   dailyCosts(): DailyCost[] {
-    return [...this.days.values()].sort((a, b) => a.day.localeCompare(b.day)).map((d) => ({ ...d }));
+    return this.snapshot().days;
+  }
+
+  /** Per local day, in all and per workflow, oldest first (the last 31 days). */
+  workflowDailyCosts(): WorkflowDayCost[] {
+    return this.snapshot().workflowDays ?? [];
+  }
+
+  /**
+   * Reads again what the persistence holds, so spend that other processes saved since counts here (a budget
+   * check wants today's spend of every window and CLI run). A failed read is reported and changes nothing.
+   */
+  async refresh(): Promise<void> {
+    const persistence = this.options.persistence;
+    if (!persistence) return;
+    // A save under way would be counted twice: once in the file, once as in flight.
+    await this.flush();
+    try {
+      const stored = await persistence.load();
+      this.stored = stored ? this.add(emptySnapshot(), stored) : emptySnapshot();
+    } catch (error) {
+      this.report(error instanceof CacheError ? error : new LedgerPersistError(`Could not read the cost ledger (${describeError(error)}).`, { cause: error }));
+    }
   }
 
   async reset(): Promise<void> {
-    this.totalsNow = emptyTotals();
-    this.days.clear();
-    this.changed();
     await this.flush();
+    this.stored = emptySnapshot();
+    this.pending = emptySnapshot();
+    this.events.emit('change', this.totals());
+    const persistence = this.options.persistence;
+    if (!persistence) return;
+    try {
+      // A reset replaces what every process stored, so it is the one write that is not a merge.
+      await persistence.save(emptySnapshot());
+    } catch (error) {
+      this.report(new LedgerPersistError(`Could not save the cost ledger (${describeError(error)}); totals are kept in memory.`, { cause: error }));
+    }
   }
 
   /** Resolves once every change so far is saved (or its save failed and was reported). */
@@ -154,7 +207,11 @@ export class CostLedger {
   }
 
   snapshot(): LedgerSnapshot {
-    return { version: 1, totals: this.totals(), days: this.dailyCosts() };
+    return this.add(this.add(this.stored, this.inFlight), this.pending);
+  }
+
+  private add(a: LedgerSnapshot, b: LedgerSnapshot): LedgerSnapshot {
+    return addSnapshots(a, b, { days: this.keepDays, workflowDays: WORKFLOW_DAYS_KEPT });
   }
 
   private pricesFor(model: string): ModelPrices | undefined {
@@ -163,35 +220,38 @@ export class CostLedger {
 
   private today(): DailyCost {
     const key = dayOf(this.clock.now());
-    let day = this.days.get(key);
+    let day = this.pending.days.find((entry) => entry.day === key);
     if (!day) {
       day = { day: key, spentUsd: 0, savedUsd: 0, upstreamCalls: 0, avoidedCalls: 0 };
-      this.days.set(key, day);
-      this.pruneDays();
+      this.pending.days.push(day);
     }
     return day;
   }
 
-  private pruneDays(): void {
-    if (this.days.size <= this.keepDays) return;
-    const oldestFirst = [...this.days.keys()].sort();
-    for (const key of oldestFirst.slice(0, this.days.size - this.keepDays)) this.days.delete(key);
+  private localToday(): WorkflowDayCost {
+    const key = localDayOf(this.clock.now());
+    const days = (this.pending.workflowDays ??= []);
+    let day = days.find((entry) => entry.day === key);
+    if (!day) {
+      day = { day: key, spentUsd: 0, byWorkflow: {} };
+      days.push(day);
+    }
+    return day;
   }
 
   private restore(snapshot: LedgerSnapshot): void {
-    this.totalsNow = { ...snapshot.totals };
-    this.totalsNow.savedUsd = this.totalsNow.savedByLocalHitsUsd + this.totalsNow.savedByProviderCacheUsd;
-    this.days = new Map(snapshot.days.map((d) => [d.day, { ...d }]));
-    this.pruneDays();
+    this.stored = this.add(emptySnapshot(), snapshot);
   }
 
   private changed(): void {
-    this.totalsNow.savedUsd = this.totalsNow.savedByLocalHitsUsd + this.totalsNow.savedByProviderCacheUsd;
     this.events.emit('change', this.totals());
     this.scheduleSave();
   }
 
-  /** Saves in the background; changes made during a save are folded into one more save after it. */
+  /**
+   * Saves in the background; changes made during a save are folded into one more save after it. A merging
+   * persistence gets only the changes and returns the merged whole; a plain one gets the whole.
+   */
   private scheduleSave(): void {
     const persistence = this.options.persistence;
     if (!persistence) return;
@@ -200,15 +260,26 @@ export class CostLedger {
     this.saving = (async () => {
       while (this.dirty) {
         this.dirty = false;
+        this.inFlight = this.pending;
+        this.pending = emptySnapshot();
         try {
-          await persistence.save(this.snapshot());
+          if (persistence.merge) {
+            this.stored = this.add(emptySnapshot(), await persistence.merge(this.inFlight));
+          } else {
+            const whole = this.add(this.stored, this.inFlight);
+            await persistence.save(whole);
+            this.stored = whole;
+          }
         } catch (error) {
+          // Nothing is lost: the changes wait for the next save.
+          this.pending = this.add(this.inFlight, this.pending);
           this.report(
             new LedgerPersistError(`Could not save the cost ledger (${describeError(error)}); totals are kept in memory.`, {
               cause: error,
             }),
           );
         }
+        this.inFlight = emptySnapshot();
       }
       this.saving = undefined;
     })();

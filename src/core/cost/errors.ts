@@ -26,3 +26,15 @@ export class LedgerPersistError extends CacheError {
     super(message, options);
   }
 }
+
+/** Another process held the ledger's lock file for longer than the merge may wait. */
+export class LedgerLockTimeoutError extends CacheError {
+  readonly code = 'E_LEDGER_LOCK_TIMEOUT';
+
+  constructor(
+    readonly lockFile: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${lockFile} stayed locked for ${timeoutMs} ms (another process is saving the ledger, or left the lock behind)`);
+  }
+}

@@ -1,10 +1,13 @@
 export { CostLedger, dayOf } from './costLedger';
 export type { CostLedgerEvents, CostLedgerOptions, Dollars, RecordedCall } from './costLedger';
 export { costOfUsage, providerCacheSaving, ratesFor } from './costOfUsage';
-export { LedgerCorruptError, LedgerPersistError } from './errors';
+export { LedgerCorruptError, LedgerLockTimeoutError, LedgerPersistError } from './errors';
+export { addSnapshots, emptySnapshot, WORKFLOW_DAYS_KEPT } from './ledgerDelta';
+export { withLedgerFileLock } from './ledgerFileLock';
+export { localDayOf } from './localDay';
 export { JsonFileLedgerPersistence } from './jsonFileLedgerPersistence';
 export type { LedgerPersistence } from './ledgerPersistence';
 export { emptyTotals, parseLedgerSnapshot } from './ledgerSnapshot';
-export type { DailyCost, LedgerSnapshot, LedgerTotals } from './ledgerSnapshot';
+export type { DailyCost, LedgerSnapshot, LedgerTotals, WorkflowDayCost } from './ledgerSnapshot';
 export { PRICE_TABLE, resolvePrices, validatePriceOverrides } from './priceTable';
 export type { ModelPrices, PriceOverrideProblem, PriceTable, ResolvedOverrides, TokenRates } from './priceTable';

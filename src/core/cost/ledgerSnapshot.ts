@@ -23,11 +23,22 @@ export interface DailyCost {
   avoidedCalls: number;
 }
 
+/** Dollars spent on one local calendar day, in all and per workflow: what the budgets are checked against. */
+export interface WorkflowDayCost {
+  /** YYYY-MM-DD in the machine's time zone. */
+  day: string;
+  spentUsd: number;
+  /** Workflow name -> dollars; calls made outside a workflow count in `spentUsd` only. */
+  byWorkflow: Record<string, number>;
+}
+
 /** What a ledger persists. */
 export interface LedgerSnapshot {
   version: 1;
   totals: LedgerTotals;
   days: DailyCost[];
+  /** Absent in files written before budgets existed. */
+  workflowDays?: WorkflowDayCost[];
 }
 
 export function emptyTotals(): LedgerTotals {
@@ -78,8 +89,11 @@ export function parseLedgerSnapshot(value: unknown): LedgerSnapshot | string {
       avoidedCalls: entry.avoidedCalls,
     });
   }
+  const workflowDays = parseWorkflowDays(value.workflowDays);
+  if (typeof workflowDays === 'string') return workflowDays;
   return {
     version: 1,
+    workflowDays,
     totals: {
       spentUsd: totals.spentUsd as number,
       savedUsd: totals.savedUsd as number,
@@ -91,6 +105,25 @@ export function parseLedgerSnapshot(value: unknown): LedgerSnapshot | string {
     },
     days,
   };
+}
+
+function parseWorkflowDays(value: unknown): WorkflowDayCost[] | string {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return 'workflowDays is not a list';
+  const days: WorkflowDayCost[] = [];
+  for (const entry of value) {
+    if (!isRecord(entry) || typeof entry.day !== 'string' || !DAY.test(entry.day) || !isFiniteNumber(entry.spentUsd)) {
+      return 'a workflowDays entry is malformed';
+    }
+    const byWorkflow: Record<string, number> = {};
+    if (!isRecord(entry.byWorkflow)) return 'a workflowDays entry is malformed';
+    for (const [name, dollars] of Object.entries(entry.byWorkflow)) {
+      if (!isFiniteNumber(dollars)) return `workflowDays ${entry.day}: ${name} is not a number`;
+      byWorkflow[name] = dollars;
+    }
+    days.push({ day: entry.day, spentUsd: entry.spentUsd, byWorkflow });
+  }
+  return days;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
