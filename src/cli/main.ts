@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { BudgetExceededError } from '../core/budget';
 import { ClaudeAuthenticationError } from '../core/claude';
 import { CacheError, describeError } from '../core/errors';
 import { CliContext, GLOBAL_OPTIONS, type CliIo, type ParsedValues } from './cliContext';
@@ -30,6 +31,9 @@ function helpText(): string {
     'config: the workspace\'s .vscode/settings.json (claudeCache.*), then ANTHROPIC_BASE_URL, CLAUDE_CACHE_REDIS_URL,',
     'CLAUDE_CACHE_SURREAL_URL, CLAUDE_CACHE_STORAGE_DIR, then --model, --max-tokens, --temperature, --redis-url,',
     '--surreal-url, --storage-dir. The API key comes from ANTHROPIC_API_KEY only.',
+    '',
+    `exit codes: 0 done, 1 failed, 2 usage error or no API key, ${EXIT_OVER_BUDGET} over a budget cap`,
+    '(claudeCache.budget.dailyUsd / perWorkflowUsd; `run --over-budget` runs anyway).',
   );
   return lines.join('\n');
 }
@@ -67,6 +71,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+/** A run that could pass a dollar cap was refused; scripts tell it from other failures by this code. */
+export const EXIT_OVER_BUDGET = 3;
+
 function reportFailure(error: unknown, command: CliCommand, io: CliIo): number {
   if (error instanceof CliUsageError || isParseArgsError(error)) {
     io.stderr(`claude-cache ${command.name}: ${describeError(error)}\nusage: ${command.usage}\n`);
@@ -75,6 +82,10 @@ function reportFailure(error: unknown, command: CliCommand, io: CliIo): number {
   if (error instanceof ClaudeAuthenticationError) {
     io.stderr(`claude-cache: ${error.message}\n`);
     return 2;
+  }
+  if (error instanceof BudgetExceededError) {
+    io.stderr(`claude-cache: ${error.message} (--over-budget runs it anyway)\n`);
+    return EXIT_OVER_BUDGET;
   }
   if (error instanceof CacheError) {
     io.stderr(`claude-cache: ${error.message}\n`);

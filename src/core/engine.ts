@@ -314,6 +314,7 @@ export class CacheEngine {
           providerCache: current.providerCache === 'auto' ? '5m' : current.providerCache,
           ...withProviderCacheFor(tuning),
           secretsInSharedTiers: current.secrets.cacheInSharedTiers,
+          budget: current.budget,
         };
       },
       onRunFinished: (request, result, durationMs) => tuning.recordRun(request, result, durationMs),
@@ -409,6 +410,8 @@ export class CacheEngine {
    * sizes now, and the ledger's dollars.
    */
   async stats(): Promise<EngineStats> {
+    // Other windows' and CLI runs' spend, saved since this process last read the ledger.
+    await this.ledger.refresh();
     const [report, stored] = await Promise.all([this.cache.report(), this.lifetime.load()]);
     const counted = addCounters(stored, this.unflushed());
     const totals: LedgerTotals = this.ledger.totals();

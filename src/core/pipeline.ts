@@ -4,6 +4,7 @@ import { replayText, type ClaudeRequest, type ClaudeResponse, type CompleteOptio
 import { buildSnapshot, checkSnapshot, hashSubset, type ChangedPart, type ContextSnapshot } from './context';
 import type { CostLedger, Dollars, RecordedCall } from './cost';
 import type { SharedFlight } from './flight';
+import { checkBudget, hasBudget, worstCaseUsage, type BudgetCaps, type BudgetExceededError } from './budget';
 import type { Layer, Tier } from './layers';
 import { contextKey, moduleKey, promptKey, resultInputHash, resultKey, sha256Hex } from './keys';
 import { silentLogger, type Logger } from './logger';
@@ -46,6 +47,8 @@ export interface RunSettings {
    * (the default) its entries stay in this process's memory.
    */
   secretsInSharedTiers?: boolean;
+  /** Dollar caps per local day (claudeCache.budget.*); none when absent or both 0. */
+  budget?: BudgetCaps;
 }
 
 export interface PipelineDependencies {
@@ -82,6 +85,11 @@ export interface RunRequest {
   signal?: AbortSignal;
   /** `prewarm` for a run prewarming makes, so the usage log can tell it from one someone asked for. */
   origin?: 'prewarm';
+  /**
+   * Asked when a Claude call of this run could pass a budget cap: true runs it anyway (and the rest of the run
+   * without asking again). Absent, the run fails with BudgetExceededError.
+   */
+  confirmOverBudget?: (problem: BudgetExceededError) => boolean | Promise<boolean>;
 }
 
 /** What happened in one layer during a run. */
@@ -178,7 +186,7 @@ export class WorkflowPipeline {
     const model = workflow.model ?? requested.model;
     const settings: RunSettings = { ...requested, providerCache: requested.providerCacheFor?.(workflow.name, model) ?? requested.providerCache };
     const params = normalizeParams({ args: request.params?.args ?? [], inputs: request.params?.inputs ?? {} });
-    const run = new RunAccounting(this.deps.ledger, recorder);
+    const run = new RunAccounting(this.deps.ledger, recorder, workflow.name, request.confirmOverBudget);
     // What the run is about, for the context key: the file it reads, if any, relative to the workspace.
     const target = request.filePath ? path.relative(workspace, path.resolve(workspace, request.filePath)) : '';
     const allowSecrets = settings.secretsInSharedTiers === true;
@@ -406,6 +414,32 @@ export class WorkflowPipeline {
     };
   }
 
+  /**
+   * Refuses (or asks about) a call whose worst-case cost could take today's spend past a cap. Today's spend is
+   * re-read from the shared ledger first, so other windows' and CLI runs' spend counts.
+   */
+  private async enforceBudget(run: RunAccounting, request: ClaudeRequest): Promise<void> {
+    const caps = this.deps.settings().budget;
+    if (!hasBudget(caps) || run.overBudgetApproved) return;
+    const ledger = this.deps.ledger;
+    await ledger.refresh();
+    const problem = checkBudget({
+      caps,
+      workflow: run.workflow,
+      model: request.model,
+      estimateUsd: ledger.costOf(request.model, worstCaseUsage(request)),
+      spentTodayUsd: ledger.spentToday(),
+      spentByWorkflowUsd: ledger.spentToday(run.workflow),
+    });
+    if (!problem) return;
+    if (run.confirmOverBudget && (await run.confirmOverBudget(problem))) {
+      this.logger.info(`${run.workflow}: over budget, run anyway as asked (${problem.message})`);
+      run.overBudgetApproved = true;
+      return;
+    }
+    throw problem;
+  }
+
   private async callClaude(
     run: RunAccounting,
     request: ClaudeRequest,
@@ -413,6 +447,7 @@ export class WorkflowPipeline {
     signal: AbortSignal | undefined,
   ): Promise<CachedAnswer> {
     const client = this.deps.claude();
+    await this.enforceBudget(run, request);
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let response: ClaudeResponse;
@@ -503,9 +538,14 @@ class RunAccounting {
   savedUsd = 0;
   upstreamCalls = 0;
 
+  /** Set once the user chose to run over budget, so one run asks at most once. */
+  overBudgetApproved = false;
+
   constructor(
     private readonly ledger: CostLedger,
     private readonly recorder: TraceRecorder,
+    readonly workflow: string,
+    readonly confirmOverBudget: RunRequest['confirmOverBudget'],
   ) {}
 
   /** A layer lookup finished: kept for the result and timed for the trace. */
@@ -515,7 +555,7 @@ class RunAccounting {
   }
 
   paid(model: string, usage: Usage): RecordedCall {
-    const recorded = this.ledger.recordUpstreamCall({ model, usage });
+    const recorded = this.ledger.recordUpstreamCall({ model, usage, workflow: this.workflow });
     this.upstreamCalls += 1;
     this.usage = addUsage(this.usage, usage);
     this.costUsd = addDollars(this.costUsd, recorded.costUsd);

@@ -6,7 +6,7 @@ import type { CliCommand } from './command';
 export const runCommand: CliCommand = {
   name: 'run',
   usage:
-    'claude-cache run <workflow> [words...] [--arg name=value]... [--file PATH] [--selection TEXT] [--fresh] [--trace] [--json] [--workspace DIR]',
+    'claude-cache run <workflow> [words...] [--arg name=value]... [--file PATH] [--selection TEXT] [--fresh] [--trace] [--over-budget] [--json] [--workspace DIR]',
   summary: 'run a workflow: from the cache when its inputs are unchanged, otherwise through Claude',
   options: {
     arg: { type: 'string', multiple: true },
@@ -15,6 +15,7 @@ export const runCommand: CliCommand = {
     fresh: { type: 'boolean' },
     /** The lookup trace: on stderr after the answer, or as `trace` in the --json object. */
     trace: { type: 'boolean' },
+    'over-budget': { type: 'boolean' },
   },
   async run(context) {
     const [workflow, ...words] = context.positionals;
@@ -37,6 +38,7 @@ export const runCommand: CliCommand = {
         ...(typeof context.values.file === 'string' ? { filePath: context.values.file } : {}),
         ...(typeof context.values.selection === 'string' ? { selection: context.values.selection } : {}),
         fresh: context.values.fresh === true,
+        ...(context.values['over-budget'] === true ? { confirmOverBudget: () => true } : {}),
         signal: controller.signal,
         ...(context.json ? {} : { onText: (chunk: string) => context.io.stdout(chunk) }),
       });

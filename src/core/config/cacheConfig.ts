@@ -110,6 +110,11 @@ export interface CacheConfig {
   readonly storageDir: string;
   /** Price overrides per model id, merged over the built-in dated price table. */
   readonly prices: Readonly<Record<string, PriceOverride>>;
+  /** Dollar caps per local calendar day, checked before a run calls Claude (never for a cached answer); 0 = none. */
+  readonly budget: {
+    readonly dailyUsd: number;
+    readonly perWorkflowUsd: number;
+  };
   readonly prewarm: {
     /** Workflows the prewarm command runs. */
     readonly workflows: readonly PrewarmWorkflow[];

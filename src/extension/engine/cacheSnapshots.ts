@@ -8,6 +8,7 @@ import type { Logger } from '../../core/logger';
 import type { CacheReport } from '../../core/tiered/tieredCache';
 import type { EngineHost } from './engineHost';
 import { tierHealth, type TierHealth } from './tierHealth';
+import { readTodayBudget, type TodayBudget } from './todayBudget';
 
 /** One reading of everything the views show, taken together so they agree with each other. */
 export interface CacheSnapshot {
@@ -19,6 +20,8 @@ export interface CacheSnapshot {
   readonly hasApiKey: boolean;
   /** Alert rules broken now; shown as the tree's Alerts node. */
   readonly alerts?: readonly Alert[];
+  /** Today's spend against the budget caps; absent when no cap is set. */
+  readonly budget?: TodayBudget;
 }
 
 export interface CacheSnapshotEvents extends Record<string, unknown> {
@@ -80,7 +83,10 @@ export class CacheSnapshots {
       const report = await engine.cache.report();
       const health = {} as Record<Tier, TierHealth>;
       for (const tier of TIERS) health[tier] = tierHealth(tier, report.tiers[tier].status, engine.openings);
+      // A ledger that cannot be re-read leaves the budget out rather than the whole reading.
+      const budget = await readTodayBudget(engine).catch(() => undefined);
       return {
+        ...(budget ? { budget } : {}),
         takenAt: this.now(),
         report,
         totals: engine.ledger.totals(),

@@ -43,7 +43,12 @@ function inputFor(state: EngineState, snapshot: CacheSnapshot | undefined): Stat
       if (!snapshot) return { phase: 'starting' };
       return {
         phase: 'ready',
-        summary: { layers: snapshot.report.layers, tiers: snapshot.health, cost: snapshot.totals },
+        summary: {
+          layers: snapshot.report.layers,
+          tiers: snapshot.health,
+          cost: snapshot.totals,
+          ...(snapshot.budget ? { budget: snapshot.budget } : {}),
+        },
       };
     default:
       return { phase: state.phase };

@@ -1,4 +1,5 @@
 import type { LedgerTotals } from '../../core/cost';
+import type { TodayBudget } from '../engine/todayBudget';
 import { LAYERS, TIERS, type Layer, type Tier } from '../../core/layers';
 import type { TierHealth } from '../engine/tierHealth';
 import { escapeMarkdown, formatDollars, formatRate } from '../format';
@@ -9,6 +10,8 @@ export interface CacheSummary {
   layers: Readonly<Record<Layer, { readonly hits: number; readonly misses: number }>>;
   tiers: Readonly<Record<Tier, TierHealth>>;
   cost: Pick<LedgerTotals, 'spentUsd' | 'savedUsd' | 'savedByLocalHitsUsd' | 'savedByProviderCacheUsd' | 'upstreamCalls' | 'avoidedCalls'>;
+  /** Set when a budget cap is: today's spend (every window and CLI run) against it. */
+  budget?: TodayBudget;
 }
 
 export type StatusBarInput =
@@ -52,7 +55,10 @@ function readyContent(summary: CacheSummary): StatusBarContent {
   const lookups = hits + misses;
   const rate = formatRate(lookups === 0 ? 0 : hits / lookups, lookups);
   const idle = lookups === 0 && summary.cost.savedUsd === 0 && summary.cost.spentUsd === 0;
-  const text = idle ? '$(database) Claude Cache' : `$(database) ${rate} · ${formatDollars(summary.cost.savedUsd)} saved`;
+  const budget = summary.budget;
+  const todayText = budget && budget.dailyCapUsd > 0 ? ` · ${formatDollars(budget.spentTodayUsd)}/${formatDollars(budget.dailyCapUsd)} today` : '';
+  const text = (idle ? '$(database) Claude Cache' : `$(database) ${rate} · ${formatDollars(summary.cost.savedUsd)} saved`) + todayText;
+  const overBudget = budget !== undefined && budget.dailyCapUsd > 0 && budget.spentTodayUsd >= budget.dailyCapUsd;
   const unhealthy = TIERS.filter((tier) => summary.tiers[tier].status === 'degraded' || summary.tiers[tier].status === 'down');
 
   const rows = LAYERS.map((layer) => {
@@ -74,6 +80,7 @@ function readyContent(summary: CacheSummary): StatusBarContent {
     `| Saved by provider cache | ${formatDollars(summary.cost.savedByProviderCacheUsd)} |`,
     `| Spent | ${formatDollars(summary.cost.spentUsd)} |`,
     `| Calls avoided / made | ${summary.cost.avoidedCalls} / ${summary.cost.upstreamCalls} |`,
+    ...(budget ? ['', ...budgetLines(budget)] : []),
     '',
     `Tiers: ${tierLine}`,
     ...unhealthy.flatMap((tier) => {
@@ -83,5 +90,15 @@ function readyContent(summary: CacheSummary): StatusBarContent {
     '',
     'Click to open the dashboard.',
   ].join('\n');
-  return { text, tooltip, warning: unhealthy.length > 0 };
+  return { text, tooltip, warning: unhealthy.length > 0 || overBudget };
+}
+
+function budgetLines(budget: TodayBudget): string[] {
+  const lines = [`Spent today: ${formatDollars(budget.spentTodayUsd)}, over every window and CLI run.`];
+  if (budget.dailyCapUsd > 0) {
+    const left = Math.max(0, budget.dailyCapUsd - budget.spentTodayUsd);
+    lines.push('', `Daily budget: ${formatDollars(budget.dailyCapUsd)} (${formatDollars(left)} left).`);
+  }
+  if (budget.perWorkflowCapUsd > 0) lines.push('', `Per-workflow daily budget: ${formatDollars(budget.perWorkflowCapUsd)}.`);
+  return lines;
 }

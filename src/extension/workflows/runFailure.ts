@@ -20,6 +20,8 @@ export function describeRunFailure(error: unknown, workflow: string, cancelledBy
   if (cancelledByUser || code === 'E_CLAUDE_CANCELLED' || (error instanceof Error && error.name === 'AbortError')) {
     return { message: `${workflow}: cancelled.`, actions: [], cancelled: true };
   }
+  // The user was asked in a modal and declined: nothing failed.
+  if (code === 'E_BUDGET_EXCEEDED') return { message: `${workflow}: not run, over budget.`, actions: [], cancelled: true };
   const message = `${workflow}: ${describeError(error)}`;
   if (code === 'E_CLAUDE_AUTH') return { message, actions: ['Set API Key'], cancelled: false };
   if (error instanceof ClaudeRateLimitError) {

@@ -6,6 +6,7 @@ import type { EngineHost } from '../engine/engineHost';
 import { formatDollars } from '../format';
 import { answerFooter, answerHeader, failureFooter, type RunDescription } from './answerText';
 import type { AnswerDocuments } from './answerDocuments';
+import { askToRunOverBudget } from './overBudgetPrompt';
 import { describeRunFailure, type FailureAction } from './runFailure';
 
 /** Everything one run needs, gathered from the picker, the input boxes and the active editor. */
@@ -58,6 +59,7 @@ export class WorkflowRunner {
             ...(prepared.selection !== undefined ? { selection: prepared.selection } : {}),
             fresh,
             signal: controller.signal,
+            confirmOverBudget: askToRunOverBudget,
             onText: (chunk) => {
               if (!streaming) {
                 streaming = true;

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, EXIT_OVER_BUDGET } from '../../src/cli/main';
+import { BudgetExceededError } from '../../src/core/budget';
+import { objectReader, resolveConfig } from '../../src/core/config';
+import { CostLedger, JsonFileLedgerPersistence } from '../../src/core/cost';
+import { CacheEngine } from '../../src/core/engine';
+import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+
+const SOURCE = `export function add(a: number, b: number): number {\n  return a + b;\n}\n`;
+
+/** Sonnet 5.5 output is $10 per million tokens: 100,000 output tokens cost exactly $1. */
+function spend(amount: number) {
+  return { inputTokens: 0, outputTokens: amount * 100_000, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 };
+}
+
+describe('Budgets', function () {
+  this.timeout(60_000);
+  let fake: FakeAnthropic;
+  let root: string;
+  let workspace: string;
+  let storage: string;
+  let engine: CacheEngine | undefined;
+
+  async function openEngine(settings: Record<string, unknown>) {
+    const { config, problems } = resolveConfig(
+      objectReader({ apiBaseUrl: fake.url, storageDir: storage, model: 'claude-sonnet-5-5', ...settings }),
+    );
+    assert.deepEqual(problems, []);
+    engine = await CacheEngine.open({ config, apiKey: 'test-key' });
+    return engine;
+  }
+
+  /** Another process (a CLI run, another window) that spent money today through the same ledger file. */
+  async function spentElsewhere(amount: number, workflow: string) {
+    const other = await CostLedger.open({ persistence: new JsonFileLedgerPersistence(join(storage, 'ledger.json')) });
+    other.recordUpstreamCall({ model: 'claude-sonnet-5-5', usage: spend(amount), workflow });
+    await other.flush();
+  }
+
+  const explain = (selection: string, extra: object = {}) =>
+    (engine as CacheEngine).pipeline.run({ workflow: 'explain-selection', workspace, selection, ...extra });
+
+  before(async () => {
+    fake = await startFakeAnthropic();
+  });
+
+  after(async () => {
+    await fake.close();
+  });
+
+  beforeEach(async () => {
+    fake.reset();
+    root = await mkdtemp(join(tmpdir(), 'budget-'));
+    workspace = join(root, 'workspace');
+    storage = join(root, 'storage');
+    await mkdir(join(workspace, 'src'), { recursive: true });
+    await writeFile(join(workspace, 'src', 'math.ts'), SOURCE);
+  });
+
+  afterEach(async () => {
+    await engine?.close();
+    engine = undefined;
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('refuses a run whose worst case would pass the daily cap, before calling Claude', async () => {
+    // 4096 output tokens at $10 per million can cost $0.041: more than a one-cent cap.
+    await openEngine({ 'budget.dailyUsd': 0.01 });
+    await assert.rejects(explain('const a = 1;'), (error: unknown) => {
+      assert.ok(error instanceof BudgetExceededError);
+      assert.equal(error.scope, 'daily');
+      assert.equal(error.spentUsd, 0);
+      assert.equal(error.capUsd, 0.01);
+      assert.ok(typeof error.estimateUsd === 'number' && error.estimateUsd > 0.04 && error.estimateUsd < 0.05, String(error.estimateUsd));
+      return true;
+    });
+    assert.equal(fake.calls, 0);
+  });
+
+  it('runs over the cap when asked and agreed to, once per run, and never checks a cached answer', async () => {
+    const cheap = await openEngine({ 'budget.dailyUsd': 0.01 });
+    const asked: BudgetExceededError[] = [];
+    const first = await explain('const b = 2;', { confirmOverBudget: (problem: BudgetExceededError) => (asked.push(problem), true) });
+    assert.equal(first.cached, false);
+    assert.equal(asked.length, 1);
+    assert.equal(fake.calls, 1);
+    const again = await cheap.pipeline.run({ workflow: 'explain-selection', workspace, selection: 'const b = 2;' });
+    assert.equal(again.cached, true, 'a cached answer costs nothing, so no cap applies');
+    const declined = explain('const c = 3;', { confirmOverBudget: () => false });
+    await assert.rejects(declined, BudgetExceededError);
+    assert.equal(fake.calls, 1);
+  });
+
+  it("counts other processes' spend today, per workflow", async () => {
+    await openEngine({ 'budget.perWorkflowUsd': 1.02, 'budget.dailyUsd': 10 });
+    await spentElsewhere(1, 'explain-selection');
+    await assert.rejects(explain('const d = 4;'), (error: unknown) => {
+      assert.ok(error instanceof BudgetExceededError);
+      assert.equal(error.scope, 'workflow');
+      assert.ok(Math.abs(error.spentUsd - 1) < 1e-9, String(error.spentUsd));
+      return true;
+    });
+    const other = await (engine as CacheEngine).pipeline.run({ workflow: 'review-file', workspace, filePath: 'src/math.ts' });
+    assert.equal(other.cached, false, 'another workflow still has its own budget');
+    assert.equal(fake.calls, other.upstreamCalls, 'only the other workflow called Claude');
+    const today = (engine as CacheEngine).ledger;
+    assert.ok(today.spentToday('review-file') > 0);
+    assert.ok(Math.abs(today.spentToday() - 1 - today.spentToday('review-file')) < 1e-9, 'the day counts both');
+  });
+
+  it('refuses a model of unknown price under a cap, since its cost cannot be bounded', async () => {
+    await openEngine({ 'budget.dailyUsd': 100, model: 'claude-mythos-preview' });
+    await assert.rejects(explain('const e = 5;'), /The price of claude-mythos-preview is unknown/);
+    assert.equal(fake.calls, 0);
+  });
+
+  describe('claude-cache run', () => {
+    async function cli(args: string[]) {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(args, {
+        stdout: (text) => out.push(text),
+        stderr: (text) => err.push(text),
+        env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.url, CLAUDE_CACHE_STORAGE_DIR: storage },
+        cwd: root,
+      });
+      return { code, stdout: out.join(''), stderr: err.join('') };
+    }
+
+    beforeEach(async () => {
+      await mkdir(join(workspace, '.vscode'), { recursive: true });
+      await writeFile(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'claudeCache.budget.dailyUsd': 0.01 }));
+    });
+
+    it(`fails with one line and exit code ${EXIT_OVER_BUDGET} over budget, and runs with --over-budget`, async () => {
+      const refused = await cli(['run', 'explain-selection', '--selection', 'const f = 6;', '--workspace', workspace]);
+      assert.equal(refused.code, EXIT_OVER_BUDGET);
+      assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+      assert.match(refused.stderr, /^claude-cache: Running explain-selection could cost up to \$0\.04\d+.*daily budget.*\(--over-budget runs it anyway\)\n$/);
+      assert.equal(fake.calls, 0);
+
+      const forced = await cli(['run', 'explain-selection', '--selection', 'const f = 6;', '--over-budget', '--json', '--workspace', workspace]);
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.equal(JSON.parse(forced.stdout).cached, false);
+      assert.equal(fake.calls, 1);
+    });
+
+    it('documents the exit code in --help', async () => {
+      const help = await cli(['--help']);
+      assert.match(help.stdout, /exit codes: 0 done, 1 failed, 2 usage error or no API key, 3 over a budget cap/);
+      assert.match(help.stdout, /--over-budget/);
+    });
+  });
+});
