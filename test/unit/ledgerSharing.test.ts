@@ -86,6 +86,7 @@ describe('CostLedger shared by processes (one JSON file)', () => {
     near(editor.spentToday('a'), 3, 'a second refresh changes nothing');
     editor.recordUpstreamCall({ ...dollars(1), workflow: 'a' });
     near(editor.spentToday('a'), 4, 'an unsaved change counts at once');
+    await editor.flush();
   });
 
   it('loses no spend when many saves from two ledgers interleave', async () => {
@@ -145,6 +146,7 @@ describe('CostLedger shared by processes (one JSON file)', () => {
     ledger.recordUpstreamCall({ model: 'claude-mythos-preview', usage: dollars(1).usage, workflow: 'w' });
     near(ledger.spentToday(), 1, 'day');
     assert.equal(ledger.spentToday('w'), 0);
+    await ledger.flush();
   });
 
   it('reads a ledger written before budgets existed, and refuses a malformed workflow day', () => {
