@@ -6,7 +6,7 @@ import { MemoryStore } from '../../src/core/stores/memoryStore';
 import type { LayerPolicy } from '../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
 
-describe('TieredCache.getOrCompute with alreadyStored', () => {
+describe('TieredCache.getOrCompute with storedByCompute', () => {
   let cache: TieredCache;
 
   beforeEach(async () => {
@@ -31,7 +31,7 @@ describe('TieredCache.getOrCompute with alreadyStored', () => {
         await cache.set('result', 'k', 'stored by the computation');
         return 'stored by the computation';
       },
-      { alreadyStored: () => true },
+      { storedByCompute: () => true },
     );
     assert.equal(value, 'stored by the computation');
     assert.deepEqual(writes, ['k'], 'one write, the computation\'s own');
@@ -40,7 +40,7 @@ describe('TieredCache.getOrCompute with alreadyStored', () => {
   it('stores the value as usual when the computation did not', async () => {
     const writes: string[] = [];
     cache.events.on('set', ({ key }) => writes.push(key));
-    await cache.getOrCompute('result', 'k', async () => 'computed', { alreadyStored: () => false });
+    await cache.getOrCompute('result', 'k', async () => 'computed', { storedByCompute: () => false });
     assert.deepEqual(writes, ['k']);
     assert.equal(cache.peek('result', 'k'), 'computed');
   });
