@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Alert } from '../../src/core/alerts';
 import { emptyTotals, type LedgerTotals } from '../../src/core/cost';
 import { LAYERS, type Layer, type Tier, type TierStatus } from '../../src/core/layers';
 import { CacheMetrics, type MetricsSource } from '../../src/core/metrics';
@@ -132,6 +133,18 @@ describe('CacheMetrics', () => {
     source.observers.upstreamCall({ model: 'claude-x', seconds: 1, outcome: 'ok', costUsd: 0, providerCacheSavingUsd: 0 });
     text = await metrics.exposition();
     assert.equal(sample(text, 'claude_cache_upstream_call_seconds_count', { model: 'claude-x', outcome: 'ok' }), 1);
+  });
+
+  it('exposes the alerts active now, evaluated at each scrape', async () => {
+    const source = new FakeSource();
+    let active: Alert[] = [{ kind: 'tierErrors', subject: 'redis', value: 0.2, threshold: 0.05, message: 'Redis failed' }];
+    const withAlerts = Object.assign(source, { alerts: { refresh: async () => active } });
+    const metrics = new CacheMetrics(withAlerts);
+    let text = await metrics.exposition();
+    assert.equal(sample(text, 'claude_cache_alert_active', { kind: 'tierErrors', subject: 'redis' }), 1);
+    active = [];
+    text = await metrics.exposition();
+    assert.equal(sample(text, 'claude_cache_alert_active', { kind: 'tierErrors', subject: 'redis' }), undefined);
   });
 
   it('keeps two engines apart: each has its own registry, none uses the global one', async () => {

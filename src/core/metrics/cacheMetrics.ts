@@ -51,6 +51,7 @@ export class CacheMetrics {
   });
   private readonly spent = this.counter('spent_usd_total', 'Dollars spent on Claude calls of known price (ledger).', []);
   // A gauge: savings by the provider cache are its read discount minus its write premium, which can go down.
+  private readonly alertActive = this.gauge('alert_active', '1 for each alert rule broken now (kind: hitRate, evictions, memory, tierErrors).', ['kind', 'subject']);
   private readonly saved = this.gauge('saved_usd', 'Dollars saved, by source: local_hit (answered from this cache) and provider_cache (Anthropic prompt caching).', ['source']);
 
   constructor(private readonly source: MetricsSource) {
@@ -76,7 +77,14 @@ export class CacheMetrics {
   }
 
   private async refresh(): Promise<void> {
-    const [counts, memory] = await Promise.all([this.source.lifetimeCounts(), this.source.cache.memoryReport()]);
+    const [counts, memory, alerts] = await Promise.all([
+      this.source.lifetimeCounts(),
+      this.source.cache.memoryReport(),
+      this.source.alerts?.refresh() ?? Promise.resolve([]),
+    ]);
+    // Only the alerts active now are exposed; a cleared one disappears rather than reading 0 forever.
+    this.alertActive.reset();
+    for (const alert of alerts) this.alertActive.set({ kind: alert.kind, subject: alert.subject }, 1);
     const stats = this.source.cache.stats;
     const totals = this.source.ledger.totals();
     let lookups = 0;

@@ -1,3 +1,4 @@
+import type { AlertMonitor } from '../alerts';
 import type { CostLedger } from '../cost';
 import type { ObserverSet } from '../observe/observerSet';
 import type { LifetimeCounters } from '../stats/lifetimeCounters';
@@ -10,4 +11,6 @@ export interface MetricsSource {
   readonly ledger: Pick<CostLedger, 'totals'>;
   /** Hits and misses over every process that shares the storage folder. */
   lifetimeCounts(): Promise<LifetimeCounters>;
+  /** The engine's alert rules, evaluated afresh at each scrape; absent for a source without alerts. */
+  readonly alerts?: Pick<AlertMonitor, 'refresh'>;
 }
