@@ -29,6 +29,7 @@ function helpText(): string {
   lines.push(
     '',
     'config: the workspace\'s .vscode/settings.json (claudeCache.*), then ANTHROPIC_BASE_URL, CLAUDE_CACHE_REDIS_URL,',
+    'CLAUDE_CACHE_REDIS_MODE (standalone|cluster|sentinel), CLAUDE_CACHE_REDIS_NODES (host:port,host:port),',
     'CLAUDE_CACHE_SURREAL_URL, CLAUDE_CACHE_STORAGE_DIR, then --model, --max-tokens, --temperature, --redis-url,',
     '--surreal-url, --storage-dir. The API key comes from ANTHROPIC_API_KEY only.',
     '',

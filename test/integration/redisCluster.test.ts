@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { ManualClock, systemClock, type Clock } from '../../src/core/clock';
 import { decodeValue, encodeValue } from '../../src/core/codec';
@@ -19,6 +21,8 @@ import { startRedisCluster, type RedisClusterHandle } from './harness/redisClust
 import { describeStoreContract } from './storeContract';
 
 const codec = { encode: encodeValue, decode: decodeValue };
+const run = promisify(execFile);
+const repo = resolve(__dirname, '..', '..');
 
 function policies(): Record<Layer, LayerPolicy> {
   const result = {} as Record<Layer, LayerPolicy>;
@@ -228,6 +232,39 @@ describe('Redis Cluster (3 masters, 3 replicas, on loopback)', function () {
       } finally {
         await Promise.all(engines.map((engine) => engine.close()));
         await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+      }
+    });
+  });
+
+  describe('claude-cache CLI', () => {
+    it('counts and invalidates a layer over every master, configured from the environment', async () => {
+      const root = await mkdtemp(join(tmpdir(), 'claude-cache-cluster-cli-'));
+      const keyPrefix = prefix();
+      await mkdir(join(root, '.vscode'));
+      await writeFile(join(root, '.vscode', 'settings.json'), JSON.stringify({ 'claudeCache.redis.keyPrefix': keyPrefix }));
+      const store = await RedisStore.connect({ topology, keyPrefix });
+      const cli = async (...args: string[]) => {
+        const { stdout } = await run(process.execPath, ['--import', 'tsx', join(repo, 'src', 'cli', 'main.ts'), ...args, '--workspace', root], {
+          cwd: repo,
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: root,
+            CLAUDE_CACHE_STORAGE_DIR: join(root, 'storage'),
+            CLAUDE_CACHE_REDIS_MODE: 'cluster',
+            CLAUDE_CACHE_REDIS_NODES: cluster.seeds.map(({ host, port }) => `${host}:${port}`).join(','),
+          },
+        });
+        return stdout;
+      };
+      try {
+        await store.setMany('result', Array.from({ length: 30 }, (_, i) => ({ key: `cli:k:${i}`, value: Uint8Array.of(i), ttlMs: 60_000 })));
+        const stats = JSON.parse(await cli('stats', '--json')) as { tiers: { redis: { status: string; entries: number } } };
+        assert.deepEqual(stats.tiers.redis, { ...stats.tiers.redis, status: 'up', entries: 30 });
+        await cli('invalidate', '--layer', 'result');
+        assert.deepEqual(await keysPerMaster(`${keyPrefix}result:*`), [0, 0, 0]);
+      } finally {
+        await store.close();
+        await rm(root, { recursive: true, force: true });
       }
     });
   });
