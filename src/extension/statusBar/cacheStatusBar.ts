@@ -6,6 +6,8 @@ import type { EngineHost, EngineState } from '../engine/engineHost';
 import { Disposable, toDisposable } from '../lifecycle';
 import { statusBarContent, type StatusBarInput } from './statusBarContent';
 
+const BUDGET_REFRESH_MS = 60_000;
+
 /** The one status-bar item: hit rate and dollars saved; a click opens the dashboard. */
 export class CacheStatusBar extends Disposable {
   static readonly id = 'claudeCache.status';
@@ -23,6 +25,11 @@ export class CacheStatusBar extends Disposable {
     this.item.show();
     this._register(toDisposable(host.events.on('state', () => this.render())));
     this._register(toDisposable(snapshots.events.on('snapshot', () => this.render())));
+    // Other windows and CLI runs spend too, without events here: while a budget is shown, re-read it now and then.
+    const budgetTimer = setInterval(() => {
+      if (this.snapshots.latest?.budget) void this.snapshots.refresh();
+    }, BUDGET_REFRESH_MS);
+    this._register(toDisposable(() => clearInterval(budgetTimer)));
   }
 
   private render(): void {
