@@ -3,7 +3,11 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { ManualClock } from '../../src/core/clock';
+import { decodeValue, encodeValue } from '../../src/core/codec';
 import { StoreError } from '../../src/core/errors';
+import { MemoryStore } from '../../src/core/stores/memoryStore';
+import { TieredCache } from '../../src/core/tiered/tieredCache';
 import { connectSurreal, type SurrealConnection } from '../../src/core/stores/surrealConnection';
 import { SurrealAuthError } from '../../src/core/stores/surrealErrors';
 import { ownerFilePath, readOwnerRecord } from '../../src/core/stores/surrealShared/ownerRecord';
@@ -284,6 +288,52 @@ describe('SurrealRpcRelay', function () {
     await start(first.port);
     const tookMs = await eventually('the store answers again', 15_000, async () => read(await store.get('prompt', 'p')) === 'before the outage');
     process.stdout.write(`      (reconnected ${tookMs} ms after the server came back)\n`);
+  });
+
+  it('keeps the tiered cache running while the server is gone: the tier degrades, then comes back up by itself', async () => {
+    const first = await start();
+    const store = await client(first.port);
+    const clock = new ManualClock();
+    const policy = { ttlMs: 600_000, maxEntryBytes: 1_000_000 };
+    const cache = await TieredCache.create({
+      memory: new MemoryStore({ budgets: { prompt: 1e6, module: 1e6, context: 1e6, result: 1e6 }, clock }),
+      surreal: store,
+      surrealShared: true,
+      codec: { encode: encodeValue, decode: decodeValue },
+      layers: { prompt: policy, module: policy, context: policy, result: policy },
+      clock,
+      tierTimeoutMs: 2_000,
+      breaker: { threshold: 1, cooldownMs: 1_000 },
+    });
+    const statuses: string[] = [];
+    cache.events.on('tierStatus', ({ tier, status }) => {
+      if (tier === 'surreal') statuses.push(status);
+    });
+    try {
+      await cache.set('result', 'before', 'stored while up');
+      assert.equal(cache.tierStatus('surreal'), 'up');
+      await first.close();
+      let probe = 0;
+      await eventually('the tier is degraded', 5_000, async () => {
+        await cache.get('result', `absent-${probe++}`);
+        return cache.tierStatus('surreal') !== 'up';
+      });
+      await cache.set('result', 'meanwhile', 'kept in memory');
+      assert.equal((await cache.get('result', 'meanwhile'))?.value, 'kept in memory', 'the cache still answers');
+
+      await start(first.port);
+      await eventually('the tier is up again', 15_000, async () => {
+        clock.advance(1_000);
+        await cache.get('result', `absent-${probe++}`);
+        return cache.tierStatus('surreal') === 'up';
+      });
+      assert.ok(statuses.some((status) => status !== 'up'), `went down first: ${statuses.join(' ')}`);
+      assert.equal(statuses.at(-1), 'up');
+      assert.ok(await store.get('result', 'before'), 'what was written before the outage is still there');
+    } finally {
+      await cache.close();
+      stores.splice(stores.indexOf(store), 1);
+    }
   });
 
   it('answers what it does not relay with errors, and closes on frames that are not CBOR', async () => {
