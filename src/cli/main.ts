@@ -8,6 +8,7 @@ import type { CliCommand } from './commands/command';
 import { invalidateCommand } from './commands/invalidate';
 import { metricsCommand } from './commands/metrics';
 import { archiveCommand } from './commands/archive';
+import { similarCommand } from './commands/similar';
 import { prewarmCommand } from './commands/prewarm';
 import { runCommand } from './commands/run';
 import { statsCommand } from './commands/stats';
@@ -21,6 +22,7 @@ const COMMANDS: readonly CliCommand[] = [
   workflowsCommand,
   metricsCommand,
   archiveCommand,
+  similarCommand,
 ];
 
 function helpText(): string {

@@ -19,6 +19,8 @@ import { decodeValue, encodeValue } from './codec';
 import { MemoryStore } from './stores/memoryStore';
 import { pinningPolicyOf } from './stores/pinning/pinningPolicy';
 import { ArchivedAnswers } from './archive/archivedAnswers';
+import { SimilarAnswers, type SimilarAnswer, type SimilarQuery } from './similar/similarAnswers';
+import type { AnswerPrompt } from './pipeline';
 import { RedisInvalidationBus } from './stores/redisInvalidationBus';
 import { RedisStore } from './stores/redisStore';
 import { lockedByAnotherProcess } from './stores/directoryLock';
@@ -117,6 +119,12 @@ export class CacheEngine {
   alerts = new AlertMonitor({ clock: systemClock, sample: () => engineAlertSample(this) });
   /** Expired and pruned answers kept for browsing (never served); undefined when SurrealDB or the archive is off. */
   archive: ArchivedAnswers | undefined;
+  /** Full-text search over cached answers' prompts; undefined when SurrealDB is off or values are encrypted. */
+  similar: SimilarAnswers | undefined;
+  /** The prompt behind the last run's answer, so "Find Similar Cached Answers" can start from it. */
+  lastAnswerPrompt: AnswerPrompt | undefined;
+  /** Prompts being indexed, one after another, off the run's path. */
+  private indexing: Promise<void> = Promise.resolve();
   /** The memory tier, for settings it applies live (pinning). */
   private memory: MemoryStore | undefined;
   /** Drops the single-flight's subscriber connection; set when a Redis tier exists. */
@@ -318,6 +326,7 @@ export class CacheEngine {
         };
       },
       onRunFinished: (request, result, durationMs) => tuning.recordRun(request, result, durationMs),
+      onAnswer: (entry) => (engine as CacheEngine).answerStored(entry),
       workflows: options.workflows ?? discoverWorkflows,
       logger: rootLogger,
       observer: observers,
@@ -343,6 +352,12 @@ export class CacheEngine {
       const store = surreal;
       const codec = 'codec' in sealing ? sealing.codec : { encode: encodeValue, decode: decodeValue };
       engine.archive = new ArchivedAnswers(archive, codec, () => store.cleanup());
+    }
+    if (surreal instanceof SurrealStore && !('codec' in sealing)) {
+      // Off when values are sealed: the index would keep the prompts readable beside the encrypted answers.
+      const store = surreal;
+      const codec = { encode: encodeValue, decode: decodeValue };
+      engine.similar = new SimilarAnswers((text, bindings) => store.query(text, bindings), (key) => store.get('result', key), codec, clock);
     }
     return engine;
   }
@@ -388,6 +403,33 @@ export class CacheEngine {
       ]);
     const reopenNeeded = tierShape(previous) !== tierShape(next);
     return { reopenNeeded };
+  }
+
+  /**
+   * Cached answers whose prompts resemble `query.prompt`, best first: suggestions to read, never served as hits
+   * (nothing is counted, nothing is replayed). Empty when the search is off.
+   */
+  async similarAnswers(query: SimilarQuery): Promise<SimilarAnswer[]> {
+    return this.similar ? this.similar.find(query) : [];
+  }
+
+  /** Indexes the prompt of an answer this run stored (the pipeline's onAnswer). */
+  answerStored(entry: AnswerPrompt): void {
+    this.lastAnswerPrompt = entry;
+    if (entry.cached || !entry.shareable || !this.similar) return;
+    const similar = this.similar;
+    const ttlMs = this.currentConfig.layers.result.ttlSeconds * 1000;
+    this.indexing = this.indexing
+      .then(() => similar.remember({ key: entry.key, prompt: entry.prompt, ttlMs }))
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.debug(`could not index the prompt of ${entry.key}: ${describeError(error)}`),
+      );
+  }
+
+  /** Resolves once every prompt handed to the similar-answer index so far is in it (or failed to go in). */
+  async similarIndexSettled(): Promise<void> {
+    await this.indexing;
   }
 
   /** The Claude client, built on first need; throws a clear error when no key is set. */
@@ -524,6 +566,8 @@ export class CacheEngine {
 
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
+    // Prompts still being indexed use the SurrealDB connection the cache closes.
+    await this.indexing;
     this.alerts.stop();
     // The usage log writes through the SurrealDB connection the cache closes.
     await this.tuning.close().catch((error: unknown) => this.logger.warn(`could not save the usage log: ${describeError(error)}`));

@@ -66,6 +66,19 @@ export interface PipelineDependencies {
   flight?: SharedFlight;
   /** Told about every finished run (the usage log); a listener that throws does not fail the run. */
   onRunFinished?: (request: RunRequest, result: RunResult, durationMs: number) => void;
+  /** Told about every run's result-layer answer with the prompt text behind it (the similar-answer index). */
+  onAnswer?: (entry: AnswerPrompt) => void;
+}
+
+/** A result-layer answer and the rendered prompt (with its documents) that produced it. */
+export interface AnswerPrompt {
+  workflow: string;
+  key: string;
+  prompt: string;
+  /** False when this run computed (and stored) the answer. */
+  cached: boolean;
+  /** Whether the answer may live in the shared tiers (no likely secret, or secrets allowed there). */
+  shareable: boolean;
 }
 
 export interface RunRequest {
@@ -279,6 +292,13 @@ export class WorkflowPipeline {
     }
     const source = sharedResult.joined && status.source === 'compute' ? 'joined' : (status.source ?? 'compute');
     run.step({ layer: 'result', key, source });
+    this.deps.onAnswer?.({
+      workflow: workflow.name,
+      key,
+      prompt: [prompt, ...contextBlocks].join('\n'),
+      cached: source !== 'compute',
+      shareable: answerShareable(answer),
+    });
     const computedHere = source === 'compute';
     if (!computedHere) {
       // Cached, or shared with a concurrent identical run: either way this run paid nothing for it.

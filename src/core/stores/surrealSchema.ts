@@ -1,3 +1,5 @@
+import { PROMPT_FIELD, PROMPT_INDEX } from '../similar/similarSchema';
+
 /** The one table every layer shares; record ids are `${layer}:${key}`. */
 export const SURREAL_TABLE = 'cache_entry';
 
@@ -13,12 +15,15 @@ DEFINE FIELD IF NOT EXISTS value ON cache_entry TYPE bytes;
 DEFINE FIELD IF NOT EXISTS size ON cache_entry TYPE int;
 DEFINE FIELD IF NOT EXISTS created_at ON cache_entry TYPE number;
 DEFINE FIELD IF NOT EXISTS expires_at ON cache_entry TYPE number;
+${PROMPT_FIELD}
 `;
 
 /** Indexes by name: layer for the per-layer listings, expires_at for the expiry sweep. */
 export const SURREAL_INDEXES: Readonly<Record<string, string>> = {
   cache_entry_layer: 'DEFINE INDEX IF NOT EXISTS cache_entry_layer ON cache_entry FIELDS layer',
   cache_entry_expires_at: 'DEFINE INDEX IF NOT EXISTS cache_entry_expires_at ON cache_entry FIELDS expires_at',
+  /** Full-text search over prompts, for similar-answer suggestions (src/core/similar/). */
+  cache_entry_prompt: PROMPT_INDEX,
 };
 
 /**

@@ -24,4 +24,5 @@ export enum CommandId {
   /** Opens the last run's lookup trace as a Markdown document. */
   ExplainLastRun = 'claudeCache.explainLastRun',
   ShowArchive = 'claudeCache.showArchive',
+  FindSimilar = 'claudeCache.findSimilar',
 }

@@ -22,6 +22,7 @@ import { setStorePassword } from './setStorePassword';
 import { showDashboard } from './showDashboard';
 import { showLog } from './showLog';
 import { showArchive } from './showArchive';
+import { findSimilar } from './findSimilar';
 
 type Handler = (services: ExtensionServices, ...args: unknown[]) => unknown;
 
@@ -46,6 +47,7 @@ const HANDLERS: Readonly<Record<CommandId, Handler>> = {
   [CommandId.RunFresh]: (services, uri) => runFresh(services, uri),
   [CommandId.ExplainLastRun]: (services) => explainLastRun(services),
   [CommandId.ShowArchive]: (services) => showArchive(services),
+  [CommandId.FindSimilar]: (services) => findSimilar(services),
 };
 
 /**

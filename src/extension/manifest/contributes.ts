@@ -37,6 +37,7 @@ const COMMANDS: ReadonlyArray<Omit<CommandContribution, 'category'>> = [
   { command: CommandId.RunFresh, title: 'Run Fresh', icon: '$(debug-restart)' },
   { command: CommandId.ExplainLastRun, title: 'Explain Last Run', icon: '$(question)' },
   { command: CommandId.ShowArchive, title: 'Show Archived Answers...', icon: '$(archive)' },
+  { command: CommandId.FindSimilar, title: 'Find Similar Cached Answers...', icon: '$(lightbulb)' },
 ];
 
 const inView = `view == ${TIERS_VIEW_ID}`;
@@ -91,6 +92,7 @@ export function contributes(): Record<string, unknown> {
         { command: CommandId.ResetStats, when: inView, group: '2_stats@1' },
         { command: CommandId.ExplainLastRun, when: inView, group: '2_stats@2' },
         { command: CommandId.ShowArchive, when: inView, group: '4_answers@1' },
+        { command: CommandId.FindSimilar, when: inView, group: '4_answers@2' },
         { command: CommandId.SetApiKey, when: inView, group: '3_setup@1' },
         { command: CommandId.ShowLog, when: inView, group: '3_setup@2' },
       ],

@@ -111,6 +111,21 @@ export class WorkflowRunner {
       `$(check) ${prepared.workflow}: answered for ${formatDollars(result.costUsd)}`,
       5_000,
     );
+    void this.offerSimilar().catch((error: unknown) => this.logger.debug(`similar-answer offer: ${String(error)}`));
+  }
+
+  /** After a miss: when cached answers to similar prompts exist, one quiet offer to read them (never served). */
+  private async offerSimilar(): Promise<void> {
+    const engine = this.host.engineIfReady;
+    const last = engine?.lastAnswerPrompt;
+    if (!engine?.similar || !last) return;
+    const found = await engine.similarAnswers({ prompt: last.prompt, excludeKey: last.key, limit: 3 });
+    if (found.length === 0) return;
+    const choice = await vscode.window.showInformationMessage(
+      `${found.length === 1 ? 'A cached answer' : `${found.length} cached answers`} to similar prompts exist.`,
+      'Show Similar',
+    );
+    if (choice === 'Show Similar') await vscode.commands.executeCommand(CommandId.FindSimilar);
   }
 
   private async offer(
