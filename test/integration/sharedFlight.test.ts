@@ -8,6 +8,7 @@ import { CacheEngine } from '../../src/core/engine';
 import { flightLockKey } from '../../src/core/flight';
 import { freePort } from '../../src/launcher/freePort';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { startRedisCluster, type RedisClusterHandle } from './harness/redisCluster';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
 
 const SOURCE = `export function add(a: number, b: number): number {\n  return a + b;\n}\n`;
@@ -130,5 +131,58 @@ describe('Single-flight across engine instances sharing Redis', function () {
     const results = await Promise.all([run(a, secret), run(b, secret)]);
     assert.equal(fake.calls, 2, 'a private answer is never handed to another instance');
     assert.ok(results.every((result) => result.text.length > 0));
+  });
+});
+
+describe('Single-flight across engine instances sharing a Redis Cluster', function () {
+  this.timeout(90_000);
+  let cluster: RedisClusterHandle;
+  let fake: FakeAnthropic;
+  let root: string;
+
+  before(async () => {
+    [cluster, fake] = await Promise.all([startRedisCluster({ masters: 3, replicasPerMaster: 0 }), startFakeAnthropic({ latencyMs: 150 })]);
+    root = await mkdtemp(join(tmpdir(), 'shared-flight-cluster-'));
+    await mkdir(join(root, 'workspace', 'src'), { recursive: true });
+    await writeFile(join(root, 'workspace', 'src', 'math.ts'), SOURCE);
+  });
+
+  after(async () => {
+    await Promise.all([cluster.stop(), fake.close()]);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('pays once for 20 concurrent identical runs over two instances', async () => {
+    const engines = await Promise.all(
+      ['a', 'b'].map(async (name) => {
+        const { config, problems } = resolveConfig(
+          objectReader({
+            apiBaseUrl: fake.url,
+            storageDir: join(root, name),
+            'redis.mode': 'cluster',
+            'redis.nodes': [`127.0.0.1:${cluster.nodes[0]!.port}`],
+            'redis.keyPrefix': 'cluster-flight:',
+          }),
+        );
+        assert.deepEqual(problems, []);
+        return CacheEngine.open({ config, apiKey: 'test-key', flight: { lockTtlMs: 2_000, pollIntervalMs: 50 } });
+      }),
+    );
+    try {
+      for (let attempt = 0; attempt < 250 && engines.some((engine) => engine.cache.tierStatus('redis') !== 'up'); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.ok(engines.every((engine) => engine.cache.tierStatus('redis') === 'up'), 'both engines reach the cluster');
+      const workspace = join(root, 'workspace');
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          (engines[index % 2] as CacheEngine).pipeline.run({ workflow: 'explain-selection', workspace, selection: 'const cluster = 3;' }),
+        ),
+      );
+      assert.equal(fake.calls, 1);
+      assert.equal(new Set(results.map((result) => result.text)).size, 1);
+    } finally {
+      await Promise.all(engines.map((engine) => engine.close()));
+    }
   });
 });
