@@ -86,6 +86,20 @@ describe('Single-flight across engine instances sharing Redis', function () {
     assert.equal(results.filter((result) => !result.cached).length, 1);
   });
 
+  it('hands the answer over in write-behind mode too: the holder writes it to Redis before letting go', async () => {
+    // A flush interval far longer than the test: only the holder's own write can put the answer in Redis in time.
+    const settings = { 'redis.url': redis.url, 'redis.keyPrefix': 'behind:', writeMode: 'write-behind', 'writeBehind.flushIntervalMs': 60_000 };
+    const a = await openEngine('a', settings);
+    const b = await openEngine('b', settings);
+    await Promise.all([waitForRedis(a), waitForRedis(b)]);
+    assert.equal(a.cache.writeMode, 'write-behind');
+
+    const results = await Promise.all(Array.from({ length: 10 }, (_, index) => run(index % 2 === 0 ? a : b, 'const behind = true;')));
+
+    assert.equal(fake.calls, 1);
+    assert.equal(new Set(results.map((result) => result.text)).size, 1);
+  });
+
   it('takes over from a holder that died: after its lock expires, exactly one more call', async () => {
     // The result key depends only on the run's inputs: learn it from an engine without Redis.
     const probe = await openEngine('probe', {});
