@@ -116,7 +116,7 @@ describe('package.json', () => {
 
     it('hides internal commands from the palette', () => {
       const hidden = manifest.contributes.menus.commandPalette?.filter((item) => item.when === 'false').map((item) => item.command);
-      assert.deepEqual(hidden?.sort(), [CommandId.OpenEntry, CommandId.RunFresh, CommandId.InvalidateTier].sort());
+      assert.deepEqual(hidden?.sort(), [CommandId.OpenEntry, CommandId.RunFresh, CommandId.InvalidateTier, CommandId.InspectEntry].sort());
       for (const id of Object.keys(CONTRACT_COMMANDS)) assert.ok(!hidden?.includes(id), `${id} must stay in the palette`);
     });
 

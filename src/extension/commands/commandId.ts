@@ -25,4 +25,6 @@ export enum CommandId {
   ExplainLastRun = 'claudeCache.explainLastRun',
   ShowArchive = 'claudeCache.showArchive',
   FindSimilar = 'claudeCache.findSimilar',
+  /** Internal: a tree entry's metadata and value preview; hidden from the palette. */
+  InspectEntry = 'claudeCache.inspectEntry',
 }

@@ -23,6 +23,7 @@ import { showDashboard } from './showDashboard';
 import { showLog } from './showLog';
 import { showArchive } from './showArchive';
 import { findSimilar } from './findSimilar';
+import { inspectEntry } from './inspectEntry';
 
 type Handler = (services: ExtensionServices, ...args: unknown[]) => unknown;
 
@@ -48,6 +49,7 @@ const HANDLERS: Readonly<Record<CommandId, Handler>> = {
   [CommandId.ExplainLastRun]: (services) => explainLastRun(services),
   [CommandId.ShowArchive]: (services) => showArchive(services),
   [CommandId.FindSimilar]: (services) => findSimilar(services),
+  [CommandId.InspectEntry]: (services, node) => inspectEntry(services, node),
 };
 
 /**

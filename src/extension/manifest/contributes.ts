@@ -38,6 +38,7 @@ const COMMANDS: ReadonlyArray<Omit<CommandContribution, 'category'>> = [
   { command: CommandId.ExplainLastRun, title: 'Explain Last Run', icon: '$(question)' },
   { command: CommandId.ShowArchive, title: 'Show Archived Answers...', icon: '$(archive)' },
   { command: CommandId.FindSimilar, title: 'Find Similar Cached Answers...', icon: '$(lightbulb)' },
+  { command: CommandId.InspectEntry, title: 'Inspect Entry', icon: '$(info)' },
 ];
 
 const inView = `view == ${TIERS_VIEW_ID}`;
@@ -81,6 +82,7 @@ export function contributes(): Record<string, unknown> {
         { command: CommandId.OpenEntry, when: 'false' },
         { command: CommandId.InvalidateTier, when: 'false' },
         { command: CommandId.RunFresh, when: 'false' },
+        { command: CommandId.InspectEntry, when: 'false' },
       ],
       'view/title': [
         { command: CommandId.RunWorkflow, when: inView, group: 'navigation@1' },
@@ -100,6 +102,7 @@ export function contributes(): Record<string, unknown> {
         { command: CommandId.InvalidateLayer, when: `${inView} && viewItem == layer`, group: 'inline' },
         { command: CommandId.InvalidateLayer, when: `${inView} && viewItem == layer`, group: '2_invalidate@1' },
         { command: CommandId.OpenEntry, when: `${inView} && viewItem == entry`, group: '1_open@1' },
+        { command: CommandId.InspectEntry, when: `${inView} && viewItem == entry`, group: '1_open@2' },
         { command: CommandId.InvalidateTier, when: `${inView} && viewItem == tier`, group: 'inline' },
         { command: CommandId.InvalidateTier, when: `${inView} && viewItem == tier`, group: '2_invalidate@1' },
         { command: CommandId.InvalidateEntry, when: `${inView} && viewItem == entry`, group: 'inline' },
