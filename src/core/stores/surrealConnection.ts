@@ -3,6 +3,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RecordId, Surreal } from 'surrealdb';
 import { StoreError, describeError } from '../errors';
+import { reapAbandonedEngine } from './abandonedEngineReaper';
 import { waitForDirectoryRelease } from './directoryRelease';
 import { classifySurrealConnectFailure } from './surrealConnectFailure';
 import { SurrealUnreachableError } from './surrealErrors';
@@ -120,6 +121,8 @@ export async function connectSurreal(options: SurrealConnectOptions): Promise<Su
     return { db, RecordId: sdk.RecordId, ...(rpc ? { rpc } : {}) };
   }
   await db.close().catch(() => undefined);
+  const abandoned = seen.engine;
+  if (embedded && outcome === 'timeout' && abandoned?.close) reapAbandonedEngine({ close: () => abandoned.close?.() ?? Promise.resolve() });
   unclaim(url);
   const shown = redactUrl(url);
   if (!embedded) {
@@ -139,6 +142,7 @@ export async function connectSurreal(options: SurrealConnectOptions): Promise<Su
 
 type EngineLike = {
   send(request: RpcCall): Promise<unknown>;
+  close?(): Promise<void>;
   subscribe?(event: 'error', listener: (error: Error) => void): () => void;
 };
 type EngineContext = {
