@@ -11,8 +11,23 @@ const outdir = outdirArg ? outdirArg.slice('--outdir='.length) : 'dist';
 // `surrealdb` must be the same module instance that `@surrealdb/node` imports.
 const external = ['vscode', 'lz4-napi', 'msgpackr-extract', 'surrealdb', '@surrealdb/node', 'playwright-core'];
 
+// `ws` (remote SurrealDB on Node 20) tries two optional native add-ons and falls back to plain JavaScript when
+// loading them throws. They are not installed: bundle a module that throws, so nothing unshipped is required.
+const OPTIONAL_WS_ADDONS = /^(bufferutil|utf-8-validate)$/;
+const absentOptionalAddons = {
+  name: 'absent-optional-addons',
+  setup(build) {
+    build.onResolve({ filter: OPTIONAL_WS_ADDONS }, (args) => ({ path: args.path, namespace: 'absent-addon' }));
+    build.onLoad({ filter: /.*/, namespace: 'absent-addon' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not shipped (optional add-on of ws)`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const shared = {
+  plugins: [absentOptionalAddons],
   bundle: true,
   format: 'cjs',
   platform: 'node',
