@@ -143,6 +143,16 @@ describe('SurrealStore on a shared embedded directory', function () {
     assert.equal(read(await again.get('result', 'left')), 'written-before-the-kill');
   });
 
+  it('reopens in this process while the previous store is still closing, instead of refusing', async () => {
+    const first = await open();
+    await first.set('result', 'k', text('kept'), TTL);
+    const closing = first.close();
+    const second = await open();
+    await closing;
+    assert.match(second.reach, /owned by this process/);
+    assert.equal(read(await second.get('result', 'k')), 'kept');
+  });
+
   it('with keepLooking, opens while another process holds the directory without sharing it, and uses it once free', async () => {
     const holder = spawn(
       process.execPath,

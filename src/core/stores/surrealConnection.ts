@@ -65,6 +65,14 @@ export function holdsDirectory(url: string): boolean {
   return directory !== undefined && claimed.has(directory);
 }
 
+/** Whether this process has the directory of `url` open, is letting go of it, or neither. */
+export function directoryClaim(url: string): 'open' | 'releasing' | undefined {
+  const directory = claimKey(url);
+  const state = directory === undefined ? undefined : claimed.get(directory);
+  if (state === undefined) return undefined;
+  return state === 'open' ? 'open' : 'releasing';
+}
+
 export function isEmbeddedUrl(url: string): boolean {
   return EMBEDDED_URL.test(url);
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { StoreError, describeError } from '../../errors';
 import { lockedByAnotherProcess, processAlive } from '../directoryLock';
-import { holdsDirectory, releaseSurreal, type SurrealConnectOptions, type SurrealConnection } from '../surrealConnection';
+import { directoryClaim, holdsDirectory, releaseSurreal, type SurrealConnectOptions, type SurrealConnection } from '../surrealConnection';
 import { SurrealDirectoryBusyError } from '../surrealErrors';
 import type { SurrealLink } from '../surrealLink';
 import { openCacheClient, openCacheDatabase } from '../surrealOpen';
@@ -13,6 +13,9 @@ export type SharedRole = 'owner' | 'client' | 'searching' | 'closed';
 type Current =
   | { role: 'owner'; connection: SurrealConnection; relay: SurrealRpcRelay; record: OwnerRecord }
   | { role: 'client'; connection: SurrealConnection; ownerPid: number; unsubscribe: () => void };
+
+/** Directories a SharedSurrealDirectory of this process is closing: a reopen meanwhile waits instead of failing. */
+const closingHere = new Set<string>();
 
 /** Pause between two looks for an owner: short at first, then no more than a second. */
 const FIRST_PAUSE_MS = 40;
@@ -106,7 +109,13 @@ export class SharedSurrealDirectory implements SurrealLink {
     await this.searching;
     const current = this.current;
     this.current = undefined;
-    await this.release(current);
+    if (current?.role !== 'owner') return this.release(current);
+    closingHere.add(this.directory);
+    try {
+      await this.release(current);
+    } finally {
+      closingHere.delete(this.directory);
+    }
   }
 
   /**
@@ -115,7 +124,8 @@ export class SharedSurrealDirectory implements SurrealLink {
    */
   private async lookOnce(): Promise<'connected' | string | Error> {
     const record = await readOwnerRecord(this.ownerFile);
-    if (record !== undefined && record.pid === process.pid && holdsDirectory(this.url)) {
+    if (record !== undefined && record.pid === process.pid && directoryClaim(this.url) === 'open') {
+      if (closingHere.has(this.directory)) return (this.lastReason = 'this process is still letting go of it');
       return new StoreError('surreal', `${this.url} is already open in this process`);
     }
     if (record !== undefined && record.pid !== process.pid && processAlive(record.pid)) {
