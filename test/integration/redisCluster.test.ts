@@ -200,6 +200,41 @@ describe('Redis Cluster (3 masters, 3 replicas, on loopback)', function () {
     });
   });
 
+  describe('RedisInvalidationBus when its node dies', () => {
+    it('moves its subscription to another node and keeps hearing invalidations', async () => {
+      const keyPrefix = prefix();
+      const [sender, receiver] = await Promise.all([
+        RedisInvalidationBus.connect({ topology, keyPrefix }),
+        RedisInvalidationBus.connect({ topology, keyPrefix }),
+      ]);
+      const heard: string[] = [];
+      await receiver.subscribe((message) => heard.push(message.origin));
+      let victim: number | undefined;
+      try {
+        await sender.publish({ origin: 'before', kind: 'all' });
+        await eventually(() => heard.includes('before'), 'the message sent before the kill');
+        // The node holding the receiver's subscription, as the servers themselves list their clients.
+        for (const node of cluster.nodes) {
+          const clients = await onNode(node.port, (connection) => connection.client('LIST') as Promise<string>);
+          if (/ sub=1 /.test(clients)) victim = node.port;
+        }
+        assert.ok(victim !== undefined, 'some node holds the subscription');
+        await cluster.kill(victim);
+        let sent = 0;
+        await eventually(async () => {
+          const origin = `after-${++sent}`;
+          await sender.publish({ origin, kind: 'all' }).catch(() => undefined);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return heard.includes(origin);
+        }, 'a message sent after the subscribed node died', 300);
+      } finally {
+        await Promise.all([sender.close(), receiver.close()]);
+        if (victim !== undefined) await cluster.restart(victim);
+        await cluster.waitHealthy();
+      }
+    });
+  });
+
   describe('CacheEngine', () => {
     it('opens the Redis tier on the cluster the settings name and shares entries through it', async () => {
       const dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), 'claude-cache-cluster-engine-'))));

@@ -28,9 +28,12 @@ export interface RedisClusterHandle {
   masters(): Promise<number[]>;
   /** SIGKILL one node: its clients see the connection drop without a goodbye. */
   kill(port: number): Promise<void>;
-  /** Starts a killed node again on its port, with its node id and config file, so it rejoins the cluster. */
+  /**
+   * Starts a killed node again on its port, with its node id and config file, so it rejoins the cluster (as a
+   * replica when another node took its slots meanwhile); waitHealthy() then waits for it to sync.
+   */
   restart(port: number): Promise<void>;
-  /** Resolves when every live node reports cluster_state:ok and every slot's master is alive. */
+  /** Resolves when every live node reports cluster_state:ok, every slot's master is alive and every replica synced. */
   waitHealthy(timeoutMs?: number): Promise<void>;
   /** Stops every node and removes the config folder. Safe to call twice. */
   stop(): Promise<void>;
@@ -173,7 +176,13 @@ async function healthProblem(ports: readonly number[]): Promise<string> {
   }
   const masters = (await clusterNodes(ports)).filter((node) => node.master && node.slots);
   const dead = masters.filter((node) => node.failed || !ports.includes(node.port));
-  return dead.length > 0 ? `masters ${dead.map((node) => node.port).join(', ')} are down` : '';
+  if (dead.length > 0) return `masters ${dead.map((node) => node.port).join(', ')} are down`;
+  // A replica still syncing could not take over if a test kills its master next.
+  for (const port of ports) {
+    const { stdout } = await cli(port, 'info', 'replication');
+    if (stdout.includes('role:slave') && !stdout.includes('master_link_status:up')) return `replica ${port} is not synced`;
+  }
+  return '';
 }
 
 async function waitForReplicas(ports: readonly number[], expected: number): Promise<void> {
