@@ -8,7 +8,6 @@ import { describeRedisError } from './redisConnectionError';
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
-  redisClientOptions,
   type RedisConnectionOptions,
 } from './redisClientOptions';
 import { RedisReadBatch } from './redisReadBatch';
@@ -512,10 +511,6 @@ function redisTtl(ttlMs: number): number {
 
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\^]/g, '\\$&');
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
 function closedError(): CacheClosedError {
