@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_CONFIG, configFromEnvironment, objectReader, parseRedisNodeAddress, resolveConfig } from '../../src/core/config';
+import { trustAwareReader } from '../../src/extension/config/settingsConfig';
 
 describe('Redis topology settings', () => {
   it('default to standalone with no nodes and the conventional sentinel group name', () => {
@@ -67,5 +68,15 @@ describe('Redis topology settings', () => {
   it('parse a node address into host and port', () => {
     assert.deepEqual(parseRedisNodeAddress('127.0.0.1:6379'), { host: '127.0.0.1', port: 6379 });
     assert.deepEqual(parseRedisNodeAddress('[::1]:6379'), { host: '::1', port: 6379 });
+  });
+
+  it("take only the user's topology in an untrusted workspace, so a workspace cannot send the cache elsewhere", () => {
+    const workspace = objectReader({ 'redis.mode': 'cluster', 'redis.nodes': ['evil.example:7000'], 'redis.sentinelName': 'evil' });
+    const user = objectReader({ 'redis.url': 'redis://cache.corp:6379' });
+    const { config } = resolveConfig(trustAwareReader(workspace, user, false));
+    assert.deepEqual(
+      { mode: config.redis.mode, nodes: config.redis.nodes, sentinelName: config.redis.sentinelName },
+      { mode: 'standalone', nodes: [], sentinelName: 'mymaster' },
+    );
   });
 });

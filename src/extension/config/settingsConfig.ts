@@ -9,6 +9,10 @@ export const TRUST_RESTRICTED_SETTINGS: readonly ConfigKey[] = [
   'apiBaseUrl',
   'redis.url',
   'redis.keyPrefix',
+  // A workspace naming cluster seeds or sentinels would receive cache contents and the Redis password.
+  'redis.mode',
+  'redis.nodes',
+  'redis.sentinelName',
   'surreal.url',
   'surreal.username',
   'storageDir',
