@@ -236,6 +236,23 @@ describe('Redis Cluster (3 masters, 3 replicas, on loopback)', function () {
   });
 
   describe('CacheEngine', () => {
+    it('keeps the Redis tier off with the reason when cluster mode names no seed, and still runs', async () => {
+      const storageDir = await mkdtemp(join(tmpdir(), 'claude-cache-cluster-engine-'));
+      const engine = await CacheEngine.open({ config: resolveConfig(objectReader({ 'redis.mode': 'cluster', storageDir })).config });
+      try {
+        const opening = engine.openings.find((candidate) => candidate.tier === 'redis');
+        assert.deepEqual(opening, {
+          tier: 'redis',
+          status: 'failed',
+          detail: 'claudeCache.redis.mode is cluster but no seed node is set (claudeCache.redis.nodes)',
+        });
+        assert.equal(await engine.cache.getOrCompute('result', 'alone:k:1', () => 'computed'), 'computed');
+      } finally {
+        await engine.close();
+        await rm(storageDir, { recursive: true, force: true });
+      }
+    });
+
     it('opens the Redis tier on the cluster the settings name and shares entries through it', async () => {
       const dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), 'claude-cache-cluster-engine-'))));
       const settings = { 'redis.mode': 'cluster', 'redis.nodes': [`127.0.0.1:${cluster.nodes[1]!.port}`], 'redis.keyPrefix': prefix() };
