@@ -1,66 +1,29 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { builtCliPath, openCliSandbox, type CliSandbox } from '../fixtures/builtCli';
+import { sample } from '../fixtures/prometheusSample';
 
 const run = promisify(execFile);
-const repo = resolve(__dirname, '..', '..');
-const cli = join(repo, 'dist', 'cli.js');
-
-/** The value of one sample line of an exposition, by metric name and exact label set. */
-function sample(exposition: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels)
-    .map(([key, value]) => `${key}="${value}"`)
-    .sort()
-    .join(',');
-  for (const line of exposition.split('\n')) {
-    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    if ((match[2] ?? '').split(',').filter(Boolean).sort().join(',') === wanted) return Number(match[3]);
-  }
-  return undefined;
-}
 
 describe('claude-cache metrics (built dist/cli.js)', function () {
   this.timeout(120_000);
-  let fake: FakeAnthropic;
-  let root: string;
-  let workspace: string;
-
-  async function cliRun(args: string[]): Promise<{ stdout: string; stderr: string }> {
-    return run(process.execPath, [cli, ...args, '--workspace', workspace], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: root,
-        ANTHROPIC_API_KEY: 'test-key',
-        ANTHROPIC_BASE_URL: fake.url,
-        CLAUDE_CACHE_STORAGE_DIR: join(root, 'storage'),
-      },
-    });
-  }
+  let sandbox: CliSandbox;
+  const cliRun = (args: string[]) => sandbox.run(args);
 
   before(async () => {
-    await run(process.execPath, [join(repo, 'esbuild.mjs')], { cwd: repo });
-    fake = await startFakeAnthropic();
-    root = await mkdtemp(join(tmpdir(), 'cli-metrics-'));
-    workspace = join(root, 'workspace');
-    await mkdir(workspace, { recursive: true });
+    sandbox = await openCliSandbox('cli-metrics-');
   });
 
   after(async () => {
-    await fake?.close();
-    if (root) await rm(root, { recursive: true, force: true });
+    await sandbox?.close();
   });
 
   it('prints the exposition once, with totals that add up over earlier CLI processes', async () => {
     const first = JSON.parse((await cliRun(['run', 'explain-selection', '--selection', 'x = 1', '--json'])).stdout);
     await cliRun(['run', 'explain-selection', '--selection', 'x = 1', '--json']);
     await cliRun(['run', 'explain-selection', '--selection', 'x = 1', '--json']);
-    assert.equal(fake.calls, 1);
+    assert.equal(sandbox.fake.calls, 1);
 
     const { stdout } = await cliRun(['metrics']);
     assert.match(stdout, /^# HELP claude_cache_/m);
@@ -76,7 +39,7 @@ describe('claude-cache metrics (built dist/cli.js)', function () {
   });
 
   it('is listed in the help', async () => {
-    const { stdout } = await run(process.execPath, [cli, '--help']);
+    const { stdout } = await run(process.execPath, [builtCliPath, '--help']);
     assert.match(stdout, /claude-cache metrics/);
   });
 });

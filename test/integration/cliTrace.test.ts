@@ -1,45 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-
-const run = promisify(execFile);
-const repo = resolve(__dirname, '..', '..');
-const cli = join(repo, 'dist', 'cli.js');
+import { openCliSandbox, type CliSandbox } from '../fixtures/builtCli';
 
 describe('claude-cache run --trace (built dist/cli.js)', function () {
   this.timeout(120_000);
-  let fake: FakeAnthropic;
-  let root: string;
-  let workspace: string;
-
-  async function cliRun(args: string[]): Promise<{ stdout: string; stderr: string }> {
-    return run(process.execPath, [cli, ...args, '--workspace', workspace], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: root,
-        ANTHROPIC_API_KEY: 'test-key',
-        ANTHROPIC_BASE_URL: fake.url,
-        CLAUDE_CACHE_STORAGE_DIR: join(root, 'storage'),
-      },
-    });
-  }
+  let sandbox: CliSandbox;
+  const cliRun = (args: string[]) => sandbox.run(args);
 
   before(async () => {
-    await run(process.execPath, [join(repo, 'esbuild.mjs')], { cwd: repo });
-    fake = await startFakeAnthropic();
-    root = await mkdtemp(join(tmpdir(), 'cli-trace-'));
-    workspace = join(root, 'workspace');
-    await mkdir(workspace, { recursive: true });
+    sandbox = await openCliSandbox('cli-trace-');
   });
 
   after(async () => {
-    await fake?.close();
-    if (root) await rm(root, { recursive: true, force: true });
+    await sandbox?.close();
   });
 
   it('prints the trace on stderr after the answer, one line per lookup', async () => {

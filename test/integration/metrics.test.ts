@@ -9,21 +9,8 @@ import type { CacheError } from '../../src/core/errors';
 import { CacheMetrics, MetricsEndpoint, MetricsPortInUseError, type Exposition } from '../../src/core/metrics';
 import { freePort } from '../../src/launcher/freePort';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { sample } from '../fixtures/prometheusSample';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
-
-/** The value of one sample line of an exposition, by metric name and exact label set. */
-function sample(exposition: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels)
-    .map(([key, value]) => `${key}="${value}"`)
-    .sort()
-    .join(',');
-  for (const line of exposition.split('\n')) {
-    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    if ((match[2] ?? '').split(',').filter(Boolean).sort().join(',') === wanted) return Number(match[3]);
-  }
-  return undefined;
-}
 
 describe('Prometheus metrics endpoint (real engine, Redis, embedded SurrealDB, fake Claude API)', function () {
   this.timeout(60_000);

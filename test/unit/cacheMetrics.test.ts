@@ -7,6 +7,7 @@ import { ObserverSet } from '../../src/core/observe';
 import { emptyCounters, type LifetimeCounters } from '../../src/core/stats/lifetimeCounters';
 import { CacheStats } from '../../src/core/tiered/cacheStats';
 import type { MemoryLayerReport } from '../../src/core/tiered/tieredCache';
+import { sample } from '../fixtures/prometheusSample';
 
 /** An engine as the metrics see it, with every figure set by the test. */
 class FakeSource implements MetricsSource {
@@ -30,21 +31,6 @@ class FakeSource implements MetricsSource {
   async lifetimeCounts(): Promise<LifetimeCounters> {
     return this.counts;
   }
-}
-
-/** The value of one sample line of an exposition, by metric name and exact label set. */
-function sample(exposition: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels)
-    .map(([key, value]) => `${key}="${value}"`)
-    .sort()
-    .join(',');
-  for (const line of exposition.split('\n')) {
-    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = (match[2] ?? '').split(',').filter(Boolean).sort().join(',');
-    if (have === wanted) return Number(match[3]);
-  }
-  return undefined;
 }
 
 describe('CacheMetrics', () => {
