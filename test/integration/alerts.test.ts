@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCli } from '../../src/cli/main';
+import { rm } from 'node:fs/promises';
 import { ManualClock } from '../../src/core/clock';
 import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
+import { makeTempWorkspace, runCliCaptured } from '../fixtures/engineWorkspace';
 
 describe('Alerts in stats (real engine, embedded SurrealDB)', function () {
   this.timeout(60_000);
@@ -13,23 +11,11 @@ describe('Alerts in stats (real engine, embedded SurrealDB)', function () {
   let workspace: string;
   let storage: string;
 
-  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli([...args, '--workspace', workspace], {
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      env: { CLAUDE_CACHE_STORAGE_DIR: storage, HOME: root },
-      cwd: root,
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (args: string[]) =>
+    runCliCaptured([...args, '--workspace', workspace], { env: { CLAUDE_CACHE_STORAGE_DIR: storage, HOME: root }, cwd: root });
 
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'alerts-'));
-    workspace = join(root, 'workspace');
-    storage = join(root, 'storage');
-    await mkdir(workspace, { recursive: true });
+    ({ root, workspace, storage } = await makeTempWorkspace('alerts-'));
   });
 
   after(async () => {

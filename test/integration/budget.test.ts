@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, EXIT_OVER_BUDGET } from '../../src/cli/main';
+import { EXIT_OVER_BUDGET } from '../../src/cli/main';
 import { BudgetExceededError } from '../../src/core/budget';
-import { objectReader, resolveConfig } from '../../src/core/config';
 import { CostLedger, JsonFileLedgerPersistence } from '../../src/core/cost';
 import { CacheEngine } from '../../src/core/engine';
+import { makeTempWorkspace, MATH_SOURCE, runCliCaptured, testEngineConfig } from '../fixtures/engineWorkspace';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-
-const SOURCE = `export function add(a: number, b: number): number {\n  return a + b;\n}\n`;
 
 /** Sonnet 5.5 output is $10 per million tokens: 100,000 output tokens cost exactly $1. */
 function spend(amount: number) {
@@ -25,11 +22,7 @@ describe('Budgets', function () {
   let engine: CacheEngine | undefined;
 
   async function openEngine(settings: Record<string, unknown>) {
-    const { config, problems } = resolveConfig(
-      objectReader({ apiBaseUrl: fake.url, storageDir: storage, model: 'claude-sonnet-5-5', ...settings }),
-    );
-    assert.deepEqual(problems, []);
-    engine = await CacheEngine.open({ config, apiKey: 'test-key' });
+    engine = await CacheEngine.open({ config: testEngineConfig(fake.url, storage, settings), apiKey: 'test-key' });
     return engine;
   }
 
@@ -53,11 +46,7 @@ describe('Budgets', function () {
 
   beforeEach(async () => {
     fake.reset();
-    root = await mkdtemp(join(tmpdir(), 'budget-'));
-    workspace = join(root, 'workspace');
-    storage = join(root, 'storage');
-    await mkdir(join(workspace, 'src'), { recursive: true });
-    await writeFile(join(workspace, 'src', 'math.ts'), SOURCE);
+    ({ root, workspace, storage } = await makeTempWorkspace('budget-', { 'src/math.ts': MATH_SOURCE }));
   });
 
   afterEach(async () => {
@@ -118,17 +107,11 @@ describe('Budgets', function () {
   });
 
   describe('claude-cache run', () => {
-    async function cli(args: string[]) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runCli(args, {
-        stdout: (text) => out.push(text),
-        stderr: (text) => err.push(text),
+    const cli = (args: string[]) =>
+      runCliCaptured(args, {
         env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.url, CLAUDE_CACHE_STORAGE_DIR: storage },
         cwd: root,
       });
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    }
 
     beforeEach(async () => {
       await mkdir(join(workspace, '.vscode'), { recursive: true });

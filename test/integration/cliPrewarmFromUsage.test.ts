@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCli } from '../../src/cli/main';
+import { rm } from 'node:fs/promises';
+import { makeTempWorkspace, runCliCaptured } from '../fixtures/engineWorkspace';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 
 describe('claude-cache prewarm --from-usage (in process, embedded SurrealDB, fake Claude)', function () {
@@ -10,25 +8,19 @@ describe('claude-cache prewarm --from-usage (in process, embedded SurrealDB, fak
   let fake: FakeAnthropic;
   let root: string;
   let workspace: string;
+  let storage: string;
 
-  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli([...args, '--workspace', workspace], {
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.url, CLAUDE_CACHE_STORAGE_DIR: join(root, 'storage') },
+  const cli = (args: string[]) =>
+    runCliCaptured([...args, '--workspace', workspace], {
+      env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.url, CLAUDE_CACHE_STORAGE_DIR: storage },
       cwd: root,
     });
-    return { code, stdout, stderr };
-  }
 
   before(async () => {
     fake = await startFakeAnthropic();
-    root = await mkdtemp(join(tmpdir(), 'cli-usage-'));
-    workspace = join(root, 'workspace');
-    await mkdir(join(workspace, 'src'), { recursive: true });
-    await writeFile(join(workspace, 'src', 'math.ts'), 'export const add = (a: number, b: number) => a + b;\n');
+    ({ root, workspace, storage } = await makeTempWorkspace('cli-usage-', {
+      'src/math.ts': 'export const add = (a: number, b: number) => a + b;\n',
+    }));
   });
 
   after(async () => {

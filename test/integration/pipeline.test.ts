@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClaudeAuthenticationError, ClaudeCancelledError, ClaudeRateLimitError } from '../../src/core/claude';
 import { objectReader, resolveConfig } from '../../src/core/config';
 import { PRICE_TABLE } from '../../src/core/cost';
 import { CacheEngine } from '../../src/core/engine';
+import { makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../fixtures/engineWorkspace';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-
-const SOURCE = `export function add(a: number, b: number): number {\n  return a + b;\n}\n`;
 
 describe('WorkflowPipeline', function () {
   this.timeout(60_000);
@@ -19,11 +17,7 @@ describe('WorkflowPipeline', function () {
   let engine: CacheEngine;
 
   async function openEngine(settings: Record<string, unknown> = {}, apiKey: string | null = 'test-key') {
-    const { config, problems } = resolveConfig(
-      objectReader({ apiBaseUrl: fake.url, storageDir: storage, model: 'claude-sonnet-5-5', ...settings }),
-    );
-    assert.deepEqual(problems, []);
-    return CacheEngine.open({ config, ...(apiKey ? { apiKey } : {}) });
+    return CacheEngine.open({ config: testEngineConfig(fake.url, storage, settings), ...(apiKey ? { apiKey } : {}) });
   }
 
   before(async () => {
@@ -36,11 +30,7 @@ describe('WorkflowPipeline', function () {
 
   beforeEach(async () => {
     fake.reset();
-    root = await mkdtemp(join(tmpdir(), 'pipeline-'));
-    workspace = join(root, 'workspace');
-    storage = join(root, 'storage');
-    await mkdir(join(workspace, 'src'), { recursive: true });
-    await writeFile(join(workspace, 'src', 'math.ts'), SOURCE);
+    ({ root, workspace, storage } = await makeTempWorkspace('pipeline-', { 'src/math.ts': MATH_SOURCE }));
     engine = await openEngine();
   });
 
@@ -115,7 +105,7 @@ describe('WorkflowPipeline', function () {
     await run();
     const callsBefore = fake.calls;
     const file = join(workspace, 'src', 'math.ts');
-    await writeFile(file, SOURCE.replace('a + b', 'b + a'));
+    await writeFile(file, MATH_SOURCE.replace('a + b', 'b + a'));
     const later = new Date(Date.now() + 5_000);
     await utimes(file, later, later);
     const edited = await run();

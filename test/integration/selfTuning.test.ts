@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/core/clock';
-import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import { createLogger } from '../../src/core/logger';
+import { makeTempWorkspace, testEngineConfig } from '../fixtures/engineWorkspace';
 import { startFakeAnthropic, type FakeAnthropic, type FakeRequestBody } from '../fixtures/fakeAnthropic';
 
 const MINUTE = 60_000;
@@ -29,10 +28,7 @@ describe('Self-tuning engine (TTL tuning, provider cache auto; fake Claude, embe
   let infos: string[];
 
   async function openEngine(settings: Record<string, unknown>) {
-    const { config, problems } = resolveConfig(
-      objectReader({ apiBaseUrl: fake.url, storageDir: join(root, 'storage'), model: 'claude-sonnet-5-5', ...settings }),
-    );
-    assert.deepEqual(problems, []);
+    const config = testEngineConfig(fake.url, join(root, 'storage'), settings);
     const logger = createLogger((level, message) => level === 'info' && infos.push(message));
     return { engine: await CacheEngine.open({ config, apiKey: 'test-key', clock, logger }), config };
   }
@@ -51,9 +47,7 @@ describe('Self-tuning engine (TTL tuning, provider cache auto; fake Claude, embe
     fake.reset();
     infos = [];
     clock = new ManualClock();
-    root = await mkdtemp(join(tmpdir(), 'self-tuning-'));
-    workspace = join(root, 'workspace');
-    await mkdir(join(workspace, 'src'), { recursive: true });
+    ({ root, workspace } = await makeTempWorkspace('self-tuning-'));
   });
 
   afterEach(async () => {

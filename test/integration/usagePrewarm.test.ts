@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/core/clock';
-import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
+import { makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../fixtures/engineWorkspace';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 
-const SOURCE = `export function add(a: number, b: number): number {\n  return a + b;\n}\n`;
 const HOUR = 3_600_000;
 
 describe('Usage log and prewarm from usage (engine, embedded SurrealDB, fake Claude)', function () {
@@ -19,11 +17,7 @@ describe('Usage log and prewarm from usage (engine, embedded SurrealDB, fake Cla
   let engine: CacheEngine;
 
   async function openEngine(settings: Record<string, unknown> = {}, extra: { encryptionKey?: string } = {}) {
-    const { config, problems } = resolveConfig(
-      objectReader({ apiBaseUrl: fake.url, storageDir: join(root, 'storage'), model: 'claude-sonnet-5-5', ...settings }),
-    );
-    assert.deepEqual(problems, []);
-    return CacheEngine.open({ config, apiKey: 'test-key', clock, ...extra });
+    return CacheEngine.open({ config: testEngineConfig(fake.url, join(root, 'storage'), settings), apiKey: 'test-key', clock, ...extra });
   }
 
   const review = (file = 'src/math.ts') => engine.pipeline.run({ workflow: 'review-file', workspace, filePath: file });
@@ -39,11 +33,10 @@ describe('Usage log and prewarm from usage (engine, embedded SurrealDB, fake Cla
   beforeEach(async () => {
     fake.reset();
     clock = new ManualClock();
-    root = await mkdtemp(join(tmpdir(), 'usage-prewarm-'));
-    workspace = join(root, 'workspace');
-    await mkdir(join(workspace, 'src'), { recursive: true });
-    await writeFile(join(workspace, 'src', 'math.ts'), SOURCE);
-    await writeFile(join(workspace, 'src', 'other.ts'), `${SOURCE}// other\n`);
+    ({ root, workspace } = await makeTempWorkspace('usage-prewarm-', {
+      'src/math.ts': MATH_SOURCE,
+      'src/other.ts': `${MATH_SOURCE}// other\n`,
+    }));
   });
 
   afterEach(async () => {
