@@ -1,0 +1,260 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ensureCodeServer, launchCodeServer, type RunningCodeServer } from '../../src/launcher/codeServer';
+import { linkDevExtension } from '../../src/launcher/devExtension';
+import { repoRoot } from '../../src/launcher/paths';
+import { waitUntil } from '../../src/launcher/waitUntil';
+import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { launchChromium } from './chromium';
+import {
+  STEP_TIMEOUT_MS,
+  contextMenuAction,
+  dismissNotifications,
+  editorShows,
+  expand,
+  filesNamed,
+  modalDialog,
+  notification,
+  openFile,
+  paletteCommand,
+  pressDialogButton,
+  quickInputClosed,
+  quickInputTitled,
+  runWorkflow,
+  showCacheView,
+  treeRow,
+} from './claudeCacheWorkbench';
+import { OUTPUT_DIR, recordMetrics, screenshot, waitForExtensionStatusBarItem } from './workbenchActions';
+
+// The features added for teams (budgets, run explanations, similar and archived answers, entry inspection),
+// driven in real VS Code like a person would, against the loopback fake of the Anthropic API.
+
+const EXTENSION_ID = 'claude-prompt-cache.claude-prompt-cache';
+const SETUP_TIMEOUT_MS = 20 * 60_000;
+/** Far below the worst case of any Claude call, so every paid run must ask first. */
+const DAILY_CAP_USD = 0.0001;
+
+describe('team features in VS Code (code-server + Chromium)', function () {
+  this.timeout(5 * 60_000);
+
+  let fake: FakeAnthropic;
+  let scratch: string;
+  let server: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async function () {
+    this.timeout(SETUP_TIMEOUT_MS);
+    let answers = 0;
+    fake = await startFakeAnthropic({ responder: () => `Fake answer number ${++answers}.` });
+    scratch = mkdtempSync(join(tmpdir(), 'claude-prompt-cache-team-e2e-'));
+    const workspace = join(scratch, 'workspace');
+    cpSync(join(repoRoot(), 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(
+      join(workspace, '.vscode', 'settings.json'),
+      `${JSON.stringify(
+        {
+          'claudeCache.apiBaseUrl': fake.url,
+          'claudeCache.storageDir': join(scratch, 'cache'),
+          'claudeCache.budget.dailyUsd': DAILY_CAP_USD,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+
+    const install = await ensureCodeServer({ log: (line) => process.stderr.write(`[e2e] ${line}\n`) });
+    const extensionsDir = join(scratch, 'extensions');
+    await linkDevExtension(extensionsDir, repoRoot());
+    server = await launchCodeServer({
+      workspace,
+      extensionsDir,
+      userDataDir: join(scratch, 'user-data'),
+      install,
+      env: {
+        EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery' }),
+        ANTHROPIC_API_KEY: '',
+      },
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(server.folderUrl, { timeout: 180_000 });
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 180_000 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      const name = `team-failed-${this.currentTest.title.replace(/\W+/g, '-')}`;
+      await screenshot(page, name).catch(() => undefined);
+      for (const log of filesNamed(join(scratch, 'user-data'), 'Claude Prompt Cache.log')) {
+        cpSync(log, join(OUTPUT_DIR, `${name}.log`));
+      }
+    }
+  });
+
+  after(async function () {
+    this.timeout(120_000);
+    await browser?.close().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    await fake?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('shows the daily budget in the status bar once the cache is open', async () => {
+    const item = await waitForExtensionStatusBarItem(page, EXTENSION_ID, 180_000);
+    await waitUntil(async () => ((await item.innerText()).trim() === 'Claude Cache · $0.00/$0.0001 today' ? true : undefined), {
+      what: 'the status bar to show "Claude Cache · $0.00/$0.0001 today"',
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
+    // The key comes from "Set API Key", as a person would give it.
+    await paletteCommand(page, 'Claude Cache: Set API Key');
+    const input = await quickInputTitled(page, 'Claude Cache: Set API Key');
+    await input.fill('sk-ant-e2e-team-0123456789');
+    await input.press('Enter');
+    await notification(page, /API key saved in secret storage/);
+  });
+
+  it('asks before a run that could pass the daily budget, and Cancel calls nobody', async () => {
+    await openFile(page, 'example.ts');
+    const before = fake.calls;
+    await runWorkflow(page, 'review-file');
+    const dialog = await modalDialog(page, 'Claude Cache: over the daily budget');
+    const text = await dialog.innerText();
+    assert.match(text, /Running review-file could cost up to \$[\d.]+, and today's spend is \$0\.00 of the \$0\.0001 daily budget \(claudeCache\.budget\.dailyUsd\)/);
+    assert.match(text, /Run Anyway/);
+    await screenshot(page, 'team-budget-modal');
+    await pressDialogButton(dialog, 'Cancel');
+    await editorShows(page, /review-file: not run, over budget\./);
+    assert.equal(fake.calls, before, 'declining made no upstream call');
+  });
+
+  it('"Run Anyway" pays for the run once, and the status bar shows the spend over the cap', async () => {
+    const before = fake.calls;
+    await runWorkflow(page, 'review-file');
+    const dialog = await modalDialog(page, 'Claude Cache: over the daily budget');
+    await pressDialogButton(dialog, 'Run Anyway');
+    await editorShows(page, /Answered by claude-sonnet-5-5/);
+    // One question per run covers both of its calls: the file outline (module layer) and the review (result layer).
+    const paid = fake.calls - before;
+    assert.equal(paid, 2, 'the run called Claude for the outline and for the review');
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'the run asked only once');
+    recordMetrics({ teamBudgetRunUpstreamCalls: paid });
+
+    const item = await waitForExtensionStatusBarItem(page, EXTENSION_ID);
+    let shown = '';
+    const spent = await waitUntil(
+      async () => {
+        shown = (await item.innerText()).trim();
+        const match = /· \$([\d.,]+)\/\$0\.0001 today$/.exec(shown);
+        return match && Number(match[1]) > DAILY_CAP_USD ? Number(match[1]) : undefined;
+      },
+      { what: 'the status bar to show a spend above the $0.0001 cap', timeoutMs: STEP_TIMEOUT_MS },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; it shows "${shown}"`);
+    });
+    assert.ok(spent > 0);
+    // Over the cap, the item turns to a warning.
+    await waitUntil(async () => (/warning-kind/.test((await item.getAttribute('class')) ?? '') ? true : undefined), {
+      what: 'the status bar item to turn to a warning',
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
+    await item.hover();
+    const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Daily budget' }).first();
+    await hover.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const tooltip = await hover.innerText();
+    assert.match(tooltip, /Spent today: \$[\d.]+, over every window and CLI run\./);
+    assert.match(tooltip, /Daily budget: \$0\.0001 \(\$0\.00 left\)\./);
+    await screenshot(page, 'team-budget-status-bar');
+    await page.mouse.move(700, 400);
+  });
+
+  it('"Explain Last Run" describes the paid run, then the cached one, layer by layer and tier by tier', async () => {
+    await dismissNotifications(page);
+    await paletteCommand(page, 'Claude Cache: Explain Last Run');
+    const paid = await editorShows(page, /# Last run: review-file[\s\S]*called Claude/);
+    assert.match(paid, /\| Layer \| Outcome \| Answered by \| Tiers \| Time \| Why \|/);
+    assert.match(paid, /\| result \| miss \|/);
+    assert.match(paid, /module:file-outline/);
+    assert.match(paid, /memory miss/);
+    await screenshot(page, 'team-explain-paid-run');
+
+    // The same run again is served from the cache without asking about the budget: nothing is paid.
+    await openFile(page, 'example.ts');
+    const before = fake.calls;
+    await runWorkflow(page, 'review-file');
+    await notification(page, /review-file: served from the cache/);
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'a cached run does not ask');
+    assert.equal(fake.calls, before);
+    await paletteCommand(page, 'Claude Cache: Explain Last Run');
+    const cached = await editorShows(page, /# Last run: review-file[\s\S]*answered from the cache/);
+    assert.match(cached, /\| result \| hit \|/);
+    assert.match(cached, /memory hit/);
+    await screenshot(page, 'team-explain-cached-run');
+  });
+
+  it('"Find Similar Cached Answers..." finds the cached review by words of its prompt and opens it as a suggestion', async () => {
+    await dismissNotifications(page);
+    // The prompt is indexed as the answer is stored: ask until the index has it.
+    const picker = await waitUntil(
+      async () => {
+        await dismissNotifications(page);
+        await paletteCommand(page, 'Claude Cache: Find Similar Cached Answers...');
+        const input = await quickInputTitled(page, 'Claude Cache: Find Similar Cached Answers');
+        await input.fill('correctness traversal invariants');
+        await input.press('Enter');
+        const outcome = await waitUntil(
+          async () => {
+            if (await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Similar Cached Answers (suggestions, not hits)' }).isVisible()) return 'picker';
+            const none = page.locator('.notifications-toasts .notification-toast', { hasText: /no cached answers to similar prompts/ });
+            return (await none.count()) > 0 ? 'none' : undefined;
+          },
+          { what: 'the similar answers picker or its "none" message', timeoutMs: STEP_TIMEOUT_MS },
+        );
+        return outcome === 'picker' ? page.locator('.quick-input-widget .quick-input-box input') : undefined;
+      },
+      { what: 'the similar answers picker', timeoutMs: STEP_TIMEOUT_MS, intervalMs: 1_000 },
+    );
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'review-file' }).first();
+    await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.match(await row.innerText(), /relevance [\d.]+/);
+    await screenshot(page, 'team-similar-picker');
+    await picker.press('Enter');
+    await quickInputClosed(page);
+    const suggestion = await editorShows(page, /# Suggestion: a cached answer to a similar prompt \(review-file\)/);
+    assert.match(suggestion, /Fake answer number \d+\./);
+  });
+
+  it('"Show Archived Answers..." says clearly that the archive is empty while nothing has expired', async () => {
+    await dismissNotifications(page);
+    await paletteCommand(page, 'Claude Cache: Show Archived Answers...');
+    await notification(page, /Claude Cache: the archive is empty; answers move here when they expire\./);
+    await screenshot(page, 'team-archive-empty');
+  });
+
+  it('"Inspect Entry" on a tree entry opens its layer, tier, size, expiry, hits and a value preview', async () => {
+    await dismissNotifications(page);
+    await showCacheView(page);
+    const result = treeRow(page, /^Result/);
+    await result.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await expand(result);
+    const memory = treeRow(page, /^Memory/);
+    await memory.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await expand(memory);
+    const entry = treeRow(page, /^review-file · [0-9a-f]{8}/);
+    await entry.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await contextMenuAction(page, entry, 'Inspect Entry');
+    const inspection = await editorShows(page, /# Cache entry `/);
+    assert.match(inspection, /\| Layer \| Result \|/);
+    assert.match(inspection, /\| Tier \| Memory \|/);
+    assert.match(inspection, /\| Size \| /);
+    assert.match(inspection, /\| Expires \| /);
+    assert.match(inspection, /\| Hits \| \d+ \|/);
+    assert.match(inspection, /## Value preview/);
+    assert.match(inspection, /Fake answer number \d+\./);
+    await screenshot(page, 'team-inspect-entry');
+  });
+});
