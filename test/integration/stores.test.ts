@@ -3,16 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/core/clock';
-import { LAYERS, type Layer } from '../../src/core/layers';
+import { LAYERS } from '../../src/core/layers';
 import { MemoryStore } from '../../src/core/stores/memoryStore';
 import { RedisStore } from '../../src/core/stores/redisStore';
 import { SurrealStore } from '../../src/core/stores/surrealStore';
+import { budgets } from '../fixtures/layerBudgets';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
 import { describeStoreContract } from './storeContract';
-
-function budgets(bytes: number): Record<Layer, number> {
-  return { prompt: bytes, module: bytes, context: bytes, result: bytes };
-}
 
 describe('stores', () => {
   let server: RedisServerHandle;

@@ -13,6 +13,7 @@ import { SurrealStore } from '../../src/core/stores/surrealStore';
 import type { Store } from '../../src/core/stores/store';
 import type { LayerPolicy, LookupStatus } from '../../src/core/tiered/tierTypes';
 import { TieredCache, type TieredCacheOptions } from '../../src/core/tiered/tieredCache';
+import { budgets } from '../fixtures/layerBudgets';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
 
 const HOUR = 3_600_000;
@@ -38,10 +39,6 @@ function policies(overrides: Partial<LayerPolicy> = {}): Record<Layer, LayerPoli
   const result = {} as Record<Layer, LayerPolicy>;
   for (const layer of LAYERS) result[layer] = { ttlMs: HOUR, maxEntryBytes: 1_000_000, ...overrides };
   return result;
-}
-
-function budgets(bytes = 1_000_000): Record<Layer, number> {
-  return { prompt: bytes, module: bytes, context: bytes, result: bytes };
 }
 
 async function eventually(check: () => boolean | Promise<boolean>, what: string, attempts = 200): Promise<void> {
@@ -87,7 +84,7 @@ describe('TieredCache', function () {
   async function makeCache(setup: Setup = {}) {
     const clock = setup.clock ?? new ManualClock();
     const prefix = setup.prefix ?? `t${++prefixCounter}:`;
-    const memory = new MemoryStore({ budgets: budgets(setup.memoryBudget), clock });
+    const memory = new MemoryStore({ budgets: budgets(setup.memoryBudget ?? 1_000_000), clock });
     const redis =
       setup.withRedis === false
         ? undefined
@@ -260,7 +257,7 @@ describe('TieredCache', function () {
     const surreal = await SurrealStore.open({ url: `surrealkv://${join(dir, 'write-behind')}`, clock });
     try {
       const cache = await TieredCache.create({
-        memory: new MemoryStore({ budgets: budgets(), clock }),
+        memory: new MemoryStore({ budgets: budgets(1_000_000), clock }),
         redis: keptOpen(redis),
         surreal: keptOpen(surreal),
         codec,

@@ -4,19 +4,10 @@ import type { CacheEngine, EngineOptions } from '../../src/core/engine';
 import { CacheSnapshots } from '../../src/extension/engine/cacheSnapshots';
 import { EngineHost, type EngineState } from '../../src/extension/engine/engineHost';
 import { EngineUnavailableError } from '../../src/extension/engine/errors';
+import { deferred } from '../fixtures/deferred';
 import { fakeEngine, ManualTimers, recordingLogger, report, type FakeEngine } from './extensionTestDoubles';
 
 const NO_WORKFLOWS = async () => ({ workflows: [], problems: [] });
-
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: Error) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 describe('EngineHost', () => {
   let timers: ManualTimers;

@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock';
 import { ConfigError } from '../../src/core/errors';
-import type { Layer } from '../../src/core/layers';
 import { MemoryStore, type MemoryEvictionReason } from '../../src/core/stores/memoryStore';
 import { fade, heatOf, HeatDecay } from '../../src/core/stores/pinning/hitHeat';
 import { pinningPolicyOf, type PinningPolicy } from '../../src/core/stores/pinning/pinningPolicy';
 import { DEFAULT_CONFIG, objectReader, resolveConfig } from '../../src/core/config';
+import { budgets } from '../fixtures/layerBudgets';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-function budgets(bytes: number): Record<Layer, number> {
-  return { prompt: bytes, module: bytes, context: bytes, result: bytes };
-}
 
 const policy: PinningPolicy = { enabled: true, hitThreshold: 3, maxShare: 0.5, halfLifeMs: 10 * MINUTE };
 

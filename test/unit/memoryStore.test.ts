@@ -4,10 +4,7 @@ import { CacheClosedError, ConfigError } from '../../src/core/errors';
 import type { Layer } from '../../src/core/layers';
 import { estimateSize } from '../../src/core/stores/estimateSize';
 import { MemoryStore, type MemoryEvictionReason } from '../../src/core/stores/memoryStore';
-
-function budgets(bytes: number, overrides: Partial<Record<Layer, number>> = {}): Record<Layer, number> {
-  return { prompt: bytes, module: bytes, context: bytes, result: bytes, ...overrides };
-}
+import { budgets } from '../fixtures/layerBudgets';
 
 describe('MemoryStore', () => {
   let clock: ManualClock;

@@ -13,6 +13,7 @@ import {
   type SharedWork,
 } from '../../src/core/flight';
 
+import { deferred } from '../fixtures/deferred';
 /** Redis's SET NX PX, the two Lua scripts and PUBLISH, over a map whose expiry follows a ManualClock. */
 class FakeLockRedis implements FlightCommands {
   readonly values = new Map<string, { value: string; expiresAt: number }>();
@@ -88,16 +89,6 @@ class FakeSubscriber extends EventEmitter implements FlightSubscriber {
   deliver(channel: string, message: string): void {
     if (this.channels.has(channel)) this.emit('message', channel, message);
   }
-}
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 /** A shared tier of one entry: what the holder shares, the waiters read. */
