@@ -1,3 +1,5 @@
+import { entryFieldDefinitions } from '../stores/surrealSchema';
+
 /** The table expired and pruned answers move to; record ids are the entry's key, so an answer is kept once. */
 export const ARCHIVE_TABLE = 'cache_archive';
 
@@ -7,12 +9,7 @@ export const ARCHIVE_TABLE = 'cache_archive';
  */
 export const ARCHIVE_SCHEMA = `
 DEFINE TABLE IF NOT EXISTS cache_archive SCHEMAFULL;
-DEFINE FIELD IF NOT EXISTS layer ON cache_archive TYPE string;
-DEFINE FIELD IF NOT EXISTS key ON cache_archive TYPE string;
-DEFINE FIELD IF NOT EXISTS value ON cache_archive TYPE bytes;
-DEFINE FIELD IF NOT EXISTS size ON cache_archive TYPE int;
-DEFINE FIELD IF NOT EXISTS created_at ON cache_archive TYPE number;
-DEFINE FIELD IF NOT EXISTS expires_at ON cache_archive TYPE number;
+${entryFieldDefinitions('cache_archive')}
 DEFINE FIELD IF NOT EXISTS archived_at ON cache_archive TYPE number;
 DEFINE FIELD IF NOT EXISTS reason ON cache_archive TYPE string;
 `;

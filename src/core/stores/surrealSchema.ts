@@ -3,18 +3,31 @@ import { PROMPT_FIELD, PROMPT_INDEX } from '../similar/similarSchema';
 /** The one table every layer shares; record ids are `${layer}:${key}`. */
 export const SURREAL_TABLE = 'cache_entry';
 
+/** The fields of a cached entry's row, with their types. */
+const ENTRY_FIELDS = [
+  ['layer', 'string'],
+  ['key', 'string'],
+  ['value', 'bytes'],
+  ['size', 'int'],
+  ['created_at', 'number'],
+  ['expires_at', 'number'],
+] as const;
+
+/**
+ * The DEFINE FIELD statements (one a line, idempotent) of an entry's row on `table`: cache_entry holds entries,
+ * and the archive keeps copies of those rows, so both tables must define them alike.
+ */
+export function entryFieldDefinitions(table: string): string {
+  return ENTRY_FIELDS.map(([field, type]) => `DEFINE FIELD IF NOT EXISTS ${field} ON ${table} TYPE ${type};`).join('\n');
+}
+
 /**
  * Idempotent, so every open() can run it. Times are cache-clock milliseconds; `value` holds the encoded bytes
  * and `size` their length, so usage() never reads values.
  */
 export const SURREAL_SCHEMA = `
 DEFINE TABLE IF NOT EXISTS cache_entry SCHEMAFULL;
-DEFINE FIELD IF NOT EXISTS layer ON cache_entry TYPE string;
-DEFINE FIELD IF NOT EXISTS key ON cache_entry TYPE string;
-DEFINE FIELD IF NOT EXISTS value ON cache_entry TYPE bytes;
-DEFINE FIELD IF NOT EXISTS size ON cache_entry TYPE int;
-DEFINE FIELD IF NOT EXISTS created_at ON cache_entry TYPE number;
-DEFINE FIELD IF NOT EXISTS expires_at ON cache_entry TYPE number;
+${entryFieldDefinitions('cache_entry')}
 ${PROMPT_FIELD}
 `;
 
