@@ -17,6 +17,7 @@ import type { RedisTopology } from '../../src/core/stores/redisTopology';
 import type { InvalidationMessage } from '../../src/core/tiered/invalidationBus';
 import type { LayerPolicy, LookupStatus } from '../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
+import { eventually } from '../fixtures/eventually';
 import { startRedisCluster, type RedisClusterHandle } from './harness/redisCluster';
 import { describeStoreContract } from './storeContract';
 
@@ -28,14 +29,6 @@ function policies(): Record<Layer, LayerPolicy> {
   const result = {} as Record<Layer, LayerPolicy>;
   for (const layer of LAYERS) result[layer] = { ttlMs: 3_600_000, maxEntryBytes: 1_000_000 };
   return result;
-}
-
-async function eventually(check: () => boolean | Promise<boolean>, what: string, attempts = 400): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`never happened: ${what}`);
 }
 
 describe('Redis Cluster (3 masters, 3 replicas, on loopback)', function () {

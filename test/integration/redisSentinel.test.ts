@@ -7,16 +7,9 @@ import { CacheEngine } from '../../src/core/engine';
 import { RedisStore } from '../../src/core/stores/redisStore';
 import type { RedisTopology } from '../../src/core/stores/redisTopology';
 import type { LookupStatus } from '../../src/core/tiered/tierTypes';
+import { eventually } from '../fixtures/eventually';
 import { startRedisSentinel, type RedisSentinelHandle } from './harness/redisSentinel';
 import { describeStoreContract } from './storeContract';
-
-async function eventually(check: () => boolean | Promise<boolean>, what: string, attempts = 400): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`never happened: ${what}`);
-}
 
 describe('Redis Sentinel (master, replica, one sentinel, on loopback)', function () {
   this.timeout(120_000);

@@ -13,6 +13,7 @@ import { SurrealStore } from '../../src/core/stores/surrealStore';
 import type { Store } from '../../src/core/stores/store';
 import type { LayerPolicy, LookupStatus } from '../../src/core/tiered/tierTypes';
 import { TieredCache, type TieredCacheOptions } from '../../src/core/tiered/tieredCache';
+import { eventually } from '../fixtures/eventually';
 import { budgets } from '../fixtures/layerBudgets';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
 
@@ -39,14 +40,6 @@ function policies(overrides: Partial<LayerPolicy> = {}): Record<Layer, LayerPoli
   const result = {} as Record<Layer, LayerPolicy>;
   for (const layer of LAYERS) result[layer] = { ttlMs: HOUR, maxEntryBytes: 1_000_000, ...overrides };
   return result;
-}
-
-async function eventually(check: () => boolean | Promise<boolean>, what: string, attempts = 200): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  assert.fail(`never happened: ${what}`);
 }
 
 describe('TieredCache', function () {
@@ -387,7 +380,7 @@ describe('TieredCache', function () {
 
     await server.restart();
     // No request probes the tier: the store's reconnect alone brings it back (ioredis backs off up to 5 s).
-    await eventually(() => cache.tierStatus('redis') === 'up', 'redis status back to up by itself', 600);
+    await eventually(() => cache.tierStatus('redis') === 'up', 'redis status back to up by itself', 600, 25);
     const writesBefore = cache.stats.tiers.redis.writes;
     assert.equal(await cache.getOrCompute('result', 'live:k1:after', () => 'after'), 'after');
     assert.equal(cache.stats.tiers.redis.writes, writesBefore + 1, 'writes reach Redis again');
@@ -404,7 +397,7 @@ describe('TieredCache', function () {
     const remoteEvents: unknown[] = [];
     b.cache.events.on('invalidated', (event) => event.remote && remoteEvents.push(event));
     await a.cache.invalidate('result', 'shared:k1:1');
-    await eventually(() => b.memory.getSync('result', 'shared:k1:1') === undefined, 'b dropped its copy');
+    await eventually(() => b.memory.getSync('result', 'shared:k1:1') === undefined, 'b dropped its copy', 200, 25);
     assert.equal(remoteEvents.length, 1);
     assert.equal(await b.cache.getOrCompute('result', 'shared:k1:1', () => 'b computed'), 'b computed');
   });
