@@ -105,9 +105,11 @@ export async function pressDialogButton(dialog: Locator, label: string): Promise
   await dialog.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
 }
 
-/** Opens the Claude Cache view from the activity bar. */
+/** Opens the Claude Cache view from the activity bar (a click on it while it is open would close the side bar). */
 export async function showCacheView(page: Page): Promise<void> {
-  await page.locator('.activitybar .action-item a[aria-label^="Claude Cache"]').first().click();
+  const item = page.locator('.activitybar .action-item').filter({ has: page.locator('a[aria-label^="Claude Cache"]') }).first();
+  const open = /\bchecked\b/.test((await item.getAttribute('class')) ?? '') && (await page.locator('.part.sidebar').isVisible());
+  if (!open) await item.click();
 }
 
 /** A row of the side bar's tree whose label matches `label`. */

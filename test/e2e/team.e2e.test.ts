@@ -36,6 +36,10 @@ const EXTENSION_ID = 'claude-prompt-cache.claude-prompt-cache';
 const SETUP_TIMEOUT_MS = 20 * 60_000;
 /** Far below the worst case of any Claude call, so every paid run must ask first. */
 const DAILY_CAP_USD = 0.0001;
+/** More than the 20 lookups a layer needs in the window before its hit rate is judged. */
+const PREWARM_ITEMS = 24;
+/** The engine samples its alert rules every 30 seconds; a loaded machine may take a while longer. */
+const ALERT_TIMEOUT_MS = 120_000;
 
 describe('team features in VS Code (code-server + Chromium)', function () {
   this.timeout(5 * 60_000);
@@ -61,6 +65,12 @@ describe('team features in VS Code (code-server + Chromium)', function () {
           'claudeCache.apiBaseUrl': fake.url,
           'claudeCache.storageDir': join(scratch, 'cache'),
           'claudeCache.budget.dailyUsd': DAILY_CAP_USD,
+          // Distinct focuses make distinct prompts: each item is a prompt-layer and result-layer miss.
+          'claudeCache.prewarm.workflows': Array.from({ length: PREWARM_ITEMS }, (_, index) => ({
+            workflow: 'review-file',
+            file: 'src/example.ts',
+            args: [`focus ${index + 1}`],
+          })),
         },
         null,
         2,
@@ -256,5 +266,24 @@ describe('team features in VS Code (code-server + Chromium)', function () {
     assert.match(inspection, /## Value preview/);
     assert.match(inspection, /Fake answer number \d+\./);
     await screenshot(page, 'team-inspect-entry');
+  });
+
+  it('raises a low-hit-rate alert in the tree after many misses, here from a prewarm refused by the budget', async () => {
+    await dismissNotifications(page);
+    const before = fake.calls;
+    await paletteCommand(page, 'Claude Cache: Prewarm Cache');
+    // Without anyone to ask, every paid call over the budget is refused: the prewarm reports failures, pays nothing.
+    await notification(page, new RegExp(`prewarmed ${PREWARM_ITEMS} workflows: 0 answered by Claude \\(\\$0\\.00\\), 0 already cached, ${PREWARM_ITEMS} failed`));
+    assert.equal(fake.calls, before, 'a prewarm over the budget calls nobody');
+    // The alert rules are sampled every 30 seconds; an alert appearing refreshes the tree.
+    await showCacheView(page);
+    const alerts = treeRow(page, /^Alerts$/);
+    await alerts.waitFor({ state: 'visible', timeout: ALERT_TIMEOUT_MS });
+    assert.match(await alerts.innerText(), /\d+ active/);
+    await expand(alerts);
+    const lowHitRate = treeRow(page, /^Low hit rate: (prompt|result)$/);
+    await lowHitRate.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.match(await lowHitRate.innerText(), /layer hit rate is [\d.]+ % over \d+ lookups, below its \d+ % target/);
+    await screenshot(page, 'team-alerts');
   });
 });
