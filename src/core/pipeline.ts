@@ -306,6 +306,8 @@ export class WorkflowPipeline {
       await replayText(answer.text, request.onText ?? (() => undefined), { signal: request.signal });
     }
 
+    // The run delivered its answer: only now do the hits it made count as money saved.
+    run.settle();
     const missReasons = computedHere ? await this.explainMiss(manifestKey, manifest, changes, request.fresh) : [];
     // Only a computed answer changes what the next miss is compared with; a hit leaves the manifest as it was.
     if (computedHere) await this.deps.cache.set('context', manifestKey, manifest).catch(() => false);
@@ -560,6 +562,7 @@ class RunAccounting {
 
   /** Set once the user chose to run over budget, so one run asks at most once. */
   overBudgetApproved = false;
+  private readonly avoidedCosts: Dollars[] = [];
 
   constructor(
     private readonly ledger: CostLedger,
@@ -583,9 +586,15 @@ class RunAccounting {
     return recorded;
   }
 
+  /** A hit spared a call; the ledger hears of it when the run settles, so a run that fails saves nothing. */
   avoided(originalCost: Dollars): void {
-    this.ledger.recordAvoidedCall(originalCost);
+    this.avoidedCosts.push(originalCost);
     if (originalCost !== 'unknown') this.savedUsd += originalCost;
+  }
+
+  /** The run answered: what its hits spared goes on the ledger. */
+  settle(): void {
+    for (const cost of this.avoidedCosts.splice(0)) this.ledger.recordAvoidedCall(cost);
   }
 }
 

@@ -69,6 +69,22 @@ describe('Budgets', function () {
     assert.equal(fake.calls, 0);
   });
 
+  it('credits no savings to a refused run, even for the module answers it found cached', async () => {
+    // review-file pays for the shared file-outline module; write-tests then finds it cached but is refused.
+    await openEngine({});
+    await (engine as CacheEngine).pipeline.run({ workflow: 'review-file', workspace, filePath: 'src/math.ts' });
+    await (engine as CacheEngine).close();
+    await openEngine({ 'budget.dailyUsd': 0.01 });
+    const before = (engine as CacheEngine).ledger.totals();
+    const calls = fake.calls;
+    const refused = (engine as CacheEngine).pipeline.run({ workflow: 'write-tests', workspace, filePath: 'src/math.ts' });
+    await assert.rejects(refused, BudgetExceededError);
+    assert.equal(fake.calls, calls);
+    const after = (engine as CacheEngine).ledger.totals();
+    assert.equal(after.avoidedCalls, before.avoidedCalls);
+    assert.equal(after.savedByLocalHitsUsd, before.savedByLocalHitsUsd);
+  });
+
   it('runs over the cap when asked and agreed to, once per run, and never checks a cached answer', async () => {
     const cheap = await openEngine({ 'budget.dailyUsd': 0.01 });
     const asked: BudgetExceededError[] = [];
