@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ensureCodeServer, launchCodeServer, type RunningCodeServer } from '../../src/launcher/codeServer';
-import { linkDevExtension } from '../../src/launcher/devExtension';
+import type { Page } from 'playwright-core';
 import { repoRoot } from '../../src/launcher/paths';
 import { waitUntil } from '../../src/launcher/waitUntil';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { launchChromium } from './chromium';
 import {
   STEP_TIMEOUT_MS,
   contextMenuAction,
   dismissNotifications,
   editorShows,
   expand,
-  filesNamed,
   modalDialog,
   notification,
   openFile,
@@ -27,7 +23,8 @@ import {
   showCacheView,
   treeRow,
 } from './claudeCacheWorkbench';
-import { OUTPUT_DIR, recordMetrics, screenshot, waitForExtensionStatusBarItem } from './workbenchActions';
+import { closeDevWorkbench, keepFailureEvidence, openDevWorkbench, type DevWorkbench } from './devWorkbench';
+import { recordMetrics, screenshot, waitForExtensionStatusBarItem } from './workbenchActions';
 
 // The features added for teams (budgets, run explanations, similar and archived answers, entry inspection),
 // driven in real VS Code like a person would, against the loopback fake of the Anthropic API.
@@ -46,9 +43,8 @@ describe('team features in VS Code (code-server + Chromium)', function () {
 
   let fake: FakeAnthropic;
   let scratch: string;
-  let server: RunningCodeServer | undefined;
-  let browser: Browser | undefined;
   let page: Page;
+  let workbench: DevWorkbench | undefined;
 
   before(async function () {
     this.timeout(SETUP_TIMEOUT_MS);
@@ -77,41 +73,18 @@ describe('team features in VS Code (code-server + Chromium)', function () {
       )}\n`,
     );
 
-    const install = await ensureCodeServer({ log: (line) => process.stderr.write(`[e2e] ${line}\n`) });
-    const extensionsDir = join(scratch, 'extensions');
-    await linkDevExtension(extensionsDir, repoRoot());
-    server = await launchCodeServer({
-      workspace,
-      extensionsDir,
-      userDataDir: join(scratch, 'user-data'),
-      install,
-      env: {
-        EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery' }),
-        ANTHROPIC_API_KEY: '',
-      },
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(server.folderUrl, { timeout: 180_000 });
-    await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 180_000 });
+    workbench = await openDevWorkbench(scratch, workspace);
+    ({ page } = workbench);
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      const name = `team-failed-${this.currentTest.title.replace(/\W+/g, '-')}`;
-      await screenshot(page, name).catch(() => undefined);
-      for (const log of filesNamed(join(scratch, 'user-data'), 'Claude Prompt Cache.log')) {
-        cpSync(log, join(OUTPUT_DIR, `${name}.log`));
-      }
-    }
+    await keepFailureEvidence(this.currentTest, page, scratch, 'team');
   });
 
   after(async function () {
     this.timeout(120_000);
-    await browser?.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
+    await closeDevWorkbench(workbench, scratch);
     await fake?.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
   it('shows the daily budget in the status bar once the cache is open', async () => {

@@ -1,20 +1,28 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Frame, Locator, Page } from 'playwright-core';
-import { ensureCodeServer, launchCodeServer, type RunningCodeServer } from '../../src/launcher/codeServer';
-import { linkDevExtension } from '../../src/launcher/devExtension';
+import type { Browser, Frame, Page } from 'playwright-core';
+import type { RunningCodeServer } from '../../src/launcher/codeServer';
 import { repoRoot } from '../../src/launcher/paths';
 import { waitUntil } from '../../src/launcher/waitUntil';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { launchChromium } from './chromium';
 import {
-  OUTPUT_DIR,
-  openQuickInput,
+  STEP_TIMEOUT_MS,
+  dismissNotifications,
+  expand,
+  filesNamed,
+  notification,
+  openFile,
+  paletteCommand,
+  quickInputTitled,
+  runWorkflow,
+  treeRow,
+} from './claudeCacheWorkbench';
+import { closeDevWorkbench, keepFailureEvidence, openDevWorkbench, type DevWorkbench } from './devWorkbench';
+import {
   outputPanelText,
   recordMetrics,
-  runCommand,
   screenshot,
   waitForExtensionStatusBarItem,
 } from './workbenchActions';
@@ -24,10 +32,7 @@ import {
 
 const EXTENSION_ID = 'claude-prompt-cache.claude-prompt-cache';
 const SETUP_TIMEOUT_MS = 20 * 60_000;
-/** Generous: a 2-core machine runs code-server, its extension host and Chromium at once. */
-const STEP_TIMEOUT_MS = 90_000;
 const API_KEY = 'sk-ant-e2e-0123456789';
-const QUICK_INPUT = '.quick-input-widget';
 
 describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () {
   this.timeout(5 * 60_000);
@@ -37,6 +42,7 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
   let server: RunningCodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
+  let workbench: DevWorkbench | undefined;
   let navigationStartedAt = 0;
 
   before(async function () {
@@ -64,44 +70,18 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
       )}\n`,
     );
 
-    const install = await ensureCodeServer({ log: (line) => process.stderr.write(`[e2e] ${line}\n`) });
-    const extensionsDir = join(scratch, 'extensions');
-    await linkDevExtension(extensionsDir, repoRoot());
-    server = await launchCodeServer({
-      workspace,
-      extensionsDir,
-      userDataDir: join(scratch, 'user-data'),
-      install,
-      env: {
-        EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery' }),
-        // The key must come from "Set API Key", not from the environment of whoever runs the suite.
-        ANTHROPIC_API_KEY: '',
-      },
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    navigationStartedAt = Date.now();
-    await page.goto(server.folderUrl, { timeout: 180_000 });
-    await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 180_000 });
+    workbench = await openDevWorkbench(scratch, workspace);
+    ({ server, browser, page, navigationStartedAt } = workbench);
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      const name = `ui-failed-${this.currentTest.title.replace(/\W+/g, '-')}`;
-      await screenshot(page, name).catch(() => undefined);
-      // The extension's log says what it did; the profile holding it is removed after the suite.
-      for (const log of filesNamed(join(scratch, 'user-data'), 'Claude Prompt Cache.log')) {
-        cpSync(log, join(OUTPUT_DIR, `${name}.log`));
-      }
-    }
+    await keepFailureEvidence(this.currentTest, page, scratch, 'ui');
   });
 
   after(async function () {
     this.timeout(120_000);
-    await browser?.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
+    await closeDevWorkbench(workbench, scratch);
     await fake?.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
   it('shows its status-bar item on startup and opens the cache without blocking activation', async () => {
@@ -149,13 +129,13 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
   it('runs review-file from the palette, then serves the same run from the cache with zero upstream calls', async () => {
     await openFile(page, 'example.ts');
 
-    await runReviewFile(page);
+    await runWorkflow(page, 'review-file');
     await answerShows(page, /Answered by claude-sonnet-5-5/);
     const paid = fake.calls;
     assert.ok(paid >= 1, 'the first run called the API');
     assert.equal(fake.requests.at(-1)?.model, 'claude-sonnet-5-5');
 
-    await runReviewFile(page);
+    await runWorkflow(page, 'review-file');
     await answerShows(page, /Served from the cache \(result layer\)/);
     await notification(page, /review-file: served from the cache/);
     assert.equal(fake.calls, paid, 'the cached run made no upstream call');
@@ -317,60 +297,9 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
   });
 });
 
-/**
- * Runs a palette command by its full title with Enter, without waiting for the palette to close: our
- * commands open their own quick input at once, so the widget may never be seen hidden in between.
- */
-async function paletteCommand(page: Page, title: string): Promise<void> {
-  await openQuickInput(page, `>${title}`, STEP_TIMEOUT_MS);
-  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
-  const row = page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await waitUntil(
-    async () => ((await page.locator(`${QUICK_INPUT} .monaco-list-row.focused`, { hasText: title }).count()) > 0 ? true : undefined),
-    { what: `"${title}" to be the focused palette row`, timeoutMs: STEP_TIMEOUT_MS },
-  );
-  await input.press('Enter');
-}
 
-/** The quick input once it shows `title` (a picker or input box of ours); returns its text box. */
-async function quickInputTitled(page: Page, title: string): Promise<Locator> {
-  await page
-    .locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title })
-    .first()
-    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  return page.locator(`${QUICK_INPUT} .quick-input-box input`);
-}
 
-/** Run Workflow... -> review-file -> no arguments, on the active editor's file. */
-async function runReviewFile(page: Page): Promise<void> {
-  await dismissNotifications(page);
-  await paletteCommand(page, 'Claude Cache: Run Workflow...');
-  const picker = await quickInputTitled(page, 'Claude Cache: Run Workflow');
-  await picker.fill('review-file');
-  await page
-    .locator(`${QUICK_INPUT} .monaco-list-row.focused`, { hasText: 'review-file' })
-    .first()
-    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await picker.press('Enter');
-  const args = await quickInputTitled(page, 'review-file: arguments');
-  await args.press('Enter');
-  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
-}
 
-/** Opens a workspace file through Quick Open, as a person would. */
-async function openFile(page: Page, name: string): Promise<void> {
-  await paletteCommand(page, 'Go to File...');
-  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
-  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await input.fill(name);
-  await page
-    .locator(`${QUICK_INPUT} .monaco-list-row.focused`, { hasText: name })
-    .first()
-    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await input.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-}
 
 /** Waits until a visible editor (an answer or entry document) shows text matching `pattern`. */
 async function answerShows(page: Page, pattern: RegExp): Promise<void> {
@@ -383,29 +312,8 @@ async function answerShows(page: Page, pattern: RegExp): Promise<void> {
   );
 }
 
-async function notification(page: Page, pattern: RegExp): Promise<void> {
-  await page
-    .locator('.notifications-toasts .notification-toast', { hasText: pattern })
-    .first()
-    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-}
 
-/** Clears the toasts and waits until they are gone, so the next notification awaited is a new one. */
-async function dismissNotifications(page: Page): Promise<void> {
-  const toasts = page.locator('.notifications-toasts .notification-toast');
-  if ((await toasts.count()) === 0) return;
-  await runCommand(page, 'Notifications: Clear All Notifications');
-  await waitUntil(async () => ((await toasts.count()) === 0 ? true : undefined), {
-    what: 'the notifications to clear',
-    timeoutMs: STEP_TIMEOUT_MS,
-  });
-}
 
-function filesNamed(dir: string, name: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name === name)
-    .map((entry) => join(entry.parentPath, entry.name));
-}
 
 /** The dashboard webview's inner frame, once it has loaded. */
 async function dashboardFrame(page: Page): Promise<Frame> {
@@ -436,14 +344,4 @@ function filesContaining(dir: string, text: string): string[] {
   return found;
 }
 
-function treeRow(page: Page, label: RegExp): Locator {
-  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
-}
 
-async function expand(row: Locator): Promise<void> {
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  await waitUntil(async () => ((await row.getAttribute('aria-expanded')) === 'true' ? true : undefined), {
-    what: 'the tree row to expand',
-    timeoutMs: STEP_TIMEOUT_MS,
-  });
-}
