@@ -1,4 +1,4 @@
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureCodeServer, launchCodeServer, type RunningCodeServer } from '../../src/launcher/codeServer';
@@ -7,6 +7,15 @@ import { repoRoot } from '../../src/launcher/paths';
 import { launchChromium } from './chromium';
 import { filesNamed } from './claudeCacheWorkbench';
 import { OUTPUT_DIR, screenshot } from './workbenchActions';
+
+/** A copy of test/fixtures/workspace in `scratch`, with `settings` as its .vscode/settings.json; returns its path. */
+export function fixtureWorkspace(scratch: string, settings: Readonly<Record<string, unknown>>): string {
+  const workspace = join(scratch, 'workspace');
+  cpSync(join(repoRoot(), 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+  return workspace;
+}
 
 /** code-server with this checkout's extension linked in, and a Chromium page on the workspace. */
 export interface DevWorkbench {

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { repoRoot } from '../../src/launcher/paths';
 import { waitUntil } from '../../src/launcher/waitUntil';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 import {
@@ -23,7 +22,7 @@ import {
   showCacheView,
   treeRow,
 } from './claudeCacheWorkbench';
-import { closeDevWorkbench, keepFailureEvidence, openDevWorkbench, type DevWorkbench } from './devWorkbench';
+import { closeDevWorkbench, fixtureWorkspace, keepFailureEvidence, openDevWorkbench, type DevWorkbench } from './devWorkbench';
 import { recordMetrics, screenshot, waitForExtensionStatusBarItem } from './workbenchActions';
 
 // The features added for teams (budgets, run explanations, similar and archived answers, entry inspection),
@@ -51,28 +50,17 @@ describe('team features in VS Code (code-server + Chromium)', function () {
     let answers = 0;
     fake = await startFakeAnthropic({ responder: () => `Fake answer number ${++answers}.` });
     scratch = mkdtempSync(join(tmpdir(), 'claude-prompt-cache-team-e2e-'));
-    const workspace = join(scratch, 'workspace');
-    cpSync(join(repoRoot(), 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(
-      join(workspace, '.vscode', 'settings.json'),
-      `${JSON.stringify(
-        {
-          'claudeCache.apiBaseUrl': fake.url,
-          'claudeCache.storageDir': join(scratch, 'cache'),
-          'claudeCache.budget.dailyUsd': DAILY_CAP_USD,
-          // Distinct focuses make distinct prompts: each item is a prompt-layer and result-layer miss.
-          'claudeCache.prewarm.workflows': Array.from({ length: PREWARM_ITEMS }, (_, index) => ({
-            workflow: 'review-file',
-            file: 'src/example.ts',
-            args: [`focus ${index + 1}`],
-          })),
-        },
-        null,
-        2,
-      )}\n`,
-    );
-
+    const workspace = fixtureWorkspace(scratch, {
+      'claudeCache.apiBaseUrl': fake.url,
+      'claudeCache.storageDir': join(scratch, 'cache'),
+      'claudeCache.budget.dailyUsd': DAILY_CAP_USD,
+      // Distinct focuses make distinct prompts: each item is a prompt-layer and result-layer miss.
+      'claudeCache.prewarm.workflows': Array.from({ length: PREWARM_ITEMS }, (_, index) => ({
+        workflow: 'review-file',
+        file: 'src/example.ts',
+        args: [`focus ${index + 1}`],
+      })),
+    });
     workbench = await openDevWorkbench(scratch, workspace);
     ({ page } = workbench);
   });

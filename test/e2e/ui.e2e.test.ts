@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import type { RunningCodeServer } from '../../src/launcher/codeServer';
-import { repoRoot } from '../../src/launcher/paths';
 import { waitUntil } from '../../src/launcher/waitUntil';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 import {
@@ -19,7 +18,7 @@ import {
   runWorkflow,
   treeRow,
 } from './claudeCacheWorkbench';
-import { closeDevWorkbench, keepFailureEvidence, openDevWorkbench, type DevWorkbench } from './devWorkbench';
+import { closeDevWorkbench, fixtureWorkspace, keepFailureEvidence, openDevWorkbench, type DevWorkbench } from './devWorkbench';
 import {
   outputPanelText,
   recordMetrics,
@@ -51,25 +50,14 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
     let answers = 0;
     fake = await startFakeAnthropic({ responder: () => `Fake answer number ${++answers}.` });
     scratch = mkdtempSync(join(tmpdir(), 'claude-prompt-cache-ui-e2e-'));
-    const workspace = join(scratch, 'workspace');
-    cpSync(join(repoRoot(), 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(
-      join(workspace, '.vscode', 'settings.json'),
-      `${JSON.stringify(
-        {
-          'claudeCache.apiBaseUrl': fake.url,
-          'claudeCache.storageDir': join(scratch, 'cache'),
-          'claudeCache.prewarm.workflows': [
-            { workflow: 'write-tests', file: 'src/example.ts' },
-            { workflow: 'review-file', file: 'src/example.ts' },
-          ],
-        },
-        null,
-        2,
-      )}\n`,
-    );
-
+    const workspace = fixtureWorkspace(scratch, {
+      'claudeCache.apiBaseUrl': fake.url,
+      'claudeCache.storageDir': join(scratch, 'cache'),
+      'claudeCache.prewarm.workflows': [
+        { workflow: 'write-tests', file: 'src/example.ts' },
+        { workflow: 'review-file', file: 'src/example.ts' },
+      ],
+    });
     workbench = await openDevWorkbench(scratch, workspace);
     ({ server, browser, page, navigationStartedAt } = workbench);
   });
