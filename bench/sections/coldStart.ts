@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import { RedisStore } from '../../src/core/stores/redisStore';
 import { SurrealStore } from '../../src/core/stores/surrealStore';
+import { benchEngineConfig } from '../lib/engineConfig';
 import { figure, SectionBuilder, type BenchContext } from '../lib/context';
 import { measureRepeated } from '../lib/measure';
 import { connectRawSurreal } from '../lib/rawSurreal';
@@ -24,8 +24,7 @@ export async function coldStartSection(ctx: BenchContext): Promise<Section> {
 
   ctx.log('cold start: engine');
   const openEngine = async (storageDir: string): Promise<number> => {
-    const { config, problems } = resolveConfig(objectReader({ storageDir, 'redis.url': url, 'redis.keyPrefix': ctx.prefix('cold') }));
-    if (problems.length > 0) throw new Error(`bench config: ${problems.map((problem) => problem.message).join('; ')}`);
+    const config = benchEngineConfig({ section: 'cold start', storageDir, redisUrl: url, keyPrefix: ctx.prefix('cold') });
     const started = process.hrtime.bigint();
     const engine = await CacheEngine.open({ config });
     const elapsed = Number(process.hrtime.bigint() - started);

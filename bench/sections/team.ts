@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine, type PrewarmItem } from '../../src/core/engine';
 import type { RunResult } from '../../src/core/pipeline';
 import { startFakeAnthropic } from '../../test/fixtures/fakeAnthropic';
 import { figure, SectionBuilder, type BenchContext } from '../lib/context';
+import { benchEngineConfig } from '../lib/engineConfig';
 import { Recorder } from '../lib/measure';
 import { pick, seededRandom } from '../lib/random';
 import type { Section } from '../report/results';
@@ -44,16 +44,13 @@ export async function teamSection(ctx: BenchContext): Promise<Section> {
   });
   const keyPrefix = ctx.prefix('team');
   const open = async (name: string): Promise<CacheEngine> => {
-    const { config, problems } = resolveConfig(
-      objectReader({
-        apiBaseUrl: fake.url,
-        storageDir: path.join(root, name),
-        model: 'claude-sonnet-5-5',
-        'redis.url': ctx.env.redis.url,
-        'redis.keyPrefix': keyPrefix,
-      }),
-    );
-    if (problems.length > 0) throw new Error(`team config: ${problems.map((problem) => problem.message).join('; ')}`);
+    const config = benchEngineConfig({
+      section: 'team',
+      apiBaseUrl: fake.url,
+      storageDir: path.join(root, name),
+      redisUrl: ctx.env.redis.url,
+      keyPrefix,
+    });
     return CacheEngine.open({ config, apiKey: 'bench-key' });
   };
   const ci = await open('ci');

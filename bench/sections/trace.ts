@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import { invalidateFileContexts } from '../../src/core/fileInvalidation';
 import type { Layer } from '../../src/core/layers';
 import type { RunResult } from '../../src/core/pipeline';
 import { discoverWorkflows } from '../../src/core/workflows';
 import { startFakeAnthropic, type FakeRequestBody } from '../../test/fixtures/fakeAnthropic';
+import { benchEngineConfig } from '../lib/engineConfig';
 import { figure, SectionBuilder, type BenchContext } from '../lib/context';
 import { Recorder } from '../lib/measure';
 import { pick, seededRandom } from '../lib/random';
@@ -76,16 +76,13 @@ export async function traceSection(ctx: BenchContext): Promise<Section> {
       return text;
     },
   });
-  const { config, problems } = resolveConfig(
-    objectReader({
-      apiBaseUrl: fake.url,
-      storageDir: path.join(root, 'storage'),
-      model: 'claude-sonnet-5-5',
-      'redis.url': ctx.env.redis.url,
-      'redis.keyPrefix': ctx.prefix('trace'),
-    }),
-  );
-  if (problems.length > 0) throw new Error(`trace config: ${problems.map((problem) => problem.message).join('; ')}`);
+  const config = benchEngineConfig({
+    section: 'trace',
+    apiBaseUrl: fake.url,
+    storageDir: path.join(root, 'storage'),
+    redisUrl: ctx.env.redis.url,
+    keyPrefix: ctx.prefix('trace'),
+  });
   const engine = await CacheEngine.open({ config, apiKey: 'bench-key' });
   const { workflows } = await discoverWorkflows(workspace);
 

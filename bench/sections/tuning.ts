@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ManualClock } from '../../src/core/clock';
-import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine, type EngineStats } from '../../src/core/engine';
 import { invalidateFileContexts } from '../../src/core/fileInvalidation';
 import { LAYERS, type Layer } from '../../src/core/layers';
@@ -11,6 +10,7 @@ import { startFakeAnthropic, type FakeRequestBody } from '../../test/fixtures/fa
 import { SectionBuilder, type BenchContext } from '../lib/context';
 import { pick, seededRandom } from '../lib/random';
 import { ZipfSampler } from '../lib/zipf';
+import { benchEngineConfig } from '../lib/engineConfig';
 import type { Section } from '../report/results';
 import { flatten, selectionOf, staleness, WORKFLOWS, type Answered, type Task } from './trace';
 
@@ -180,17 +180,14 @@ async function replay(ctx: BenchContext, session: Session, arm: ArmSettings): Pr
       return text;
     },
   });
-  const { config, problems } = resolveConfig(
-    objectReader({
-      apiBaseUrl: fake.url,
-      storageDir: path.join(root, 'storage'),
-      model: 'claude-sonnet-5-5',
-      'redis.url': ctx.env.redis.url,
-      'redis.keyPrefix': ctx.prefix(`tuning-${arm.name.replace(/\W+/g, '-')}`),
-      ...arm.settings,
-    }),
-  );
-  if (problems.length > 0) throw new Error(`${arm.name} config: ${problems.map((problem) => problem.message).join('; ')}`);
+  const config = benchEngineConfig({
+    section: arm.name,
+    apiBaseUrl: fake.url,
+    storageDir: path.join(root, 'storage'),
+    redisUrl: ctx.env.redis.url,
+    keyPrefix: ctx.prefix(`tuning-${arm.name.replace(/\W+/g, '-')}`),
+    settings: arm.settings,
+  });
   const engine = await CacheEngine.open({ config, apiKey: 'bench-key', clock });
   const { workflows } = await discoverWorkflows(workspace);
   const layers = Object.fromEntries(LAYERS.map((layer) => [layer, { hits: 0, total: 0 }])) as ArmOutcome['layers'];
