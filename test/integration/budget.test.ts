@@ -5,8 +5,7 @@ import { EXIT_OVER_BUDGET } from '../../src/cli/main';
 import { BudgetExceededError } from '../../src/core/budget';
 import { CostLedger, JsonFileLedgerPersistence } from '../../src/core/cost';
 import { CacheEngine } from '../../src/core/engine';
-import { makeTempWorkspace, MATH_SOURCE, runCliCaptured, testEngineConfig } from '../fixtures/engineWorkspace';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, runCliCaptured, testEngineConfig } from '../fixtures/engineWorkspace';
 
 /** Sonnet 5.5 output is $10 per million tokens: 100,000 output tokens cost exactly $1. */
 function spend(amount: number) {
@@ -15,7 +14,7 @@ function spend(amount: number) {
 
 describe('Budgets', function () {
   this.timeout(60_000);
-  let fake: FakeAnthropic;
+  const fake = fakeAnthropicPerSuite();
   let root: string;
   let workspace: string;
   let storage: string;
@@ -36,16 +35,7 @@ describe('Budgets', function () {
   const explain = (selection: string, extra: object = {}) =>
     (engine as CacheEngine).pipeline.run({ workflow: 'explain-selection', workspace, selection, ...extra });
 
-  before(async () => {
-    fake = await startFakeAnthropic();
-  });
-
-  after(async () => {
-    await fake.close();
-  });
-
   beforeEach(async () => {
-    fake.reset();
     ({ root, workspace, storage } = await makeTempWorkspace('budget-', { 'src/math.ts': MATH_SOURCE }));
   });
 

@@ -5,12 +5,11 @@ import { ClaudeAuthenticationError, ClaudeCancelledError, ClaudeRateLimitError }
 import { objectReader, resolveConfig } from '../../src/core/config';
 import { PRICE_TABLE } from '../../src/core/cost';
 import { CacheEngine } from '../../src/core/engine';
-import { makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../fixtures/engineWorkspace';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../fixtures/engineWorkspace';
 
 describe('WorkflowPipeline', function () {
   this.timeout(60_000);
-  let fake: FakeAnthropic;
+  const fake = fakeAnthropicPerSuite();
   let root: string;
   let workspace: string;
   let storage: string;
@@ -20,16 +19,7 @@ describe('WorkflowPipeline', function () {
     return CacheEngine.open({ config: testEngineConfig(fake.url, storage, settings), ...(apiKey ? { apiKey } : {}) });
   }
 
-  before(async () => {
-    fake = await startFakeAnthropic();
-  });
-
-  after(async () => {
-    await fake.close();
-  });
-
   beforeEach(async () => {
-    fake.reset();
     ({ root, workspace, storage } = await makeTempWorkspace('pipeline-', { 'src/math.ts': MATH_SOURCE }));
     engine = await openEngine();
   });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/core/clock';
 import { CacheEngine } from '../../src/core/engine';
 import { createLogger } from '../../src/core/logger';
-import { makeTempWorkspace, testEngineConfig } from '../fixtures/engineWorkspace';
-import { startFakeAnthropic, type FakeAnthropic, type FakeRequestBody } from '../fixtures/fakeAnthropic';
+import { fakeAnthropicPerSuite, makeTempWorkspace, testEngineConfig } from '../fixtures/engineWorkspace';
+import type { FakeRequestBody } from '../fixtures/fakeAnthropic';
 
 const MINUTE = 60_000;
 
@@ -20,7 +20,7 @@ function requestedTtls(body: FakeRequestBody | undefined): string[] {
 
 describe('Self-tuning engine (TTL tuning, provider cache auto; fake Claude, embedded SurrealDB)', function () {
   this.timeout(60_000);
-  let fake: FakeAnthropic;
+  const fake = fakeAnthropicPerSuite();
   let root: string;
   let workspace: string;
   let clock: ManualClock;
@@ -35,16 +35,7 @@ describe('Self-tuning engine (TTL tuning, provider cache auto; fake Claude, embe
 
   const explain = (selection: string) => engine.pipeline.run({ workflow: 'explain-selection', workspace, selection });
 
-  before(async () => {
-    fake = await startFakeAnthropic();
-  });
-
-  after(async () => {
-    await fake.close();
-  });
-
   beforeEach(async () => {
-    fake.reset();
     infos = [];
     clock = new ManualClock();
     ({ root, workspace } = await makeTempWorkspace('self-tuning-'));

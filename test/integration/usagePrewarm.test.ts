@@ -3,14 +3,13 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/core/clock';
 import { CacheEngine } from '../../src/core/engine';
-import { makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../fixtures/engineWorkspace';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../fixtures/engineWorkspace';
 
 const HOUR = 3_600_000;
 
 describe('Usage log and prewarm from usage (engine, embedded SurrealDB, fake Claude)', function () {
   this.timeout(60_000);
-  let fake: FakeAnthropic;
+  const fake = fakeAnthropicPerSuite();
   let root: string;
   let workspace: string;
   let clock: ManualClock;
@@ -22,16 +21,7 @@ describe('Usage log and prewarm from usage (engine, embedded SurrealDB, fake Cla
 
   const review = (file = 'src/math.ts') => engine.pipeline.run({ workflow: 'review-file', workspace, filePath: file });
 
-  before(async () => {
-    fake = await startFakeAnthropic();
-  });
-
-  after(async () => {
-    await fake.close();
-  });
-
   beforeEach(async () => {
-    fake.reset();
     clock = new ManualClock();
     ({ root, workspace } = await makeTempWorkspace('usage-prewarm-', {
       'src/math.ts': MATH_SOURCE,
