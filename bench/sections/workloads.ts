@@ -44,7 +44,7 @@ export async function workloadsSection(ctx: BenchContext): Promise<Section> {
       'that has run for a while would hold them), then every mix runs on it in turn.',
   );
   const rows: Array<Array<string | number>> = [];
-  const ratios: { bento: number[]; manager: number[] } = { bento: [], manager: [] };
+  const ratios: { bento: number[]; manager: number[]; behindOverManager: number[] } = { bento: [], manager: [], behindOverManager: [] };
   let standard: { ours: LatencySummary; bento: LatencySummary; manager: LatencySummary } | undefined;
   for (const group of groups(ctx)) {
     const keys = Array.from({ length: group.keys }, (_, i) => `w${i}`);
@@ -56,6 +56,7 @@ export async function workloadsSection(ctx: BenchContext): Promise<Section> {
     const systems = await openSystems(ctx, group, prefix);
     try {
       await fillOurs(systems.ours.cache, prefill, values);
+      await fillOurs(systems.oursBehind.cache, prefill, values);
       await fillPeer(systems.bento.peer, prefill, values);
       await fillPeer(systems.manager.peer, prefill, values);
       for (const cell of group.cells) {
@@ -66,16 +67,19 @@ export async function workloadsSection(ctx: BenchContext): Promise<Section> {
         const writeRoll = seededRandom(seed + 1);
         const writes = Uint8Array.from({ length: sequence.length }, () => (writeRoll() * 100 >= cell.readPercent ? 1 : 0));
         const workload: Workload = { sequence, writes, keys, values, opsCap };
-        const [ours, bento, manager] = (await driveCell(ctx, cell, [systems.ours.system, systems.bento.system, systems.manager.system], workload)) as [
-          CellResult,
-          CellResult,
-          CellResult,
-        ];
+        const [ours, bento, manager, oursBehind] = (await driveCell(
+          ctx,
+          cell,
+          [systems.ours.system, systems.bento.system, systems.manager.system, systems.oursBehind.system],
+          workload,
+        )) as [CellResult, CellResult, CellResult, CellResult];
         const memoryBytes = (await systems.ours.memory.usage('result')).bytes;
         const bentoRatio = ours.summary.opsPerSec / bento.summary.opsPerSec;
         const managerRatio = ours.summary.opsPerSec / manager.summary.opsPerSec;
         ratios.bento.push(bentoRatio);
         ratios.manager.push(managerRatio);
+        const behindRatio = oursBehind.summary.opsPerSec / manager.summary.opsPerSec;
+        ratios.behindOverManager.push(behindRatio);
         if (cell.s === 1.0 && cell.keys === 10_000 && cell.valueBytes === 4096 && cell.readPercent === 95 && cell.concurrency === 16) {
           standard = { ours: ours.summary, bento: bento.summary, manager: manager.summary };
         }
@@ -105,10 +109,13 @@ export async function workloadsSection(ctx: BenchContext): Promise<Section> {
           loopDelay(manager.summary),
           +bentoRatio.toFixed(2),
           +managerRatio.toFixed(2),
+          Math.round(oursBehind.summary.opsPerSec),
+          +behindRatio.toFixed(2),
         ]);
       }
     } finally {
       await systems.ours.cache.close();
+      await systems.oursBehind.cache.close();
       await systems.bento.peer.close();
       await systems.manager.peer.close();
       await ctx.env.admin.flushdb();
@@ -143,6 +150,8 @@ export async function workloadsSection(ctx: BenchContext): Promise<Section> {
       'c-m loop p99 ms',
       'ours/Bento',
       'ours/c-m',
+      'ours w-b ops/s',
+      'ours w-b/c-m',
     ],
     rows,
     note:
@@ -152,6 +161,7 @@ export async function workloadsSection(ctx: BenchContext): Promise<Section> {
   });
   section.metric('geomeanOverBento', geomean(ratios.bento));
   section.metric('geomeanOverCacheManager', geomean(ratios.manager));
+  section.metric('geomeanWriteBehindOverCacheManager', geomean(ratios.behindOverManager));
   section.table({
     id: 'workload-summary',
     title: 'Throughput ratios over the whole matrix',
@@ -159,7 +169,15 @@ export async function workloadsSection(ctx: BenchContext): Promise<Section> {
     rows: [
       ['ours / BentoCache (serializeL1 on)', ratios.bento.length, +geomean(ratios.bento).toFixed(2), +Math.min(...ratios.bento).toFixed(2), +Math.max(...ratios.bento).toFixed(2)],
       ['ours / cache-manager', ratios.manager.length, +geomean(ratios.manager).toFixed(2), +Math.min(...ratios.manager).toFixed(2), +Math.max(...ratios.manager).toFixed(2)],
+      [
+        'ours in write-behind mode / cache-manager',
+        ratios.behindOverManager.length,
+        +geomean(ratios.behindOverManager).toFixed(2),
+        +Math.min(...ratios.behindOverManager).toFixed(2),
+        +Math.max(...ratios.behindOverManager).toFixed(2),
+      ],
     ],
+    note: 'The targets use ours as shipped (write-through). Write-behind (claudeCache.writeMode) acknowledges a set once memory holds it and writes Redis in batches; it is shown for reference.',
   });
   if (standard) {
     section.row({
@@ -317,7 +335,23 @@ async function openSystems(ctx: BenchContext, group: CellGroup, prefix: string) 
     };
     return { peer: opened, system };
   };
-  return { ours: { cache: ours.cache, memory: ours.memory, system: oursSystem }, bento: peer('bento'), manager: peer('manager') };
+  const behind = await openOurCache({ redisUrl: ctx.env.redis.url, keyPrefix: `${prefix}oursWB:`, memoryBudgetBytes: MEMORY_BUDGET, writeMode: 'write-behind' });
+  let behindComputations = 0;
+  const behindSystem: System = {
+    op: (key, write, value) =>
+      write ? behind.cache.set('result', key, value) : behind.cache.getOrCompute('result', key, () => (behindComputations++, value)),
+    counters: () => ({
+      computations: behindComputations,
+      memoryHits: behind.cache.stats.tiers.memory.hits,
+      redisHits: behind.cache.stats.tiers.redis.hits,
+    }),
+  };
+  return {
+    ours: { cache: ours.cache, memory: ours.memory, system: oursSystem },
+    oursBehind: { cache: behind.cache, system: behindSystem },
+    bento: peer('bento'),
+    manager: peer('manager'),
+  };
 }
 
 /** Event-loop delay p99 in ms, or '–' when the cell ended before the monitor's first tick. */
