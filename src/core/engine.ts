@@ -6,7 +6,7 @@ import { systemClock, type Clock } from './clock';
 import type { CacheConfig } from './config';
 import { CostLedger, JsonFileLedgerPersistence, validatePriceOverrides, type LedgerTotals } from './cost';
 import { describeError } from './errors';
-import { openRedisFlight, type SharedFlight } from './flight';
+import { DEFAULT_LOCK_TTL_MS, openRedisFlight, type SharedFlight } from './flight';
 import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from './layers';
 import { silentLogger, type Logger } from './logger';
 import { addCounters, emptyCounters, LifetimeCountersFile, type LifetimeCounters } from './stats/lifetimeCounters';
@@ -31,7 +31,9 @@ import type { Store } from './stores/store';
 import type { LayerPolicy, ValueCodec } from './tiered/tierTypes';
 import { EncryptingCodec } from './codec/encryptingCodec';
 import { redactingLogger } from './security/redactingLogger';
+import { redactUrl } from './security/redactUrl';
 import { parseEncryptionKey } from './security/encryptionKey';
+import { hitRate } from './tiered/cacheStats';
 import { TieredCache } from './tiered/tieredCache';
 import { SelfTuning, type TuningStats } from './tuning/selfTuning';
 import { prewarmFromUsage, type UsagePrewarmOptions, type UsagePrewarmReport } from './usage/usagePrewarm';
@@ -111,12 +113,12 @@ export class CacheEngine {
   private readonly flushTimer: NodeJS.Timeout;
   /** True when values in the shared tiers are sealed with AES-256-GCM. */
   encrypted = false;
-  /** The observation hook metrics, traces and alerts subscribe to (set by open before anything runs). */
-  observers = new ObserverSet();
+  /** The observation hook metrics, traces and alerts subscribe to; open() sets it before anything runs. */
+  observers!: ObserverSet;
   /** The last workflow run of this engine, with its lookup trace (for "Explain Last Run"). */
   lastRun: RunResult | undefined;
   /** Alert rules evaluated over a window of samples (every ALERT_SAMPLE_MS, and at each stats()). */
-  alerts = new AlertMonitor({ clock: systemClock, sample: () => engineAlertSample(this) });
+  alerts!: AlertMonitor;
   /** Expired and pruned answers kept for browsing (never served); undefined when SurrealDB or the archive is off. */
   archive: ArchivedAnswers | undefined;
   /** Full-text search over cached answers' prompts; undefined when SurrealDB is off or values are encrypted. */
@@ -167,6 +169,7 @@ export class CacheEngine {
     const openings: TierOpening[] = [{ tier: 'memory', status: 'up', detail: 'in process' }];
     const memory = new MemoryStore({ budgets: memoryBudgets(config), clock, pinning: pinningPolicyOf(config.pinning) });
     const sealing = sharedTierCodec(config, options.encryptionKey);
+    const codec: ValueCodec = 'codec' in sealing ? sealing.codec : PLAIN_CODEC;
 
     let redis: RedisStore | undefined;
     let bus: RedisInvalidationBus | undefined;
@@ -265,7 +268,7 @@ export class CacheEngine {
       ...(surreal ? { surreal: new ObservedStore(surreal, observers) } : {}),
       // A server other instances use already saw their invalidations; an embedded store is ours alone.
       surrealShared: !isEmbeddedUrl(surrealUrl),
-      codec: 'codec' in sealing ? sealing.codec : { encode: encodeValue, decode: decodeValue },
+      codec,
       layers: layerPolicies(config),
       writeMode: config.writeMode,
       writeBehind: config.writeBehind,
@@ -283,7 +286,7 @@ export class CacheEngine {
       sharedFlight = openRedisFlight(redis.client, {
         keyPrefix: config.redis.keyPrefix,
         commandTimeoutMs: Math.max(config.tiers.timeoutMs, 250),
-        maxWaitMs: config.requestTimeoutSeconds * 1000 + (options.flight?.lockTtlMs ?? 10_000),
+        maxWaitMs: config.requestTimeoutSeconds * 1000 + (options.flight?.lockTtlMs ?? DEFAULT_LOCK_TTL_MS),
         available: () => cache.tierStatus('redis') !== 'down',
         logger: rootLogger,
         ...(options.flight?.lockTtlMs !== undefined ? { lockTtlMs: options.flight.lockTtlMs } : {}),
@@ -308,6 +311,7 @@ export class CacheEngine {
       applyPolicies: (policies) => cache.reconfigure(policies),
     });
 
+    const traceLogger = rootLogger.child('trace');
     const pipeline = new WorkflowPipeline({
       cache,
       ledger,
@@ -325,7 +329,11 @@ export class CacheEngine {
           budget: current.budget,
         };
       },
-      onRunFinished: (request, result, durationMs) => tuning.recordRun(request, result, durationMs),
+      onRunFinished: (request, result, durationMs) => {
+        (engine as CacheEngine).lastRun = result;
+        if (result.trace) traceLogger.debug(formatTraceText(result.trace));
+        tuning.recordRun(request, result, durationMs);
+      },
       onAnswer: (entry) => (engine as CacheEngine).answerStored(entry),
       workflows: options.workflows ?? discoverWorkflows,
       logger: rootLogger,
@@ -338,26 +346,13 @@ export class CacheEngine {
     engine.observers = observers;
     engine.alerts = new AlertMonitor({ clock, sample: () => engineAlertSample(engine as CacheEngine) });
     engine.alerts.start(ALERT_SAMPLE_MS);
-    const traceLogger = rootLogger.child('trace');
-    observers.add({
-      runFinished: (result) => {
-        (engine as CacheEngine).lastRun = result;
-        if (result.trace) traceLogger.debug(formatTraceText(result.trace));
-      },
-    });
     engine.memory = memory;
     engine.closeFlight = sharedFlight?.close;
-    const archive = surreal instanceof SurrealStore ? surreal.archive : undefined;
-    if (archive && surreal instanceof SurrealStore) {
-      const store = surreal;
-      const codec = 'codec' in sealing ? sealing.codec : { encode: encodeValue, decode: decodeValue };
-      engine.archive = new ArchivedAnswers(archive, codec, () => store.cleanup());
-    }
-    if (surreal instanceof SurrealStore && !('codec' in sealing)) {
+    const store = surreal;
+    if (store?.archive) engine.archive = new ArchivedAnswers(store.archive, codec, () => store.cleanup());
+    if (store && !('codec' in sealing)) {
       // Off when values are sealed: the index would keep the prompts readable beside the encrypted answers.
-      const store = surreal;
-      const codec = { encode: encodeValue, decode: decodeValue };
-      engine.similar = new SimilarAnswers((text, bindings) => store.query(text, bindings), (key) => store.get('result', key), codec, clock);
+      engine.similar = new SimilarAnswers(queryOn(store), (key) => store.get('result', key), codec, clock);
     }
     return engine;
   }
@@ -461,7 +456,7 @@ export class CacheEngine {
     for (const layer of LAYERS) {
       const { hits, misses } = counted.layers[layer];
       const { entries, bytes } = report.layers[layer];
-      layers[layer] = { hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses), entries, bytes };
+      layers[layer] = { hits, misses, hitRate: hitRate(hits, misses), entries, bytes };
     }
     const tiers = {} as EngineStats['tiers'];
     for (const tier of TIERS) {
@@ -629,8 +624,10 @@ export function memoryBudgets(config: CacheConfig): Record<Layer, number> {
  * The codec of the shared tiers: sealed when a key is given, plain when none is given and none is required,
  * or the reason the shared tiers must stay off (a required key is missing, or the given key is malformed).
  */
+const PLAIN_CODEC: ValueCodec = { encode: encodeValue, decode: decodeValue };
+
 function sharedTierCodec(config: CacheConfig, keyText: string | undefined): { codec: ValueCodec } | { plain: true } | { problem: string } {
-  const plain = { encode: encodeValue, decode: decodeValue };
+  const plain = PLAIN_CODEC;
   if (keyText === undefined || keyText.trim() === '') {
     if (!config.encryption.enabled) return { plain: true };
     return {
@@ -670,9 +667,4 @@ async function readRedisCa(file: string): Promise<string> {
   } catch (error) {
     throw new Error(`cannot read the Redis CA file ${file}: ${describeError(error)}`, { cause: error });
   }
-}
-
-/** A URL for logs: credentials replaced. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }

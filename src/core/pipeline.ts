@@ -424,9 +424,7 @@ export class WorkflowPipeline {
           if (!shareable(value)) return false;
           // Stored here, before the lock goes; the cache must not write (nor refuse) the same answer again.
           outcome.stored = true;
-          const stored = await cache.set(layer, key, value, { sharedTiers: true });
-          if (cache.writeMode === 'write-behind') await cache.flush();
-          return stored;
+          return cache.set(layer, key, value, { sharedTiers: true, writeThrough: true });
         },
       });
       outcome.joined = shared.joined;

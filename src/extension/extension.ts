@@ -103,7 +103,6 @@ export function activate(context: vscode.ExtensionContext): void {
     readOnlyDocs,
     dashboard,
     secrets,
-    readConfig,
     channel,
     logger: log,
   };

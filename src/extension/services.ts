@@ -1,5 +1,4 @@
 import type * as vscode from 'vscode';
-import type { CacheConfig } from '../core/config';
 import type { Logger } from '../core/logger';
 import type { DashboardPanel } from './dashboard/dashboardPanel';
 import type { CacheSnapshots } from './engine/cacheSnapshots';
@@ -23,8 +22,6 @@ export interface ExtensionServices {
   readonly readOnlyDocs: ReadOnlyDocuments;
   readonly dashboard: DashboardPanel;
   readonly secrets: ExtensionSecrets;
-  /** The settings as they are now, resolved (problems already reported). */
-  readonly readConfig: () => CacheConfig;
   readonly channel: vscode.LogOutputChannel;
   readonly logger: Logger;
 }

@@ -60,10 +60,6 @@ export class SurrealArchive {
     this.layers = options.layers ?? ['result'];
   }
 
-  get maxEntries(): number {
-    return this.options.maxEntries;
-  }
-
   /** Copies the entries that expired by `now` into the archive (call before they are deleted). */
   async keepExpired(now: number): Promise<void> {
     await this.ensureTable();

@@ -244,7 +244,8 @@ export class CostLedger {
   }
 
   private changed(): void {
-    this.events.emit('change', this.totals());
+    // Totals merge every stored day: only worth it when someone listens (the editor does, the CLI does not).
+    if (this.events.hasListeners('change')) this.events.emit('change', this.totals());
     this.scheduleSave();
   }
 

@@ -7,6 +7,7 @@ import { reapAbandonedEngine } from './abandonedEngineReaper';
 import { waitForDirectoryRelease } from './directoryRelease';
 import { classifySurrealConnectFailure } from './surrealConnectFailure';
 import { SurrealUnreachableError } from './surrealErrors';
+import { redactUrl } from '../security/redactUrl';
 
 export interface SurrealConnectOptions {
   url: string;
@@ -347,8 +348,4 @@ async function makeDirectory(directory: string, depth: number): Promise<void> {
 function claimKey(url: string): string | undefined {
   if (!DIRECTORY_URL.test(url)) return undefined;
   return url.replace(DIRECTORY_URL, '').replace(/\/+$/, '');
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -207,8 +207,7 @@ export class TieredCache {
   ): Promise<T> {
     if (this.closed) throw new CacheClosedError('the cache is closed');
     const record = this.memory.getSync(layer, key);
-    const cached =
-      record === undefined ? NOT_FOUND : record.value instanceof EncodedValue ? this.decodePromoted(layer, key, record) : record.value;
+    const cached = this.valueOf(layer, key, record);
     if (cached !== NOT_FOUND && (options?.validate === undefined || (await options.validate(cached as T)))) {
       this.countHit(layer, 'memory', key);
       if (options?.status) options.status.source = 'memory';
@@ -239,8 +238,7 @@ export class TieredCache {
    */
   peek<T>(layer: Layer, key: string): T | undefined {
     const record = this.memory.getSync(layer, key);
-    if (record === undefined) return undefined;
-    const value = record.value instanceof EncodedValue ? this.decodePromoted(layer, key, record) : record.value;
+    const value = this.valueOf(layer, key, record);
     if (value === NOT_FOUND) return undefined;
     this.countHit(layer, 'memory', key);
     return value as T;
@@ -252,8 +250,7 @@ export class TieredCache {
     // Bookkeeping reads (the pipeline's run manifests, the tree opening an entry) are not lookups a user made.
     const counted = options?.uncounted !== true;
     const record = this.memory.getSync(layer, key);
-    const value =
-      record === undefined ? NOT_FOUND : record.value instanceof EncodedValue ? this.decodePromoted(layer, key, record) : record.value;
+    const value = this.valueOf(layer, key, record);
     if (record !== undefined && value !== NOT_FOUND) {
       if (counted) this.countHit(layer, 'memory', key);
       return { value: value as T, tier: 'memory', expiresAt: record.expiresAt };
@@ -273,12 +270,19 @@ export class TieredCache {
     layer: Layer,
     key: string,
     value: unknown,
-    options?: { ttlMs?: number; status?: LookupStatus; sharedTiers?: boolean },
+    options?: {
+      ttlMs?: number;
+      status?: LookupStatus;
+      sharedTiers?: boolean;
+      /** Written to the shared tiers before this resolves even in write-behind mode (others must read it now). */
+      writeThrough?: boolean;
+    },
   ): Promise<boolean> {
     if (this.closed) throw new CacheClosedError('the cache is closed');
     assertSafeKey(key);
     const ttlMs = options?.ttlMs ?? this.policies[layer].ttlMs;
-    return this.store(layer, key, value, ttlMs, this.epochs[layer], options?.status, options?.sharedTiers ?? true);
+    const shared = options?.sharedTiers ?? true;
+    return this.store(layer, key, value, ttlMs, this.epochs[layer], options?.status, shared, options?.writeThrough === true);
   }
 
   /** Bulk read for warming: results in the order of `keys`, each read through the tiers like `get`. */
@@ -289,8 +293,7 @@ export class TieredCache {
     keys.forEach((key, index) => {
       assertSafeKey(key);
       const record = this.memory.getSync(layer, key);
-      const value =
-        record === undefined ? NOT_FOUND : record.value instanceof EncodedValue ? this.decodePromoted(layer, key, record) : record.value;
+      const value = this.valueOf(layer, key, record);
       if (value === NOT_FOUND) missing.push(index);
       else {
         results[index] = value as T;
@@ -533,6 +536,12 @@ export class TieredCache {
     return undefined;
   }
 
+  /** What a memory record holds for a caller: its value (a promoted one decoded on first use), or NOT_FOUND. */
+  private valueOf(layer: Layer, key: string, record: StoredRecord<unknown> | undefined): unknown {
+    if (record === undefined) return NOT_FOUND;
+    return record.value instanceof EncodedValue ? this.decodePromoted(layer, key, record) : record.value;
+  }
+
   /**
    * The value of a promoted memory entry, decoded now and kept decoded in the record the memory tier holds;
    * NOT_FOUND when its bytes no longer decode (the codec changed, e.g. another encryption key), and the copy goes.
@@ -592,6 +601,7 @@ export class TieredCache {
     epoch: number,
     status: LookupStatus | undefined,
     shared: boolean,
+    writeThrough = false,
   ): Promise<boolean> {
     if (epoch !== this.epochs[layer]) {
       // The layer was invalidated while this value was being computed: it may be built on what was dropped.
@@ -611,10 +621,12 @@ export class TieredCache {
       if (status) status.memoryOnly = true;
       return true;
     }
-    if (this.writeBehind) {
+    if (this.writeBehind && !writeThrough) {
       this.writeBehind.enqueue({ layer, key, value: bytes, ttlMs, size, queuedAt: this.clock.now() });
       return true;
     }
+    // An older value still queued for this key must not land after this one.
+    if (this.writeBehind) this.writeBehind.discard((queued) => queued.layer === layer && queued.key === key);
     const write = [{ key, value: bytes, ttlMs, size }];
     await Promise.all(this.remotes.map((remote) => this.writeRemote(remote, layer, write)));
     return true;

@@ -5,23 +5,24 @@ import type { UsageQuery, UsageStore } from './usageStore';
 export type SurrealQuery = <T extends unknown[]>(text: string, bindings: Record<string, unknown>) => Promise<T>;
 
 /** The table next to the cache's `cache_entry`. Schemaless: a record's inputs have user-chosen names. */
-export const USAGE_TABLE = 'usage_run';
+/** The table of usage records, next to the cache's own. */
+const USAGE_TABLE = 'usage_run';
 
 /**
  * No index on purpose: creating one in an embedded directory pins it to this process (see
  * surrealIndexProcess.ts), and the log is bounded to a few thousand rows, which a scan reads in milliseconds.
  */
 const QUERIES = {
-  define: 'DEFINE TABLE IF NOT EXISTS usage_run SCHEMALESS',
-  append: 'INSERT INTO usage_run $rows RETURN NONE',
+  define: `DEFINE TABLE IF NOT EXISTS ${USAGE_TABLE} SCHEMALESS`,
+  append: `INSERT INTO ${USAGE_TABLE} $rows RETURN NONE`,
   read:
-    'SELECT * OMIT id FROM usage_run WHERE ($workspace = NONE OR workspace = $workspace) AND at >= $since ' +
+    `SELECT * OMIT id FROM ${USAGE_TABLE} WHERE ($workspace = NONE OR workspace = $workspace) AND at >= $since ` +
     'ORDER BY at DESC LIMIT $limit',
   deleteOlder:
-    'LET $doomed = SELECT VALUE id FROM usage_run WHERE at < $olderThan; DELETE $doomed RETURN NONE; RETURN array::len($doomed);',
-  count: 'RETURN count(SELECT id FROM usage_run)',
+    `LET $doomed = SELECT VALUE id FROM ${USAGE_TABLE} WHERE at < $olderThan; DELETE $doomed RETURN NONE; RETURN array::len($doomed);`,
+  count: `RETURN count(SELECT id FROM ${USAGE_TABLE})`,
   deleteOldest:
-    'LET $doomed = (SELECT id, at FROM usage_run ORDER BY at ASC LIMIT $excess).id; DELETE $doomed RETURN NONE; RETURN array::len($doomed);',
+    `LET $doomed = (SELECT id, at FROM ${USAGE_TABLE} ORDER BY at ASC LIMIT $excess).id; DELETE $doomed RETURN NONE; RETURN array::len($doomed);`,
 } as const;
 
 /** The usage log in SurrealDB: a batch of records is one query, however many rows it holds. */

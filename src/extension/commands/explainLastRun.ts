@@ -10,6 +10,5 @@ export async function explainLastRun(services: ExtensionServices): Promise<void>
     void vscode.window.showInformationMessage(explanation.message);
     return;
   }
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: explanation.markdown });
-  await vscode.window.showTextDocument(document, { preview: true });
+  await services.readOnlyDocs.show('last run.md', explanation.markdown);
 }

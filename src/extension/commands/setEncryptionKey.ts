@@ -6,7 +6,7 @@ import type { ExtensionServices } from '../services';
 
 /**
  * Set Encryption Key: the key that seals values in Redis and SurrealDB (AES-256-GCM), typed or generated,
- * kept in secret storage. The engine reopens with it, since the shared tiers' codec is chosen at opening.
+ * kept in secret storage. Every window's engine reopens with it (the shared tiers' codec is chosen at opening).
  */
 export async function setEncryptionKey(services: ExtensionServices): Promise<void> {
   const typed = await vscode.window.showInputBox({
@@ -28,8 +28,8 @@ export async function setEncryptionKey(services: ExtensionServices): Promise<voi
   const generated = typed.trim() === '';
   const key = generated ? randomBytes(ENCRYPTION_KEY_BYTES).toString('base64') : typed.trim();
   await services.secrets.setEncryptionKey(key);
-  services.logger.info(`encryption key ${generated ? 'generated and ' : ''}stored in secret storage; reopening the cache`);
-  await services.host.restart(services.readConfig());
+  // Every window (this one included) reopens its engine on the secret-storage change event.
+  services.logger.info(`encryption key ${generated ? 'generated and ' : ''}stored in secret storage; the cache reopens with it`);
   const message = generated
     ? 'Claude Cache: a new encryption key is in secret storage. Give the same key to every editor and CI job that shares these tiers (CLAUDE_CACHE_ENCRYPTION_KEY for the CLI).'
     : 'Claude Cache: encryption key saved in secret storage; values in Redis and SurrealDB are sealed with it.';

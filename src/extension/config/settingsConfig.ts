@@ -13,6 +13,8 @@ export const TRUST_RESTRICTED_SETTINGS: readonly ConfigKey[] = [
   'redis.mode',
   'redis.nodes',
   'redis.sentinelName',
+  // The CA the Redis connection (and its password) trusts: a workspace's own CA would let it stand in for Redis.
+  'redis.caFile',
   'surreal.url',
   'surreal.username',
   'storageDir',

@@ -8,7 +8,7 @@ import type { Logger } from '../../core/logger';
 import type { CacheReport } from '../../core/tiered/tieredCache';
 import type { EngineHost } from './engineHost';
 import { tierHealth, type TierHealth } from './tierHealth';
-import { readTodayBudget, type TodayBudget } from './todayBudget';
+import { todayBudget, type TodayBudget } from './todayBudget';
 
 /** One reading of everything the views show, taken together so they agree with each other. */
 export interface CacheSnapshot {
@@ -83,8 +83,7 @@ export class CacheSnapshots {
       const report = await engine.cache.report();
       const health = {} as Record<Tier, TierHealth>;
       for (const tier of TIERS) health[tier] = tierHealth(tier, report.tiers[tier].status, engine.openings);
-      // A ledger that cannot be re-read leaves the budget out rather than the whole reading.
-      const budget = await readTodayBudget(engine).catch(() => undefined);
+      const budget = todayBudget(engine);
       return {
         ...(budget ? { budget } : {}),
         takenAt: this.now(),

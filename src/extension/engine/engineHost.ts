@@ -78,7 +78,7 @@ export class EngineHost {
 
   /** Closes the engine and opens a new one (a secret that is read at opening changed). */
   restart(config: CacheConfig): Promise<void> {
-    return this.enqueue(() => this.reopen(config));
+    return this.start(config);
   }
 
   /** Applies changed settings; reopens the engine when the engine says the tiers must change. */

@@ -8,10 +8,12 @@ export interface TodayBudget {
   readonly perWorkflowCapUsd: number;
 }
 
-/** Re-reads the shared ledger first, so other windows' and CLI runs' spend shows too. */
-export async function readTodayBudget(engine: CacheEngine): Promise<TodayBudget | undefined> {
+/**
+ * As this process's ledger knows it; other windows' and CLI runs' spend arrives when the ledger is re-read (the
+ * status bar does that now and then while a budget is shown).
+ */
+export function todayBudget(engine: CacheEngine): TodayBudget | undefined {
   const caps = engine.config.budget;
   if (!hasBudget(caps)) return undefined;
-  await engine.ledger.refresh();
   return { spentTodayUsd: engine.ledger.spentToday(), dailyCapUsd: caps.dailyUsd, perWorkflowCapUsd: caps.perWorkflowUsd };
 }

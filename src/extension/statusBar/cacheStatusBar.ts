@@ -25,9 +25,11 @@ export class CacheStatusBar extends Disposable {
     this.item.show();
     this._register(toDisposable(host.events.on('state', () => this.render())));
     this._register(toDisposable(snapshots.events.on('snapshot', () => this.render())));
-    // Other windows and CLI runs spend too, without events here: while a budget is shown, re-read it now and then.
+    // Other windows and CLI runs spend too, without events here: while a budget is shown, re-read the ledger now
+    // and then (a ledger that cannot be read keeps what it had and reports it).
     const budgetTimer = setInterval(() => {
-      if (this.snapshots.latest?.budget) void this.snapshots.refresh();
+      const engine = this.host.engineIfReady;
+      if (engine && this.snapshots.latest?.budget) void engine.ledger.refresh().then(() => this.snapshots.refresh());
     }, BUDGET_REFRESH_MS);
     this._register(toDisposable(() => clearInterval(budgetTimer)));
   }

@@ -80,11 +80,6 @@ export class SharedSurrealDirectory implements SurrealLink {
     return this.current?.role ?? 'searching';
   }
 
-  /** The relay's port while this process is the owner. */
-  get relayPort(): number | undefined {
-    return this.current?.role === 'owner' ? this.current.relay.port : undefined;
-  }
-
   connection(): SurrealConnection {
     if (this.current) return this.current.connection;
     if (this.closed) throw new StoreError('surreal', 'the shared directory is closed');
