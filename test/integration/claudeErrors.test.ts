@@ -11,7 +11,7 @@ import {
   ClaudeServerError,
   ClaudeTimeoutError,
 } from '../../src/core/claude/errors';
-import { DEFAULT_MODEL } from '../../src/core/claude/models';
+import { DEFAULT_MODEL } from '../../src/core/models';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 
 const API_KEY = 'sk-ant-secret-key-do-not-leak-42';

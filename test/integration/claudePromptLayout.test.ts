@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import { estimateTokensLow, minCacheableTokens, DEFAULT_MODEL, FALLBACK_MIN_CACHEABLE_TOKENS } from '../../src/core/claude/models';
+import { estimateTokensLow, minCacheableTokens, DEFAULT_MODEL, FALLBACK_MIN_CACHEABLE_TOKENS } from '../../src/core/models';
 import { layoutPrompt, MAX_CACHE_BREAKPOINTS } from '../../src/core/claude/promptLayout';
 
 // Pure functions; kept beside the client tests because they define what the fake API receives.
@@ -12,12 +12,18 @@ function userBlocks(layout: ReturnType<typeof layoutPrompt>): TextBlockParam[] {
 }
 
 describe('minimum cacheable prefix per model', () => {
-  it('matches the longest known model prefix', () => {
+  it('reads the model table, snapshot ids included', () => {
     assert.equal(minCacheableTokens('claude-opus-4-7'), 2048);
     assert.equal(minCacheableTokens('claude-opus-4-5-20251101'), 4096);
     assert.equal(minCacheableTokens('claude-opus-5'), 512);
-    assert.equal(minCacheableTokens('claude-sonnet-5-5'), 1024);
-    assert.equal(minCacheableTokens('claude-haiku-5-5'), 4096);
+    assert.equal(minCacheableTokens('claude-sonnet-5-5'), 512);
+    assert.equal(minCacheableTokens('claude-haiku-5-5'), 512);
+    assert.equal(minCacheableTokens('claude-sonnet-4-6'), 1024);
+    assert.equal(minCacheableTokens('claude-haiku-4-5'), 4096);
+  });
+
+  it('reads an unlisted dated snapshot as its undated model', () => {
+    assert.equal(minCacheableTokens('claude-opus-4-7-20991231'), 2048);
   });
 
   it('assumes the highest published minimum for a model it does not know', () => {

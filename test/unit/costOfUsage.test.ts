@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Usage } from '../../src/core/claude/usage';
 import { costOfUsage, providerCacheSaving } from '../../src/core/cost/costOfUsage';
-import { PRICE_TABLE, resolvePrices, validatePriceOverrides, type ModelPrices } from '../../src/core/cost/priceTable';
-import { DEFAULT_MODEL } from '../../src/core/claude/models';
+import { DEFAULT_MODEL, MODEL_TABLE, PRICE_TABLE, resolvePrices, validatePriceOverrides, type ModelPrices } from '../../src/core/models';
+import * as costIndex from '../../src/core/cost';
 
 function usage(partial: Partial<Usage>): Usage {
   return { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, ...partial };
@@ -44,6 +44,24 @@ describe('price table', () => {
 
   it('resolves a dated snapshot id to its alias', () => {
     assert.equal(resolvePrices('claude-haiku-4-5-20251001'), resolvePrices('claude-haiku-4-5'));
+    assert.equal(resolvePrices('claude-opus-4-5-20991231'), resolvePrices('claude-opus-4-5'), 'a snapshot the table does not list');
+  });
+
+  it('is read from the model table, and the cost module serves the same table', () => {
+    for (const record of MODEL_TABLE) {
+      for (const id of [record.id, ...record.otherIds]) assert.equal(PRICE_TABLE.models[id], record.prices, id);
+    }
+    assert.equal(costIndex.PRICE_TABLE, PRICE_TABLE);
+    assert.equal(costIndex.resolvePrices, resolvePrices);
+  });
+
+  it('has the published 2026-12 prices of the current models', () => {
+    assert.deepEqual(prices('claude-sonnet-5-5'), { input: 2, output: 10, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.1 });
+    assert.deepEqual(prices('claude-opus-5-5'), { input: 4, output: 20, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2 });
+    assert.deepEqual(prices('claude-fable-5-2'), { input: 8, output: 40, cacheWrite5m: 10, cacheWrite1h: 16, cacheRead: 0.2 });
+    assert.deepEqual(prices('claude-haiku-5-5').longPrompt, {
+      aboveTokens: 100_000, input: 0.5, output: 2.5, cacheWrite5m: 0.625, cacheWrite1h: 1, cacheRead: 0.05,
+    });
   });
 
   it('has no price for an unknown model', () => {
