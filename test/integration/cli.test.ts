@@ -79,7 +79,8 @@ describe('claude-cache CLI (built dist/cli.js, end to end)', function () {
     const first = await cliRun(['run', 'explain-selection', '--selection', 'const a = 1;', '--json']);
     assert.equal(first.code, 0, first.stderr);
     const firstJson = JSON.parse(first.stdout);
-    assert.deepEqual(Object.keys(firstJson).sort(), ['cached', 'costUsd', 'layer', 'savedUsd', 'text', 'usage']);
+    assert.deepEqual(Object.keys(firstJson).sort(), ['cached', 'costUsd', 'layer', 'savedUsd', 'stopReason', 'text', 'usage']);
+    assert.equal(firstJson.stopReason, 'end_turn');
     assert.equal(firstJson.cached, false);
     assert.equal(firstJson.layer, null);
     assert.ok(firstJson.costUsd > 0);

@@ -54,9 +54,9 @@ describe('bad input: settings of the wrong type, for every key', () => {
   }
 
   it('keeps every other setting when one is wrong', () => {
-    const { config, problems } = resolveConfig(objectReader({ maxTokens: 'lots', temperature: 0.5, 'redis.url': 7 }));
+    const { config, problems } = resolveConfig(objectReader({ maxTokens: 'lots', providerCache: '1h', 'redis.url': 7 }));
     assert.equal(problems.length, 2);
-    assert.equal(config.temperature, 0.5);
+    assert.equal(config.providerCache, '1h');
   });
 });
 

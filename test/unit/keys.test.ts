@@ -46,7 +46,6 @@ const baseInput: ResultInput = {
   prompt: 'Review this file.',
   contextHash: 'c'.repeat(64),
   maxTokens: 4096,
-  temperature: 0,
   workflowVersion: 1,
 };
 
@@ -215,7 +214,6 @@ describe('keys', () => {
         prompt: 'Review this other file.',
         contextHash: 'd'.repeat(64),
         maxTokens: 4097,
-        temperature: 0.5,
         workflowVersion: 2,
       };
       const base = resultInputHash(baseInput);

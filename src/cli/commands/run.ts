@@ -1,5 +1,6 @@
 import { CliUsageError } from '../cliErrors';
 import { formatTraceText } from '../../core/trace';
+import { EXIT_REFUSED } from '../exitCodes';
 import { formatDollars } from '../format';
 import type { CliCommand } from './command';
 
@@ -42,9 +43,14 @@ export const runCommand: CliCommand = {
         signal: controller.signal,
         ...(context.json ? {} : { onText: (chunk: string) => context.io.stdout(chunk) }),
       });
+      // A refusal fails the command; a cut-off answer is delivered with a warning. Neither was cached.
+      const exitCode = result.stopReason === 'refusal' ? EXIT_REFUSED : 0;
+      if (result.modelWarning) context.io.stderr(`warning: ${result.modelWarning}\n`);
       if (context.json) {
         context.printJson({
           text: result.text,
+          stopReason: result.stopReason,
+          ...(result.stopNote ? { stopNote: result.stopNote } : {}),
           cached: result.cached,
           layer: result.layer,
           usage: result.usage,
@@ -52,9 +58,11 @@ export const runCommand: CliCommand = {
           savedUsd: result.savedUsd,
           ...(context.values.trace === true ? { trace: result.trace } : {}),
         });
-        return 0;
+        if (result.stopNote) context.io.stderr(`warning: ${result.stopNote}\n`);
+        return exitCode;
       }
       if (!result.text.endsWith('\n')) context.io.stdout('\n');
+      if (result.stopNote) context.io.stderr(`warning: ${result.stopNote}\n`);
       const summary = result.cached
         ? `cached (${result.layer} layer) · saved ${formatDollars(result.savedUsd)}`
         : `called Claude (${result.model}) · cost ${formatDollars(result.costUsd)}` +
@@ -62,7 +70,7 @@ export const runCommand: CliCommand = {
           (result.missReasons.length ? ` · missed because ${result.missReasons.join('; ')}` : '');
       context.io.stderr(`${summary}\n`);
       if (context.values.trace === true && result.trace) context.io.stderr(`${formatTraceText(result.trace)}\n`);
-      return 0;
+      return exitCode;
     } finally {
       process.removeListener('SIGINT', cancel);
     }

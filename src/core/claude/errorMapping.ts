@@ -9,6 +9,7 @@ import {
   ClaudeAuthenticationError,
   ClaudeCancelledError,
   ClaudeError,
+  ClaudeModelNotFoundError,
   ClaudeNetworkError,
   ClaudeOverloadedError,
   ClaudeRateLimitError,
@@ -17,12 +18,19 @@ import {
   ClaudeTimeoutError,
 } from './errors';
 
+/** Why our own abort controller fired: the caller cancelled, the deadline for a first answer passed, or a stream stalled. */
+export type AbortReason = 'cancelled' | 'deadline' | 'idle-timeout';
+
 export interface MappingContext {
   timeoutMs: number;
+  /** The model the request named, for a 404 that says which model the API does not know. */
+  model?: string;
+  /** Where that model came from (a setting or a workflow file), so the user knows what to change. */
+  modelSource?: string;
   /** Scrubbed from any text we pass on, in case an upstream message ever echoes it. */
   apiKey: string;
   /** Why our own abort controller fired, if it did. */
-  abortReason?: 'cancelled' | 'idle-timeout';
+  abortReason?: AbortReason;
   now?: () => number;
 }
 
@@ -30,9 +38,10 @@ export interface MappingContext {
 export function toClaudeError(error: unknown, context: MappingContext): ClaudeError {
   if (error instanceof ClaudeError) return error;
   if (context.abortReason === 'cancelled') return new ClaudeCancelledError({ cause: error });
-  if (context.abortReason === 'idle-timeout') return new ClaudeTimeoutError(context.timeoutMs, { cause: error });
+  if (context.abortReason === 'deadline') return new ClaudeTimeoutError(context.timeoutMs, 'start', { cause: error });
+  if (context.abortReason === 'idle-timeout') return new ClaudeTimeoutError(context.timeoutMs, 'stall', { cause: error });
   if (error instanceof APIUserAbortError) return new ClaudeCancelledError({ cause: error });
-  if (error instanceof APIConnectionTimeoutError) return new ClaudeTimeoutError(context.timeoutMs, { cause: error });
+  if (error instanceof APIConnectionTimeoutError) return new ClaudeTimeoutError(context.timeoutMs, 'start', { cause: error });
   if (error instanceof APIConnectionError) return new ClaudeNetworkError(undefined, { cause: error });
   if (error instanceof APIError) return fromApiError(error, context);
   if (error instanceof AnthropicError) {
@@ -55,6 +64,9 @@ function fromApiError(error: APIError, context: MappingContext): ClaudeError {
   if (status === 529 || type === 'overloaded_error') return new ClaudeOverloadedError({ cause: error });
   if ((status !== undefined && status >= 500) || type === 'api_error') return new ClaudeServerError(status, { cause: error });
   const apiMessage = error.apiMessage ?? undefined;
+  if ((status === 404 || type === 'not_found_error') && context.model !== undefined) {
+    return new ClaudeModelNotFoundError(context.model, context.modelSource, apiMessage, { cause: error });
+  }
   return new ClaudeRequestError(status, apiMessage === undefined ? undefined : redact(apiMessage, context.apiKey), {
     cause: error,
   });

@@ -77,16 +77,45 @@ export class ClaudeNetworkError extends ClaudeError {
   }
 }
 
-/** No answer (or no further part of one) within the configured timeout. */
+/**
+ * No answer within the configured timeout: `start` when the answer did not begin in time (one deadline for the
+ * call, the SDK's retries included), `stall` when a started stream went silent that long.
+ */
 export class ClaudeTimeoutError extends ClaudeError {
   readonly code = 'E_CLAUDE_TIMEOUT';
   readonly retryable = true;
 
   constructor(
     readonly timeoutMs: number,
+    readonly phase: 'start' | 'stall' = 'start',
     options?: { cause?: unknown },
   ) {
-    super(`The Anthropic API did not answer within ${timeoutMs} ms; try again or raise the timeout.`, options);
+    const seconds = Math.round(timeoutMs / 100) / 10;
+    super(
+      phase === 'start'
+        ? `The Anthropic API did not start answering within ${seconds} s (retries included); try again or raise claudeCache.requestTimeoutSeconds.`
+        : `The Anthropic API stopped sending the answer for ${seconds} s; try again or raise claudeCache.requestTimeoutSeconds.`,
+      options,
+    );
+  }
+}
+
+/** The API does not know the model (HTTP 404 not_found_error): names the model and what chose it. */
+export class ClaudeModelNotFoundError extends ClaudeError {
+  readonly code = 'E_CLAUDE_MODEL_NOT_FOUND';
+  readonly retryable = false;
+
+  constructor(
+    readonly model: string,
+    readonly modelSource: string | undefined,
+    readonly apiMessage: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `The Anthropic API does not know the model "${model}"${modelSource ? ` (chosen by ${modelSource})` : ''}` +
+        `${apiMessage ? `: ${apiMessage}` : ''}. Use a current model id, or an alias such as sonnet, opus or haiku.`,
+      options,
+    );
   }
 }
 

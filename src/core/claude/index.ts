@@ -1,7 +1,9 @@
 export { ClaudeClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './claudeClient';
 export type { ClaudeClientOptions, ClaudeRequest, ClaudeResponse, CompleteOptions } from './claudeClient';
 export * from './errors';
-export { DEFAULT_MODEL, DEPRECATED_MODELS, MIN_CACHEABLE_TOKENS, estimateTokensLow, minCacheableTokens } from './models';
+export { DEFAULT_MODEL, estimateTokensLow, minCacheableTokens } from '../models';
+export { completenessOf, describeStop, isCacheableStop } from './stopReason';
+export type { AnswerCompleteness } from './stopReason';
 export { layoutPrompt, MAX_CACHE_BREAKPOINTS } from './promptLayout';
 export type { PromptLayout, PromptParts } from './promptLayout';
 export { replayText, splitIntoChunks } from './replayText';

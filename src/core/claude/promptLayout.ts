@@ -1,5 +1,5 @@
 import type { MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import { estimateTokensLow, minCacheableTokens } from './models';
+import { estimateTokensLow, minCacheableTokens } from '../models';
 import type { ProviderCacheTtl } from './usage';
 
 /** The API accepts at most this many cache_control breakpoints in one request. */
@@ -9,8 +9,10 @@ export const MAX_CACHE_BREAKPOINTS = 4;
 export interface PromptParts {
   model: string;
   system?: string;
-  /** Stable, cacheable prefix parts, in order (files, snapshots, instructions that rarely change). */
+  /** Prefix parts, in order (files, snapshots, instructions that rarely change, then one-off parts). */
   contextBlocks?: readonly string[];
+  /** How many leading context blocks will be sent again and so may carry a breakpoint; default all. */
+  cacheableBlocks?: number;
   /** The varying part: always last, never cached. */
   prompt: string;
   providerCache: ProviderCacheTtl;
@@ -31,11 +33,16 @@ export interface PromptLayout {
  * system prompt and early blocks readable from the cache.
  */
 export function layoutPrompt(parts: PromptParts): PromptLayout {
-  const system: TextBlockParam[] = parts.system ? [{ type: 'text', text: parts.system }] : [];
-  const context = (parts.contextBlocks ?? [])
-    .filter((text) => text.length > 0)
-    .map((text): TextBlockParam => ({ type: 'text', text }));
-  const stable = [...system, ...context];
+  // The API refuses text blocks with no non-whitespace text, so empty parts are left out rather than sent.
+  const system: TextBlockParam[] = hasText(parts.system) ? [{ type: 'text', text: parts.system }] : [];
+  const blocks = parts.contextBlocks ?? [];
+  const cacheableCount = Math.min(parts.cacheableBlocks ?? blocks.length, blocks.length);
+  const context = blocks
+    .map((text, index) => ({ text, cacheable: index < cacheableCount }))
+    .filter((block) => hasText(block.text));
+  const contextParams = context.map((block): TextBlockParam => ({ type: 'text', text: block.text }));
+  // Breakpoints go only on the prefix that will be sent again: the system prompt and the repeating documents.
+  const stable = [...system, ...contextParams.filter((_, index) => context[index]?.cacheable)];
 
   const breakpointPrefixTokens: number[] = [];
   if (parts.providerCache !== 'off') {
@@ -53,12 +60,16 @@ export function layoutPrompt(parts: PromptParts): PromptLayout {
     }
   }
 
-  const userContent: TextBlockParam[] = [...context, { type: 'text', text: parts.prompt }];
+  const userContent: TextBlockParam[] = [...contextParams, { type: 'text', text: parts.prompt }];
   return {
     system: system.length > 0 ? system : undefined,
     messages: [{ role: 'user', content: userContent }],
     breakpointPrefixTokens,
   };
+}
+
+function hasText(text: string | undefined): text is string {
+  return text !== undefined && text.trim() !== '';
 }
 
 function chooseBreakpoints<T>(eligible: readonly T[]): T[] {

@@ -53,8 +53,6 @@ export interface CacheConfig {
   readonly model: string;
   /** Upper bound on tokens Claude may generate per run. */
   readonly maxTokens: number;
-  /** Sampling temperature, 0..1; 0 makes repeated runs most alike, which suits a cache. */
-  readonly temperature: number;
   /** Base URL of the Anthropic API; '' uses the SDK's default. */
   readonly apiBaseUrl: string;
   /** How long one Claude request may take before it is abandoned, in seconds. */

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheConfig } from './cacheConfig';
-import { CONFIG_KEYS, CONFIG_KEY_LIST, settingId } from './configKeys';
+import { CONFIG_KEYS, CONFIG_KEY_LIST, REMOVED_SETTINGS, settingId } from './configKeys';
 import type { AnySettingSpec, ConfigKey, NumberSetting, ParseResult, StringSetting } from './settingSpec';
 import { defaultStorageDir } from './storageDir';
 
@@ -38,6 +38,10 @@ export function resolveConfig(read: ConfigReader): { config: CacheConfig; proble
     problems.push({ setting: settingId(key), message: problemMessage(key, spec, raw, parsed.reason) });
     return spec.default;
   });
+  for (const [key, reason] of Object.entries(REMOVED_SETTINGS)) {
+    const raw = read(key);
+    if (raw !== undefined && raw !== null) problems.push({ setting: settingId(key), message: `${settingId(key)} ${reason}.` });
+  }
   return { config: withEffectiveStorageDir(config), problems };
 }
 

@@ -7,9 +7,11 @@ import { stableStringify } from './stableStringify';
 
 /**
  * The key-format version every key carries as its middle segment. Bump it when what a hash covers changes:
- * old entries then simply stop matching (and can be dropped with a pattern such as `*:k1:*`).
+ * old entries then simply stop matching (and can be dropped with a pattern such as `*:k1:*`). k2: temperature
+ * left the result and module hashes (API 2026-10-21 refuses it), and k1 entries may hold answers cut off at
+ * max_tokens, which k2 never caches.
  */
-export const KEY_FORMAT_VERSION = 'k1';
+export const KEY_FORMAT_VERSION = 'k2';
 
 /** What a result-layer answer depends on; any change to any field must miss. */
 export interface ResultInput {
@@ -21,7 +23,6 @@ export interface ResultInput {
   /** Hash of the context snapshot the prompt was built from. */
   contextHash: string;
   maxTokens: number;
-  temperature: number;
   /** The workflow definition's own version, so editing a workflow retires its old answers. */
   workflowVersion: string | number;
 }
@@ -57,7 +58,6 @@ export function resultInputHash(input: ResultInput): string {
     input.contextHash,
     // Shortest round-trip text: equal numbers hash equal, any two different ones differ.
     JSON.stringify(input.maxTokens),
-    JSON.stringify(input.temperature),
     // A number and its string form are the same version to a user editing a workflow file.
     String(input.workflowVersion),
   );

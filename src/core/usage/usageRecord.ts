@@ -36,6 +36,8 @@ export interface UsageRecord {
   durationMs: number;
   /** Tokens of the stable prompt prefix the provider cache could hold (written or read), else the input tokens. */
   prefixTokens: number;
+  /** Hash of that prefix's content (see RunResult.prefixHash); absent in records written before it existed. */
+  prefixHash?: string;
   /** `prewarm` for a run prewarming made; absent for a run someone asked for. */
   origin?: 'prewarm';
 }
@@ -88,6 +90,7 @@ export function usageRecordOf(request: RunRequestSummary, result: RunResult, at:
     upstreamCalls: result.upstreamCalls,
     durationMs,
     prefixTokens: cachedPrefix > 0 ? cachedPrefix : (usage?.inputTokens ?? 0),
+    ...(result.prefixHash ? { prefixHash: result.prefixHash } : {}),
     ...(request.origin ? { origin: request.origin } : {}),
   };
 }

@@ -50,3 +50,21 @@ export class UnknownWorkflowError extends CacheError {
 export class WorkflowDefinitionError extends CacheError {
   readonly code = 'E_WORKFLOW_DEFINITION';
 }
+
+/**
+ * A run whose prompt is empty once its arguments are filled in (a command whose body is only `$ARGUMENTS`, run
+ * with no words): the API refuses an empty text block with a 400, so it is refused here, before any call.
+ */
+export class EmptyPromptError extends CacheError {
+  readonly code = 'E_WORKFLOW_EMPTY_PROMPT';
+
+  constructor(
+    readonly workflow: string,
+    readonly argumentHint: string | undefined,
+  ) {
+    super(
+      `${workflow} has nothing to ask Claude: its prompt is empty once its arguments are filled in. ` +
+        `Give it the arguments it expects${argumentHint ? ` (${argumentHint})` : ''}.`,
+    );
+  }
+}

@@ -34,9 +34,10 @@ export function answerFooter(result: RunResult): string {
   }
   const parts = [`Answered by ${result.model}`, `cost ${formatDollars(result.costUsd)}`];
   if (result.savedUsd > 0) parts.push(`${formatDollars(result.savedUsd)} saved by cached parts`);
-  if (result.stopReason === 'max_tokens') parts.push('cut off at the max-tokens limit');
   const reasons = result.missReasons.length > 0 ? `\n_Not from the cache because ${result.missReasons.join('; ')}._` : '';
-  return `\n\n---\n_${parts.join(' · ')}._${reasons}\n`;
+  // A cut-off answer or a refusal says so where the answer ends, not only in a notification that goes away.
+  const stop = result.stopNote ? `\n\n> **${result.stopNote}**` : '';
+  return `${stop}\n\n---\n_${parts.join(' · ')}._${reasons}\n`;
 }
 
 /** The line under an answer that failed or was cancelled part-way. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
+import { CONFIG_KEYS } from '../../core/config';
 import type { RunResult } from '../../core/pipeline';
 import { CommandId } from '../commands/commandId';
 import type { EngineHost } from '../engine/engineHost';
@@ -8,6 +9,9 @@ import { answerFooter, answerHeader, failureFooter, type RunDescription } from '
 import type { AnswerDocuments } from './answerDocuments';
 import { askToRunOverBudget } from './overBudgetPrompt';
 import { describeRunFailure, type FailureAction } from './runFailure';
+
+/** The largest cap "Run with More Tokens" asks for: the setting's own maximum. */
+const MAX_TOKENS_CEILING = CONFIG_KEYS.maxTokens.maximum;
 
 /** Everything one run needs, gathered from the picker, the input boxes and the active editor. */
 export interface PreparedRun extends Omit<RunDescription, 'fresh'> {
@@ -30,7 +34,7 @@ export class WorkflowRunner {
     private readonly logger: Logger,
   ) {}
 
-  async run(prepared: PreparedRun, fresh = false): Promise<RunResult | undefined> {
+  async run(prepared: PreparedRun, fresh = false, maxTokens?: number): Promise<RunResult | undefined> {
     const uri = this.answers.create(prepared.workflow, answerHeader({ ...prepared, fresh }), prepared);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document, {
@@ -58,6 +62,7 @@ export class WorkflowRunner {
             ...(prepared.filePath ? { filePath: prepared.filePath } : {}),
             ...(prepared.selection !== undefined ? { selection: prepared.selection } : {}),
             fresh,
+            ...(maxTokens !== undefined ? { maxTokens } : {}),
             signal: controller.signal,
             confirmOverBudget: askToRunOverBudget,
             onText: (chunk) => {
@@ -90,6 +95,11 @@ export class WorkflowRunner {
   }
 
   private report(prepared: PreparedRun, result: RunResult): void {
+    if (result.modelWarning) void vscode.window.showWarningMessage(result.modelWarning);
+    if (result.stopNote) {
+      this.reportIncomplete(prepared, result, result.stopNote);
+      return;
+    }
     const layers = result.steps.map((step) => `${step.layer}${step.module ? `:${step.module}` : ''}=${step.source}`).join(' ');
     if (result.cached) {
       this.logger.info(`${prepared.workflow}: served from the cache, ${formatDollars(result.savedUsd)} saved (${layers})`);
@@ -114,6 +124,17 @@ export class WorkflowRunner {
     void this.offerSimilar().catch((error: unknown) => this.logger.debug(`similar-answer offer: ${String(error)}`));
   }
 
+  /** A cut-off answer or a refusal: said plainly, with the step that helps (never cached, so a rerun pays again). */
+  private reportIncomplete(prepared: PreparedRun, result: RunResult, note: string): void {
+    this.logger.warn(`${prepared.workflow}: ${note} (stop reason ${result.stopReason ?? 'none'}, cost ${formatDollars(result.costUsd)})`);
+    const more = result.stopReason === 'max_tokens' && result.maxTokens !== undefined ? Math.min(result.maxTokens * 2, MAX_TOKENS_CEILING) : undefined;
+    const actions = more !== undefined && more > (result.maxTokens ?? 0) ? ['Run with More Tokens'] : result.stopReason === 'pause_turn' ? ['Run Again'] : [];
+    void vscode.window.showWarningMessage(`${prepared.workflow}: ${note}`, ...actions).then((choice) => {
+      if (choice === 'Run with More Tokens') void this.run(prepared, true, more);
+      if (choice === 'Run Again') void this.run(prepared, true);
+    });
+  }
+
   /** After a miss: when cached answers to similar prompts exist, one quiet offer to read them (never served). */
   private async offerSimilar(): Promise<void> {
     const engine = this.host.engineIfReady;
@@ -122,7 +143,7 @@ export class WorkflowRunner {
     const found = await engine.similarAnswers({ prompt: last.prompt, excludeKey: last.key, limit: 3 });
     if (found.length === 0) return;
     const choice = await vscode.window.showInformationMessage(
-      `${found.length === 1 ? 'A cached answer' : `${found.length} cached answers`} to similar prompts exist.`,
+      found.length === 1 ? 'A cached answer to a similar prompt exists.' : `${found.length} cached answers to similar prompts exist.`,
       'Show Similar',
     );
     if (choice === 'Show Similar') await vscode.commands.executeCommand(CommandId.FindSimilar);
