@@ -2,13 +2,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import {
+  TRUST_RESTRICTED_SETTINGS,
   configFromEnvironment,
   layeredReader,
   objectReader,
   resolveConfig,
+  settingId,
   settingsFileReader,
   type CacheConfig,
   type ConfigProblem,
+  type ConfigReader,
 } from '../core/config';
 import { SettingsFileError } from './cliErrors';
 
@@ -17,23 +20,61 @@ export interface CliConfig {
   problems: ConfigProblem[];
   /** Where the workspace settings came from, or undefined when the workspace has none. */
   settingsFile: string | undefined;
+  /** The user settings file that was read, or undefined when there is none. */
+  userSettingsFile: string | undefined;
+  /**
+   * Trust-restricted settings (full ids) the untrusted workspace set and that would have applied (no environment
+   * variable or flag overrides them), but were not used.
+   */
+  ignoredWorkspaceSettings: string[];
+}
+
+export interface CliConfigOptions {
+  /** The user's settings.json (see userSettingsPath), or undefined for none. */
+  userSettingsFile?: string | undefined;
+  /** Let the workspace's settings.json choose the trust-restricted settings too. */
+  trustWorkspace?: boolean;
 }
 
 /**
- * The same precedence a team's CI and editors share: the workspace's `.vscode/settings.json`, then the
- * environment, then flags (later wins).
+ * VS Code's precedence, then the CLI's own: the user's settings.json, the workspace's `.vscode/settings.json`, the
+ * environment, then flags (later wins). A workspace is someone else's code until trusted, so its values of the
+ * trust-restricted settings (where the API key, cache contents and passwords go) are skipped unless
+ * `trustWorkspace`, as VS Code does for an untrusted workspace.
  */
 export async function loadCliConfig(
   workspace: string,
   env: Readonly<Record<string, string | undefined>>,
   flags: Readonly<Record<string, unknown>>,
+  options: CliConfigOptions = {},
 ): Promise<CliConfig> {
   const settingsPath = path.join(workspace, '.vscode', 'settings.json');
-  const settings = await readSettingsFile(settingsPath);
+  const [settings, userSettings] = await Promise.all([
+    readSettingsFile(settingsPath),
+    options.userSettingsFile === undefined ? undefined : readSettingsFile(options.userSettingsFile),
+  ]);
+  const fromWorkspace = settingsFileReader(settings ?? {});
+  const overrides = layeredReader(configFromEnvironment(env), objectReader(flags));
+  const restricted = new Set<string>(TRUST_RESTRICTED_SETTINGS);
+  const trusted = options.trustWorkspace === true;
+  const workspaceLayer: ConfigReader = trusted ? fromWorkspace : (key) => (restricted.has(key) ? undefined : fromWorkspace(key));
   const { config, problems } = resolveConfig(
-    layeredReader(settingsFileReader(settings ?? {}), configFromEnvironment(env), objectReader(flags)),
+    layeredReader(settingsFileReader(userSettings ?? {}), workspaceLayer, overrides),
   );
-  return { config, problems, settingsFile: settings === undefined ? undefined : settingsPath };
+  const ignored = trusted
+    ? []
+    : TRUST_RESTRICTED_SETTINGS.filter((key) => isSet(fromWorkspace(key)) && overrides(key) === undefined).map(settingId);
+  return {
+    config,
+    problems,
+    settingsFile: settings === undefined ? undefined : settingsPath,
+    userSettingsFile: userSettings === undefined ? undefined : options.userSettingsFile,
+    ignoredWorkspaceSettings: ignored,
+  };
+}
+
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }
 
 /** Parses a settings.json the way VS Code does (comments and trailing commas allowed). */

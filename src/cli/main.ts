@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import { BudgetExceededError } from '../core/budget';
 import { ClaudeAuthenticationError } from '../core/claude';
 import { CacheError, describeError } from '../core/errors';
+import { EmptyPromptError } from '../core/workflows';
 import { CliContext, GLOBAL_OPTIONS, type CliIo, type ParsedValues } from './cliContext';
 import { CliUsageError } from './cliErrors';
+import { EXIT_OVER_BUDGET, EXIT_REFUSED } from './exitCodes';
 import type { CliCommand } from './commands/command';
 import { invalidateCommand } from './commands/invalidate';
 import { metricsCommand } from './commands/metrics';
@@ -30,12 +32,16 @@ function helpText(): string {
   for (const command of COMMANDS) lines.push(`  ${command.usage}`, `      ${command.summary}`);
   lines.push(
     '',
-    'config: the workspace\'s .vscode/settings.json (claudeCache.*), then ANTHROPIC_BASE_URL, CLAUDE_CACHE_REDIS_URL,',
+    "config: your VS Code user settings.json (or the file CLAUDE_CACHE_USER_SETTINGS names), then the workspace's",
+    '.vscode/settings.json (claudeCache.*), then ANTHROPIC_BASE_URL, CLAUDE_CACHE_REDIS_URL, CLAUDE_CACHE_REDIS_KEY_PREFIX,',
     'CLAUDE_CACHE_REDIS_MODE (standalone|cluster|sentinel), CLAUDE_CACHE_REDIS_NODES (host:port,host:port),',
-    'CLAUDE_CACHE_SURREAL_URL, CLAUDE_CACHE_STORAGE_DIR, then --model, --max-tokens, --temperature, --redis-url,',
-    '--surreal-url, --storage-dir. The API key comes from ANTHROPIC_API_KEY only.',
+    'CLAUDE_CACHE_REDIS_SENTINEL_NAME, CLAUDE_CACHE_SURREAL_URL, CLAUDE_CACHE_SURREAL_USERNAME, CLAUDE_CACHE_STORAGE_DIR,',
+    'then --model, --max-tokens, --temperature, --redis-url, --surreal-url, --storage-dir. The API key comes from',
+    'ANTHROPIC_API_KEY only. The workspace does not choose the API URL, the Redis and SurrealDB settings or the storage',
+    'folder unless trusted: --trust-workspace or CLAUDE_CACHE_TRUST_WORKSPACE=1 (never on untrusted pull requests).',
     '',
-    `exit codes: 0 done, 1 failed, 2 usage error or no API key, ${EXIT_OVER_BUDGET} over a budget cap`,
+    `exit codes: 0 done (a cut-off answer warns on stderr), 1 failed, 2 usage error, missing argument or no API key,`,
+    `${EXIT_OVER_BUDGET} over a budget cap, ${EXIT_REFUSED} Claude declined to answer`,
     '(claudeCache.budget.dailyUsd / perWorkflowUsd; `run --over-budget` runs anyway).',
   );
   return lines.join('\n');
@@ -74,15 +80,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** A run that could pass a dollar cap was refused; scripts tell it from other failures by this code. */
-export const EXIT_OVER_BUDGET = 3;
+export { EXIT_OVER_BUDGET, EXIT_REFUSED };
 
 function reportFailure(error: unknown, command: CliCommand, io: CliIo): number {
   if (error instanceof CliUsageError || isParseArgsError(error)) {
     io.stderr(`claude-cache ${command.name}: ${describeError(error)}\nusage: ${command.usage}\n`);
     return 2;
   }
-  if (error instanceof ClaudeAuthenticationError) {
+  if (error instanceof ClaudeAuthenticationError || error instanceof EmptyPromptError) {
     io.stderr(`claude-cache: ${error.message}\n`);
     return 2;
   }

@@ -7,7 +7,14 @@ export type {
   RedisMode,
   WriteMode,
 } from './config/cacheConfig';
-export { CONFIG_KEYS, CONFIG_KEY_LIST, DEFAULT_MODEL, SETTINGS_SECTION, settingId } from './config/configKeys';
+export {
+  CONFIG_KEYS,
+  CONFIG_KEY_LIST,
+  SETTINGS_SECTION,
+  TRUST_RESTRICTED_SETTINGS,
+  settingId,
+} from './config/configKeys';
+export { DEFAULT_MODEL } from './models';
 export {
   ENVIRONMENT_SETTINGS,
   configFromEnvironment,

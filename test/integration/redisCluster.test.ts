@@ -296,6 +296,8 @@ describe('Redis Cluster (3 masters, 3 replicas, on loopback)', function () {
             HOME: root,
             CLAUDE_CACHE_STORAGE_DIR: join(root, 'storage'),
             CLAUDE_CACHE_REDIS_MODE: 'cluster',
+            // The workspace's keyPrefix is trust-restricted: an untrusted workspace's value is not used.
+            CLAUDE_CACHE_REDIS_KEY_PREFIX: keyPrefix,
             CLAUDE_CACHE_REDIS_NODES: cluster.seeds.map(({ host, port }) => `${host}:${port}`).join(','),
           },
         });

@@ -16,6 +16,7 @@ import {
   type ConfigReader,
 } from '../../src/core/config';
 import { LAYERS } from '../../src/core/layers';
+import { DEFAULT_MODEL as TABLE_DEFAULT_MODEL } from '../../src/core/models';
 
 const unset: ConfigReader = () => undefined;
 
@@ -48,8 +49,7 @@ describe('config', () => {
     it('has the documented defaults', () => {
       const c = DEFAULT_CONFIG;
       assert.equal(c.model, 'claude-sonnet-5-5');
-      assert.equal(c.maxTokens, 4096);
-      assert.equal(c.temperature, 0);
+      assert.equal(c.maxTokens, 0, "0: the model's own default");
       assert.equal(c.apiBaseUrl, '');
       assert.equal(c.requestTimeoutSeconds, 120);
       assert.equal(c.providerCache, '5m');
@@ -87,6 +87,8 @@ describe('config', () => {
       );
       const modelType = /export type Model = ([^;]+);/.exec(typings)?.[1] ?? '';
       assert.ok(modelType.includes(`'${DEFAULT_MODEL}'`), `${DEFAULT_MODEL} is not in the SDK's Model type`);
+      assert.equal(DEFAULT_MODEL, TABLE_DEFAULT_MODEL, 'config re-exports the model table default, never its own');
+      assert.equal(CONFIG_KEYS.model.default, TABLE_DEFAULT_MODEL);
     });
 
     it('describes every setting with a type, a default, a description, and a range for numbers', () => {
@@ -127,7 +129,6 @@ describe('config', () => {
       const { config, problems } = resolveWith({
         model: 'claude-opus-5-5',
         maxTokens: 128000,
-        temperature: 1,
         apiBaseUrl: 'http://127.0.0.1:9999',
         providerCache: '1h',
         'layers.result.ttlSeconds': 60,
@@ -157,13 +158,11 @@ describe('config', () => {
     it('accepts numbers and booleans written as text, and trims text', () => {
       const { config, problems } = resolveWith({
         maxTokens: ' 2048 ',
-        temperature: '0.5',
         'prewarm.onStartup': 'true',
         model: '  claude-haiku-5-5 ',
       });
       assert.deepEqual(problems, []);
       assert.equal(config.maxTokens, 2048);
-      assert.equal(config.temperature, 0.5);
       assert.equal(config.prewarm.onStartup, true);
       assert.equal(config.model, 'claude-haiku-5-5');
     });
@@ -171,7 +170,7 @@ describe('config', () => {
     it('treats null as unset', () => {
       const { config, problems } = resolveWith({ maxTokens: null });
       assert.deepEqual(problems, []);
-      assert.equal(config.maxTokens, 4096);
+      assert.equal(config.maxTokens, 0);
     });
 
     it('accepts an empty URL as "off" or "default" where documented', () => {
@@ -187,15 +186,14 @@ describe('config', () => {
       assert.equal(problem.setting, 'claudeCache.maxTokens');
       assert.equal(
         problem.message,
-        'claudeCache.maxTokens is 500000, above the maximum 128000; using the default 4096.',
+        'claudeCache.maxTokens is 500000, above the maximum 128000; using the default 0.',
       );
     });
 
     it('refuses numbers out of range, not whole, not finite or not numbers', () => {
-      assert.match(onlyProblemFor('maxTokens', 0).message, /below the minimum 1/);
+      assert.match(onlyProblemFor('maxTokens', -1).message, /below the minimum 0/);
       assert.match(onlyProblemFor('maxTokens', 10.5).message, /not a whole number/);
-      assert.match(onlyProblemFor('temperature', 1.5).message, /above the maximum 1;/);
-      assert.match(onlyProblemFor('temperature', Number.NaN).message, /not a finite number/);
+      assert.match(onlyProblemFor('requestTimeoutSeconds', Number.NaN).message, /not a finite number/);
       assert.match(onlyProblemFor('tiers.timeoutMs', 'fast').message, /"fast", not a number/);
       assert.match(onlyProblemFor('tiers.timeoutMs', '12abc').message, /not a number/);
       assert.match(onlyProblemFor('layers.context.ttlSeconds', -1).message, /claudeCache\.layers\.context\.ttlSeconds/);
@@ -298,23 +296,33 @@ describe('config', () => {
     });
 
     it('keeps every other setting when one is bad', () => {
-      const { config, problems } = resolveWith({ maxTokens: -5, temperature: 0.3, 'redis.url': 'nope' });
+      const { config, problems } = resolveWith({ maxTokens: -5, providerCache: '1h', 'redis.url': 'nope' });
       assert.deepEqual(
         problems.map((p) => p.setting),
         ['claudeCache.maxTokens', 'claudeCache.redis.url'],
       );
-      assert.equal(config.temperature, 0.3);
+      assert.equal(config.providerCache, '1h');
+    });
+
+    it('warns once that temperature is no longer supported, and ignores it', () => {
+      for (const value of [0, 0.7, '1', 'hot']) {
+        const { config, problems } = resolveWith({ temperature: value });
+        assert.deepEqual(problems.map((p) => p.setting), ['claudeCache.temperature']);
+        assert.match(problems[0]?.message ?? '', /no longer supported by the Claude API \(version 2026-10-21/);
+        assert.equal('temperature' in config, false);
+      }
+      assert.deepEqual(resolveWith({}).problems, []);
     });
   });
 
   describe('sources', () => {
     it('layers readers so that later ones win and undefined defers', () => {
-      const file = objectReader({ maxTokens: 100, temperature: 0.1, model: 'claude-opus-5-5' });
-      const env = objectReader({ maxTokens: 200, temperature: 0.2 });
+      const file = objectReader({ maxTokens: 100, requestTimeoutSeconds: 10, model: 'claude-opus-5-5' });
+      const env = objectReader({ maxTokens: 200, requestTimeoutSeconds: 20 });
       const flags = objectReader({ maxTokens: 300 });
       const { config } = resolveConfig(layeredReader(file, env, flags));
       assert.equal(config.maxTokens, 300);
-      assert.equal(config.temperature, 0.2);
+      assert.equal(config.requestTimeoutSeconds, 20);
       assert.equal(config.model, 'claude-opus-5-5');
       assert.equal(layeredReader()('maxTokens'), undefined);
     });
@@ -353,7 +361,7 @@ describe('config', () => {
       assert.equal(read('redis.url'), 'redis://a:1');
       assert.equal(read('layers.result.ttlSeconds'), 5);
       assert.equal(read('surreal.namespace'), 'ns');
-      assert.equal(read('temperature'), undefined);
+      assert.equal(read('providerCache'), undefined);
       assert.equal(settingsFileReader(null)('maxTokens'), undefined);
       assert.equal(settingsFileReader({ claudeCache: [1] })('maxTokens'), undefined);
     });

@@ -1,14 +1,12 @@
 import { isAbsolute } from 'node:path';
 import type { Layer } from '../layers';
-import type { ConfigKey, ConfigKeys, NumberSetting } from './settingSpec';
+import type { AnySettingSpec, ConfigKey, ConfigKeys, NumberSetting } from './settingSpec';
 import { parseRedisNodes } from './redisNodes';
 import { parsePrewarmWorkflows, parsePriceOverrides } from './structuredSettings';
+import { DEFAULT_MODEL } from '../models';
 
 /** The settings section: `claudeCache.redis.url` is key `redis.url` of this section. */
 export const SETTINGS_SECTION = 'claudeCache';
-
-/** The current Claude Sonnet id, as listed in @anthropic-ai/sdk 1.12's `Model` type (checked by a test). */
-export const DEFAULT_MODEL = 'claude-sonnet-5-5';
 
 const HOUR = 3600;
 const YEAR = 365 * 24 * HOUR;
@@ -83,6 +81,16 @@ function maxEntry(layer: Layer): NumberSetting {
 }
 
 /**
+ * Settings older versions had that the product no longer uses, with the reason a user is told once when one is
+ * still set. `temperature`: API version 2026-10-21, which @anthropic-ai/sdk 1.x sends, refuses `temperature`,
+ * `top_p` and `top_k` with a 400 even at their defaults (https://platform.claude.com/docs/en/api/versioning, read
+ * 2026-12-06).
+ */
+export const REMOVED_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
+  temperature: 'is no longer supported by the Claude API (version 2026-10-21 refuses sampling parameters); it is ignored, remove it from your settings',
+});
+
+/**
  * Every `claudeCache.*` setting: type, default, range or enum, one-line description. The single source the
  * resolver validates against and the VS Code layer generates or checks package.json from.
  */
@@ -92,23 +100,20 @@ export const CONFIG_KEYS: ConfigKeys = {
     default: DEFAULT_MODEL,
     pattern: '^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$',
     patternErrorMessage: 'not a model id',
-    description: 'Claude model id used for workflow runs.',
+    description:
+      'Claude model for workflow runs: an id (claude-sonnet-5-5) or an alias (opus, sonnet, haiku, fable: the current model of that family). A workflow file\'s own `model:` line wins.',
   },
   maxTokens: {
     type: 'integer',
-    default: 4096,
-    minimum: 1,
-    maximum: 128000,
-    description: 'Most tokens Claude may generate in one run.',
-  },
-  temperature: {
-    type: 'number',
     default: 0,
     minimum: 0,
-    maximum: 1,
-    description: 'Sampling temperature; 0 makes repeated runs most alike, which suits a cache.',
+    maximum: 128000,
+    description:
+      "Most tokens Claude may use in one call, thinking included; 0 uses the model's own default, which leaves room for thinking plus the answer (you pay for the tokens used, not for this cap).",
   },
   apiBaseUrl: {
+    // The API key is sent here.
+    trustRestricted: true,
     type: 'string',
     default: '',
     pattern: '^(https?://.+)?$',
@@ -173,6 +178,8 @@ export const CONFIG_KEYS: ConfigKeys = {
     description: 'Most entries written to a slow tier in one write-behind batch.',
   },
   'redis.url': {
+    // Cache contents and the Redis password go here.
+    trustRestricted: true,
     type: 'string',
     default: '',
     pattern: '^(rediss?://.+)?$',
@@ -184,6 +191,8 @@ export const CONFIG_KEYS: ConfigKeys = {
       'and sentinel mode only its scheme, user and /db apply (see claudeCache.redis.mode).',
   },
   'redis.keyPrefix': {
+    // A workspace's prefix could read or overwrite another project's entries in a shared Redis.
+    trustRestricted: true,
     type: 'string',
     default: 'claude-cache:',
     pattern: '^[A-Za-z0-9._:-]{1,64}$',
@@ -191,6 +200,8 @@ export const CONFIG_KEYS: ConfigKeys = {
     description: 'Prefix of every Redis key, so other tools can share the same Redis.',
   },
   'redis.caFile': {
+    // The CA the Redis connection (and its password) trusts: a workspace's own CA would let it stand in for Redis.
+    trustRestricted: true,
     type: 'string',
     default: '',
     emptyMeans: "the system's trusted CAs",
@@ -199,6 +210,8 @@ export const CONFIG_KEYS: ConfigKeys = {
       'PEM file of the certificate authority a rediss:// server chains to, for a private CA (absolute path or ~/...); CLAUDE_CACHE_REDIS_CA_FILE overrides it for the CLI.',
   },
   'redis.mode': {
+    // With redis.nodes, a workspace naming cluster seeds or sentinels would receive cache contents and the password.
+    trustRestricted: true,
     type: 'string',
     default: 'standalone',
     enum: ['standalone', 'cluster', 'sentinel'],
@@ -213,6 +226,7 @@ export const CONFIG_KEYS: ConfigKeys = {
       'used; the stored Redis password is sent to the data nodes, never to sentinels.',
   },
   'redis.nodes': {
+    trustRestricted: true,
     type: 'array',
     default: [],
     parse: parseRedisNodes,
@@ -221,6 +235,7 @@ export const CONFIG_KEYS: ConfigKeys = {
       'the sentinels as "host:port". Empty in cluster mode uses the host of claudeCache.redis.url as the only seed.',
   },
   'redis.sentinelName': {
+    trustRestricted: true,
     type: 'string',
     default: 'mymaster',
     pattern: '^[A-Za-z0-9._-]{1,64}$',
@@ -249,6 +264,8 @@ export const CONFIG_KEYS: ConfigKeys = {
     description: 'How long an open circuit breaker skips its tier before trying it again, in milliseconds.',
   },
   'surreal.url': {
+    // Cache contents and the SurrealDB password go here.
+    trustRestricted: true,
     type: 'string',
     default: '',
     pattern: '^((surrealkv|mem|ws|wss|http|https)://.*)?$',
@@ -273,6 +290,8 @@ export const CONFIG_KEYS: ConfigKeys = {
     description: 'SurrealDB database holding the cache.',
   },
   'surreal.username': {
+    // The stored SurrealDB password is sent with this user.
+    trustRestricted: true,
     type: 'string',
     default: '',
     pattern: '^[A-Za-z0-9._@-]{0,64}$',
@@ -288,6 +307,8 @@ export const CONFIG_KEYS: ConfigKeys = {
     description: 'Most entries kept in SurrealDB before the least recently used are evicted.',
   },
   storageDir: {
+    // Where cache contents are written on this machine.
+    trustRestricted: true,
     type: 'string',
     default: '',
     emptyMeans: "the user's cache folder",
@@ -438,6 +459,14 @@ export const CONFIG_KEYS: ConfigKeys = {
 
 /** The setting keys in declaration order (the order a settings page should list them). */
 export const CONFIG_KEY_LIST = Object.keys(CONFIG_KEYS) as ConfigKey[];
+
+/**
+ * The settings marked `trustRestricted`, in declaration order: the one list package.json's
+ * `restrictedConfigurations`, the extension's untrusted-workspace reader and the CLI all use.
+ */
+export const TRUST_RESTRICTED_SETTINGS: readonly ConfigKey[] = Object.freeze(
+  CONFIG_KEY_LIST.filter((key) => (CONFIG_KEYS[key] as AnySettingSpec).trustRestricted === true),
+);
 
 /** The full setting id, e.g. `claudeCache.redis.url`. */
 export function settingId(key: string): string {

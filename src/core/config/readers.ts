@@ -1,18 +1,26 @@
 import { SETTINGS_SECTION } from './configKeys';
 import type { ConfigReader } from './resolveConfig';
 
-/** Environment variables the CLI honours, each mapped to the setting it overrides. Secrets are not among them. */
+/**
+ * Environment variables the CLI honours, each mapped to the setting it overrides. Secrets are not among them.
+ * Every trust-restricted setting but redis.caFile (CLAUDE_CACHE_REDIS_CA_FILE reaches the engine directly) has
+ * one, so CI can set them without trusting the checked-out workspace's settings.
+ */
 export const ENVIRONMENT_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
   ANTHROPIC_BASE_URL: 'apiBaseUrl',
   CLAUDE_CACHE_REDIS_URL: 'redis.url',
+  CLAUDE_CACHE_REDIS_KEY_PREFIX: 'redis.keyPrefix',
   CLAUDE_CACHE_REDIS_MODE: 'redis.mode',
   CLAUDE_CACHE_REDIS_NODES: 'redis.nodes',
+  CLAUDE_CACHE_REDIS_SENTINEL_NAME: 'redis.sentinelName',
   CLAUDE_CACHE_SURREAL_URL: 'surreal.url',
+  CLAUDE_CACHE_SURREAL_USERNAME: 'surreal.username',
   CLAUDE_CACHE_STORAGE_DIR: 'storageDir',
 });
 
 /**
- * Combines sources in order of precedence, lowest first: `layeredReader(settingsFile, environment, flags)`.
+ * Combines sources in order of precedence, lowest first: `layeredReader(userSettings, workspaceSettings,
+ * environment, flags)`.
  * The last reader with a value (not undefined) for a key wins.
  */
 export function layeredReader(...readers: readonly ConfigReader[]): ConfigReader {

@@ -29,6 +29,14 @@ interface SettingCommon<V> {
   /** One line, shown in the settings UI and in `--help`. */
   readonly description: string;
   readonly default: V;
+  /**
+   * A value a workspace could turn against its user: where the API key, cache contents or a store password go.
+   * Listed in package.json `capabilities.untrustedWorkspaces.restrictedConfigurations`, for which VS Code returns
+   * only the user-defined value in Restricted Mode
+   * (https://code.visualstudio.com/api/extension-guides/workspace-trust#configurations-settings); the CLI takes
+   * it from user settings, the environment or flags only, unless the workspace is trusted (--trust-workspace).
+   */
+  readonly trustRestricted?: true;
 }
 
 /** Field names follow JSON Schema / package.json `contributes.configuration`, so the VS Code layer can copy them. */

@@ -2,6 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describeError } from '../errors';
+import { OutsideWorkspaceError, realPathInWorkspace } from '../pathContainment';
 import { BUILTIN_WORKFLOWS } from './builtins';
 import type { WorkflowFile } from './workflowFile';
 import { MAX_WORKFLOW_FILE_BYTES, parseWorkflowFile } from './workflowFile';
@@ -120,8 +121,10 @@ function addFile(files: WorkflowFile[], file: WorkflowFile, problems: WorkflowPr
 }
 
 async function loadWorkflowFile(workspace: string, file: WorkflowFile): Promise<ReturnType<typeof parseWorkflowFile>> {
-  const absolute = path.join(workspace, file.path);
   try {
+    // Its real path, links followed, must stay in the workspace: a cloned repository's `review.md -> ~/.ssh/id_rsa`
+    // would otherwise become a prompt sent to the API.
+    const absolute = await realPathInWorkspace(workspace, file.path);
     const { size } = await stat(absolute);
     // Checked before reading, so a huge file is never pulled into memory just to be refused.
     if (size > MAX_WORKFLOW_FILE_BYTES) {
@@ -131,15 +134,23 @@ async function loadWorkflowFile(workspace: string, file: WorkflowFile): Promise<
     }
     return parseWorkflowFile(file, await readFile(absolute));
   } catch (error) {
+    if (error instanceof OutsideWorkspaceError) {
+      return { problems: [{ file: file.path, message: `${error.reason}; workflow files must be inside it, so it was not read`, severity: 'error' }] };
+    }
     return { problems: [{ file: file.path, message: `cannot be read: ${describeError(error)}`, severity: 'error' }] };
   }
 }
 
 async function listDirectory(workspace: string, relativeDir: string, problems: WorkflowProblem[]): Promise<Dirent[]> {
   try {
-    const entries = await readdir(path.join(workspace, relativeDir), { withFileTypes: true });
+    // A linked-in folder is listed only when its real path is inside the workspace too.
+    const entries = await readdir(await realPathInWorkspace(workspace, relativeDir), { withFileTypes: true });
     return entries.sort((a, b) => compare(a.name, b.name));
   } catch (error) {
+    if (error instanceof OutsideWorkspaceError) {
+      problems.push({ file: relativeDir, message: `${error.reason}; workflow files must be inside it, so none in it were read`, severity: 'error' });
+      return [];
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') {
       problems.push({ file: relativeDir, message: `cannot be listed: ${describeError(error)}`, severity: 'error' });
@@ -148,7 +159,10 @@ async function listDirectory(workspace: string, relativeDir: string, problems: W
   }
 }
 
-/** Symlinks are followed (a shared commands folder is often linked in); the depth bound stops loops. */
+/**
+ * Symlinks are followed (a shared commands folder is often linked in) as long as they stay in the workspace, which
+ * listDirectory and loadWorkflowFile check; the depth bound stops loops.
+ */
 async function entryKind(workspace: string, relative: string, entry: Dirent): Promise<'file' | 'directory' | 'other'> {
   if (entry.isFile()) return 'file';
   if (entry.isDirectory()) return 'directory';

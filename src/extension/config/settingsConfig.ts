@@ -1,24 +1,12 @@
-import type { CacheConfig, ConfigKey, ConfigProblem, ConfigReader } from '../../core/config';
-import { resolveConfig } from '../../core/config';
+import type { CacheConfig, ConfigProblem, ConfigReader } from '../../core/config';
+import { TRUST_RESTRICTED_SETTINGS, resolveConfig } from '../../core/config';
 
 /**
- * Settings a workspace could use against its user: the API key is sent to apiBaseUrl, cache contents go to
- * the store URLs and folder. In an untrusted workspace only the user's own values count for these.
+ * Settings a workspace could use against its user (the API key is sent to apiBaseUrl, cache contents go to the
+ * store URLs and folder): the ones CONFIG_KEYS marks `trustRestricted`. In an untrusted workspace only the user's
+ * own values count for these.
  */
-export const TRUST_RESTRICTED_SETTINGS: readonly ConfigKey[] = [
-  'apiBaseUrl',
-  'redis.url',
-  'redis.keyPrefix',
-  // A workspace naming cluster seeds or sentinels would receive cache contents and the Redis password.
-  'redis.mode',
-  'redis.nodes',
-  'redis.sentinelName',
-  // The CA the Redis connection (and its password) trusts: a workspace's own CA would let it stand in for Redis.
-  'redis.caFile',
-  'surreal.url',
-  'surreal.username',
-  'storageDir',
-];
+export { TRUST_RESTRICTED_SETTINGS };
 
 /**
  * A reader over VS Code's settings that, in an untrusted workspace, ignores workspace values of the restricted
