@@ -1,7 +1,7 @@
 import { describeError } from '../errors';
 import { gitDiffPart } from './buildSnapshot';
 import { checkFilePart, filePartId } from './filePart';
-import { sha256 } from './hash';
+import { partMatchesItsHash, sha256 } from './hash';
 import type { ChangedPart, ContextLimits, ContextPart, ContextSnapshot, SnapshotCheck } from './snapshot';
 import { DEFAULT_CONTEXT_LIMITS } from './snapshot';
 
@@ -17,6 +17,26 @@ export interface CurrentContext {
 /**
  * Whether a snapshot still describes the workspace, and if not, which parts moved. Failures to re-read
  * (a repository gone, a permission change) count as changes: rebuilding the snapshot reports them properly.
+ *
+ * The freshness rule: a part is fresh only when the content it holds hashes to its recorded hash AND the
+ * current content (the file's bytes, the selection, the git diff) hashes to that same hash. Metadata may only
+ * prove a change (a file gone, no longer a file, another size), never that nothing changed. There is no fast
+ * path on timestamps or inodes, because none of them can prove the bytes equal:
+ * - mtime (and atime) are set by utimes(2), which is what `touch -r`, `cp -p`, `tar`, `rsync -t` call
+ *   (https://nodejs.org/api/fs.html#stat-time-values: mtime is "changed by the mknod(2), utimes(2), and
+ *   write(2) system calls").
+ * - ctime cannot be set back through utimes on POSIX, but the kernel stamps it from a clock that ticks once a
+ *   jiffy, so a same-size write in the tick of our read keeps it
+ *   (https://www.kernel.org/doc/html/latest/filesystems/multigrain-ts.html). git calls this the "racy git"
+ *   problem (https://github.com/git/git/blob/74b06e1a448fbe09d14f4ac6e1157cd0e013cfed/Documentation/technical/racy-git.txt).
+ *   Filesystems with 1-2 s stamps (FAT, older HFS+, some network mounts) widen that window; a clock set back
+ *   replays stamps; and on Windows the change time is a FILE_BASIC_INFO field that SetFileInformationByHandle
+ *   writes (https://learn.microsoft.com/windows/win32/api/winbase/ns-winbase-file_basic_info).
+ * - inode and device numbers are reused once a file is freed, so a rename over the file can land on the old
+ *   number.
+ * Hashing instead costs little: a snapshot reads one file of at most maxFileBytes (1 MiB), and the git diff it
+ * may hold is re-run on every check anyway. Snapshots cached by older versions (with an `mtimeMs`, no other
+ * metadata) therefore need nothing special: they are hashed like any other.
  */
 export async function checkSnapshot(snapshot: ContextSnapshot, current: CurrentContext = {}): Promise<SnapshotCheck> {
   const limits = { ...DEFAULT_CONTEXT_LIMITS, ...current.limits };
@@ -31,6 +51,11 @@ async function checkPart(
   current: CurrentContext,
   limits: ContextLimits,
 ): Promise<ChangedPart | undefined> {
+  // A snapshot comes back from a cache tier (possibly a shared one): the text a prompt would be built from must
+  // be the text the hash vouches for, or a matching workspace would send whatever the cached copy holds.
+  if (!partMatchesItsHash(part)) {
+    return { id: part.id, kind: part.kind, reason: 'differs', detail: 'the cached copy does not match its own hash' };
+  }
   switch (part.kind) {
     case 'selection': {
       if (current.selection === undefined) {

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { OutsideWorkspaceError, realPathInWorkspace } from '../pathContainment';
 import { ContextReadError, ContextTooLargeError } from './errors';
 import { sha256 } from './hash';
 import type { ChangedPart, ContextPart } from './snapshot';
@@ -20,21 +21,27 @@ export function filePartId(workspace: string, filePath: string): string {
 
 export async function readFilePart(workspace: string, filePath: string, maxBytes: number): Promise<ContextPart> {
   const id = filePartId(workspace, filePath);
-  const absolute = path.resolve(workspace, filePath);
-  const { bytes, mtimeMs } = await readBounded(id, absolute, maxBytes);
-  return { kind: 'file', id, hash: sha256(bytes), size: bytes.length, mtimeMs, content: decodeText(id, bytes) };
+  const absolute = await fileInWorkspace(id, workspace, filePath);
+  const { bytes } = await readBounded(id, absolute, maxBytes);
+  return { kind: 'file', id, hash: sha256(bytes), size: bytes.length, content: decodeText(id, bytes) };
 }
 
 /**
- * Cheap first: same size and mtime means unchanged without reading. Only when those moved is the content
- * hashed, so saving a file without edits (or `touch`) keeps the snapshot fresh.
+ * Fresh only when the bytes on disk hash to the part's hash (the rule and why no timestamp may skip it: see
+ * checkSnapshot.ts). A missing file, a non-file or another size is a change found without reading; an equal
+ * size is never taken as "unchanged". Saving without edits (or `touch`) keeps the part fresh: same bytes.
  */
 export async function checkFilePart(workspace: string, part: ContextPart): Promise<ChangedPart | undefined> {
-  const absolute = path.resolve(workspace, part.id);
+  let absolute: string;
   let info;
   try {
+    // Re-checked on every look: a file replaced by a link out of the workspace is a change, never read.
+    absolute = await realPathInWorkspace(workspace, part.id);
     info = await stat(absolute);
   } catch (error) {
+    if (error instanceof OutsideWorkspaceError) {
+      return { id: part.id, kind: part.kind, reason: 'differs', detail: 'now leads outside the workspace' };
+    }
     if (isMissing(error)) return { id: part.id, kind: part.kind, reason: 'deleted' };
     return { id: part.id, kind: part.kind, reason: 'differs', detail: `cannot stat: ${(error as Error).message}` };
   }
@@ -42,7 +49,6 @@ export async function checkFilePart(workspace: string, part: ContextPart): Promi
   if (info.size !== part.size) {
     return { id: part.id, kind: part.kind, reason: 'modified', detail: `size ${part.size} -> ${info.size} bytes` };
   }
-  if (info.mtimeMs === part.mtimeMs) return undefined;
   try {
     const { bytes } = await readBounded(part.id, absolute, part.size);
     if (sha256(bytes) === part.hash) return undefined;
@@ -53,7 +59,20 @@ export async function checkFilePart(workspace: string, part: ContextPart): Promi
   return { id: part.id, kind: part.kind, reason: 'modified', detail: 'content hash changed' };
 }
 
-async function readBounded(id: string, absolute: string, maxBytes: number): Promise<{ bytes: Buffer; mtimeMs: number }> {
+/**
+ * The real path of a file the workflow reads, refused (OutsideWorkspaceError) when it or a link on its way leads
+ * out of the workspace; a missing or unreadable path is a ContextReadError, as opening it would be.
+ */
+async function fileInWorkspace(id: string, workspace: string, filePath: string): Promise<string> {
+  try {
+    return await realPathInWorkspace(workspace, filePath, id);
+  } catch (error) {
+    if (error instanceof OutsideWorkspaceError) throw error;
+    throw new ContextReadError(id, describeOpenError(error), { cause: error });
+  }
+}
+
+async function readBounded(id: string, absolute: string, maxBytes: number): Promise<{ bytes: Buffer }> {
   let handle;
   try {
     handle = await open(absolute, 'r');
@@ -61,8 +80,7 @@ async function readBounded(id: string, absolute: string, maxBytes: number): Prom
     throw new ContextReadError(id, describeOpenError(error), { cause: error });
   }
   try {
-    // Stat before reading: if the file changes in between, the recorded mtime is the older one, so the next
-    // check sees it move and rehashes. The other order could pair new mtime with old content and miss an edit.
+    // Stat the open handle, so the size bound and the file-type test apply to the file actually read.
     const info = await handle.stat();
     if (!info.isFile()) throw new ContextReadError(id, 'not a regular file');
     if (info.size > maxBytes) throw new ContextTooLargeError(id, info.size, maxBytes);
@@ -74,7 +92,7 @@ async function readBounded(id: string, absolute: string, maxBytes: number): Prom
       length += bytesRead;
       if (length > maxBytes) throw new ContextTooLargeError(id, undefined, maxBytes);
     }
-    return { bytes: bytes.subarray(0, length), mtimeMs: info.mtimeMs };
+    return { bytes: bytes.subarray(0, length) };
   } finally {
     await handle.close();
   }

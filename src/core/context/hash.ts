@@ -10,6 +10,15 @@ export function sha256(content: string | Uint8Array): string {
 }
 
 /**
+ * Whether a part's content is the content its hash names. A file part's hash is over the bytes read and its
+ * content their strict UTF-8 decoding (BOM kept), which encodes back to exactly those bytes, so one rule fits
+ * every kind. Checked field by field because a cached part is data from a store, not a value we just built.
+ */
+export function partMatchesItsHash(part: Pick<ContextPart, 'hash' | 'content'>): boolean {
+  return typeof part.content === 'string' && typeof part.hash === 'string' && sha256(part.content) === part.hash;
+}
+
+/**
  * One hash over parts in a stable order (kind in canonical order, then id), independent of the order the
  * parts were read in. Ids enter the hash so the same content under another path is another context.
  */

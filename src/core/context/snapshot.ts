@@ -11,11 +11,14 @@ export interface ContextPart {
   kind: ContextKind;
   /** Workspace-relative path with `/` separators for files; 'selection' or 'git-diff' otherwise. */
   id: string;
-  /** sha256 (hex) of the UTF-8 content. */
+  /** sha256 (hex) of the UTF-8 content: the only evidence a freshness check accepts (see checkSnapshot.ts). */
   hash: string;
-  /** Content length in bytes. */
+  /** Content length in bytes: a different size on disk proves a change, an equal size proves nothing. */
   size: number;
-  /** Files only: modification time seen just before the content was read. */
+  /**
+   * Only in snapshots cached by earlier versions (no longer written): ignored, because an mtime can be set back
+   * (`touch -r`, `cp -p`) and so never proved a file unchanged. Kept in the type so those snapshots still load.
+   */
   mtimeMs?: number;
   content: string;
 }
