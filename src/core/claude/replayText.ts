@@ -23,17 +23,22 @@ export async function replayText(text: string, onText: (chunk: string) => void, 
   if (signal?.aborted) throw new ClaudeCancelledError({ cause: signal.reason });
 }
 
-/** Splits at whitespace when one falls in the second half of a chunk, and never inside a surrogate pair. */
+/**
+ * Splits at whitespace when one falls in the second half of a chunk, and never inside a surrogate pair.
+ * Each chunk looks back over its own second half only, so the work is linear in the text: searching back from
+ * the chunk's end with lastIndexOf would walk to the start of the text whenever it holds no space or no newline
+ * (lastIndexOf returns the last occurrence at or before its position, or -1 after scanning everything before it:
+ * https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/String/lastIndexOf), which
+ * made replaying a 5 MiB answer without whitespace take minutes.
+ */
 export function splitIntoChunks(text: string, chunkChars: number): string[] {
   const chunks: string[] = [];
   let start = 0;
   while (start < text.length) {
     let end = Math.min(start + chunkChars, text.length);
     if (end < text.length) {
-      const space = text.lastIndexOf(' ', end - 1);
-      const newline = text.lastIndexOf('\n', end - 1);
-      const breakAt = Math.max(space, newline) + 1;
-      if (breakAt > start + chunkChars / 2) end = breakAt;
+      const breakAt = breakAfterWhitespace(text, start + chunkChars / 2, end);
+      if (breakAt !== -1) end = breakAt;
       if (isHighSurrogate(text.charCodeAt(end - 1))) end = end - 1 > start ? end - 1 : end + 1;
     }
     chunks.push(text.slice(start, end));
@@ -41,6 +46,18 @@ export function splitIntoChunks(text: string, chunkChars: number): string[] {
   }
   return chunks;
 }
+
+/** The position just after the last space or newline before `end` when that position is past `after`; else -1. */
+function breakAfterWhitespace(text: string, after: number, end: number): number {
+  for (let index = end - 1; index + 1 > after; index -= 1) {
+    const code = text.charCodeAt(index);
+    if (code === SPACE || code === NEWLINE) return index + 1;
+  }
+  return -1;
+}
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;

@@ -1,4 +1,4 @@
-import { SECRET_PATTERNS, type SecretKind } from './secretPatterns';
+import { SECRET_PATTERNS, type SecretKind, type SecretPattern } from './secretPatterns';
 
 /** Where one likely secret sits in a text: [start, end) in UTF-16 code units. */
 export interface SecretFinding {
@@ -11,15 +11,7 @@ export interface SecretFinding {
 export function findSecrets(text: string): SecretFinding[] {
   const found: SecretFinding[] = [];
   for (const pattern of SECRET_PATTERNS) {
-    pattern.regex.lastIndex = 0;
-    for (const match of text.matchAll(pattern.regex)) {
-      const whole = match[0];
-      const index = match.index ?? 0;
-      const part = pattern.group === undefined ? whole : match[pattern.group];
-      if (part === undefined || part === '') continue;
-      const start = index + (pattern.group === undefined ? 0 : whole.lastIndexOf(part));
-      found.push({ kind: pattern.kind, start, end: start + part.length });
-    }
+    for (const finding of findingsOf(pattern, text)) found.push(finding);
   }
   found.sort((a, b) => a.start - b.start || b.end - a.end);
   const merged: SecretFinding[] = [];
@@ -31,9 +23,27 @@ export function findSecrets(text: string): SecretFinding[] {
   return merged;
 }
 
+/** One pattern's findings in `text`, lazily, so a caller that needs only the first stops scanning there. */
+function* findingsOf(pattern: SecretPattern, text: string): Generator<SecretFinding> {
+  // matchAll scans a copy of the regex that starts at the original's lastIndex: reset it in case someone ran it.
+  pattern.regex.lastIndex = 0;
+  for (const match of text.matchAll(pattern.regex)) {
+    const whole = match[0];
+    const index = match.index ?? 0;
+    const part = pattern.group === undefined ? whole : match[pattern.group];
+    if (part === undefined || part === '') continue;
+    const start = index + (pattern.group === undefined ? 0 : whole.lastIndexOf(part));
+    yield { kind: pattern.kind, start, end: start + part.length };
+  }
+}
+
 /** True when `text` holds anything that looks like a secret. */
 export function containsSecret(text: string): boolean {
-  return findSecrets(text).length > 0;
+  // The first finding answers: no need to collect, sort and merge every one of a long text's findings.
+  for (const pattern of SECRET_PATTERNS) {
+    for (const _finding of findingsOf(pattern, text)) return true;
+  }
+  return false;
 }
 
 /** `text` with each likely secret replaced by `[REDACTED:<kind>]`. */
@@ -63,10 +73,19 @@ export function valueContainsSecret(value: unknown, maxNodes = 100_000): boolean
     if (typeof node === 'string') {
       if (containsSecret(node)) return true;
     } else if (Array.isArray(node)) {
-      stack.push(...node);
+      // Pushed one by one: spreading a long array into push() passes each element as an argument, and past
+      // about a hundred thousand of them that overflows the call stack instead of answering.
+      if (!pushWithin(stack, node, maxNodes - visited)) return true;
     } else if (node !== null && typeof node === 'object' && !(node instanceof Uint8Array)) {
-      stack.push(...Object.values(node as Record<string, unknown>));
+      if (!pushWithin(stack, Object.values(node as Record<string, unknown>), maxNodes - visited)) return true;
     }
   }
   return false;
+}
+
+/** Pushes `items` onto `stack` unless the stack would then hold more than `room` nodes; false when it would. */
+function pushWithin(stack: unknown[], items: readonly unknown[], room: number): boolean {
+  if (stack.length + items.length > room) return false;
+  for (const item of items) stack.push(item);
+  return true;
 }

@@ -16,7 +16,7 @@ export interface TierCounters {
   writes: number;
   errors: number;
   evictions: number;
-  /** Stored bytes that did not decode and were dropped as misses. */
+  /** Stored values dropped as misses: bytes that did not decode, or decoded to a value of the wrong shape. */
   corruptEntries: number;
 }
 
