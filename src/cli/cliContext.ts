@@ -1,9 +1,11 @@
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { CacheEngine } from '../core/engine';
-import { createLogger, silentLogger, type Logger } from '../core/logger';
+import { createLogger, type Logger } from '../core/logger';
 import { ENCRYPTION_KEY_ENV } from '../core/security';
 import { loadCliConfig, type CliConfig } from './cliConfig';
+import { userSettingsPath } from './userSettingsPath';
+import { ignoredSettingsNotice, workspaceTrusted } from './workspaceTrust';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -14,9 +16,10 @@ export interface CliIo {
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
-/** Options every command takes: where the workspace is, how to print, and config overrides. */
+/** Options every command takes: where the workspace is, whether to trust it, how to print, and config overrides. */
 export const GLOBAL_OPTIONS = {
   workspace: { type: 'string' },
+  'trust-workspace': { type: 'boolean' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
   model: { type: 'string' },
@@ -54,10 +57,14 @@ export class CliContext {
   ) {
     this.workspace = path.resolve(io.cwd, typeof values.workspace === 'string' ? values.workspace : '.');
     this.json = values.json === true;
+    // Without --verbose only warnings and errors are printed: a folder moved aside or a tier left out for this run
+    // must reach the user, the rest is detail.
     this.logger =
       values.verbose === true
         ? createLogger((level, message) => io.stderr(`${level}: ${message}\n`))
-        : silentLogger;
+        : createLogger((level, message) => {
+            if (level === 'warn' || level === 'error') io.stderr(`warning: ${message}\n`);
+          });
   }
 
   async config(): Promise<CliConfig> {
@@ -67,7 +74,15 @@ export class CliContext {
       const value = this.values[flag];
       if (typeof value === 'string') flags[setting] = value;
     }
-    this.loaded = await loadCliConfig(this.workspace, this.io.env, flags);
+    this.loaded = await loadCliConfig(this.workspace, this.io.env, flags, {
+      userSettingsFile: userSettingsPath(this.io.env, this.io.cwd),
+      trustWorkspace: workspaceTrusted(this.values['trust-workspace'], this.io.env),
+    });
+    const { ignoredWorkspaceSettings, settingsFile } = this.loaded;
+    // Always shown, not only with --verbose: a CI job relying on those settings must learn why they are unused.
+    if (ignoredWorkspaceSettings.length > 0 && settingsFile !== undefined) {
+      this.io.stderr(ignoredSettingsNotice(ignoredWorkspaceSettings, settingsFile));
+    }
     for (const problem of this.loaded.problems) this.io.stderr(`warning: ${problem.message}\n`);
     return this.loaded;
   }
@@ -83,6 +98,9 @@ export class CliContext {
       redisCaFile: this.io.env.CLAUDE_CACHE_REDIS_CA_FILE,
       encryptionKey: this.io.env[ENCRYPTION_KEY_ENV],
       logger: this.logger,
+      // One line each, with or without --verbose: a CI job running without Redis or a storage folder it can use
+      // pays for every run, and must learn why.
+      onProblem: (problem) => this.io.stderr(`warning: ${problem.message}\n`),
     });
     return this.engine;
   }

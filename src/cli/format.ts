@@ -37,11 +37,16 @@ export function formatStats(stats: EngineStats): string {
     const t = stats.tiers[tier];
     tierRows.push([tier, t.status, String(t.hits), String(t.entries), formatBytes(t.bytes)]);
   }
+  const reasons = TIERS.flatMap((tier) => {
+    const reason = stats.tiers[tier].reason;
+    return reason === undefined ? [] : [`  ${tier} ${stats.tiers[tier].status}: ${reason}`];
+  });
   const c = stats.cost;
   return [
     table(layerRows),
     '',
     table(tierRows),
+    ...reasons,
     '',
     `spent ${formatDollars(c.spentUsd)} on ${c.upstreamCalls} Claude calls; saved ${formatDollars(c.savedUsd)} ` +
       `(${formatDollars(c.savedByLocalHitsUsd)} by ${c.avoidedCalls} local hits, ` +

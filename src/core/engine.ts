@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { LAYER_VALUE_SCHEMAS } from './tiered/layerValueSchemas';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ClaudeAuthenticationError, ClaudeClient } from './claude';
@@ -6,6 +7,7 @@ import { systemClock, type Clock } from './clock';
 import type { CacheConfig } from './config';
 import { CostLedger, JsonFileLedgerPersistence, validatePriceOverrides, type LedgerTotals } from './cost';
 import { describeError } from './errors';
+import { EngineProblems, type EngineProblem } from './engineProblems';
 import { DEFAULT_LOCK_TTL_MS, openRedisFlight, type SharedFlight } from './flight';
 import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from './layers';
 import { silentLogger, type Logger } from './logger';
@@ -22,10 +24,11 @@ import { ArchivedAnswers } from './archive/archivedAnswers';
 import { SimilarAnswers, type SimilarAnswer, type SimilarQuery } from './similar/similarAnswers';
 import type { AnswerPrompt } from './pipeline';
 import { RedisInvalidationBus } from './stores/redisInvalidationBus';
+import { describeRedisError } from './stores/redisConnectionError';
 import { RedisStore } from './stores/redisStore';
-import { lockedByAnotherProcess } from './stores/directoryLock';
 import { describeTopology, redisTopologyFromConfig } from './stores/redisTopology';
-import { holdsDirectory, isDirectoryUrl, isEmbeddedUrl } from './stores/surrealConnection';
+import { isEmbeddedUrl } from './stores/surrealConnection';
+import { moveDamagedDirectoryAside } from './stores/surrealShared/damagedDirectory';
 import { SurrealStore } from './stores/surrealStore';
 import type { Store } from './stores/store';
 import type { LayerPolicy, ValueCodec } from './tiered/tierTypes';
@@ -62,6 +65,12 @@ export interface EngineOptions {
   clock?: Clock;
   /** Workflow discovery; the extension memoizes it behind file watchers. */
   workflows?: (workspace: string) => Promise<DiscoveredWorkflows>;
+  /**
+   * Problems the user must see even without verbose logging (Redis refuses the password, a malformed encryption
+   * key, a storage folder that cannot be written): each once, as it is noticed. Without it they are logged as
+   * warnings.
+   */
+  onProblem?: (problem: EngineProblem) => void;
   /** Tuning of the cross-instance single-flight (used when a Redis tier exists); tests shorten the lock. */
   flight?: { lockTtlMs?: number; pollIntervalMs?: number };
 }
@@ -69,7 +78,11 @@ export interface EngineOptions {
 /** The `stats --json` contract (ARCHITECTURE.md). */
 export interface EngineStats {
   layers: Record<Layer, { hits: number; misses: number; hitRate: number; entries: number; bytes: number }>;
-  tiers: Record<Tier, { status: TierStatus; hits: number; entries: number; bytes: number }>;
+  /**
+   * `status` is what the last operation on the tier showed (up, degraded, down) or off when not configured;
+   * `reason` says why a tier is degraded or down (absent otherwise).
+   */
+  tiers: Record<Tier, { status: TierStatus; reason?: string; hits: number; entries: number; bytes: number }>;
   /** The ledger's totals as the contract names them (calls of unknown cost are counted by the ledger only). */
   cost: Omit<LedgerTotals, 'unknownCostCalls'>;
   /** Effective TTLs and their changes, the provider-cache choice and where the usage log lives. */
@@ -129,6 +142,10 @@ export class CacheEngine {
   private indexing: Promise<void> = Promise.resolve();
   /** The memory tier, for settings it applies live (pinning). */
   private memory: MemoryStore | undefined;
+  /** Problems reported to the user (see EngineOptions.onProblem) and not resolved since. */
+  problems!: EngineProblems;
+  /** False when the storage folder cannot be written: what is saved there is lost, which was reported once. */
+  private storageUsable = true;
   /** Drops the single-flight's subscriber connection; set when a Redis tier exists. */
   private closeFlight: (() => void) | undefined;
 
@@ -164,12 +181,22 @@ export class CacheEngine {
     const logger = rootLogger.child('engine');
     const clock = options.clock ?? systemClock;
     const observers = new ObserverSet();
-    await mkdir(config.storageDir, { recursive: true });
+    const problems = new EngineProblems(logger, options.onProblem);
+    const storageProblem = await storageFolderProblem(config.storageDir);
+    if (storageProblem !== undefined) {
+      problems.report(
+        'storage-folder',
+        `storage folder ${config.storageDir} is not usable (${storageProblem}): nothing is kept between runs, so every ` +
+          'run pays again; set claudeCache.storageDir (CLAUDE_CACHE_STORAGE_DIR for the CLI) to a folder you can write',
+      );
+    }
 
     const openings: TierOpening[] = [{ tier: 'memory', status: 'up', detail: 'in process' }];
     const memory = new MemoryStore({ budgets: memoryBudgets(config), clock, pinning: pinningPolicyOf(config.pinning) });
     const sealing = sharedTierCodec(config, options.encryptionKey);
     const codec: ValueCodec = 'codec' in sealing ? sealing.codec : PLAIN_CODEC;
+    // One line for both shared tiers: they are off for the same reason.
+    if ('problem' in sealing) problems.report('encryption-key', sealing.problem);
 
     let redis: RedisStore | undefined;
     let bus: RedisInvalidationBus | undefined;
@@ -197,6 +224,12 @@ export class CacheEngine {
           commandTimeoutMs: config.tiers.timeoutMs,
         });
         bus = RedisInvalidationBus.forClient(redis.client, { keyPrefix: config.redis.keyPrefix });
+        const redisWhere = redactUrl(config.redis.url);
+        // What the connection itself reports (a refused login, nothing listening) is the clearest reason there is.
+        redis.events.on('error', (error) =>
+          problems.report('redis', `Redis tier unavailable (${redisWhere}): ${describeRedisError(error)}; running without it until it answers`),
+        );
+        redis.onReady(() => problems.resolve('redis'));
         const where = config.redis.mode === 'standalone' ? redactUrl(config.redis.url) : describeTopology(redisTopology.topology);
         const store = redis;
         openings.push({
@@ -216,6 +249,8 @@ export class CacheEngine {
     let surreal: SurrealStore | undefined;
     if ('problem' in sealing) {
       openings.push({ tier: 'surreal', status: 'failed', detail: sealing.problem });
+    } else if (storageProblem !== undefined && isEmbeddedUrl(surrealUrl)) {
+      openings.push({ tier: 'surreal', status: 'failed', detail: `the storage folder is not usable (${storageProblem})` });
     } else {
       const openSurreal = () =>
         SurrealStore.open({
@@ -240,13 +275,15 @@ export class CacheEngine {
             ? `${surrealUrl} (busy; used once free)`
             : surrealUrl;
         openings.push({ tier: 'surreal', status: 'up', detail });
+        if (store.waiting) logger.warn(`running without SurrealDB until ${surrealUrl} is free: ${store.reach}`);
       } catch (error) {
-        // A damaged directory fails every start the same way: move it aside once and start empty.
-        const movedTo = isDirectoryUrl(surrealUrl) ? await moveAsideUnlessHeld(surrealUrl) : undefined;
+        // Only damage SurrealDB itself reported (see SharedSurrealDirectory) moves a directory aside: a busy
+        // lock or an owner that does not answer never does, whatever else went wrong.
+        const movedTo = await moveDamagedDirectoryAside(surrealUrl, error);
         if (movedTo === undefined) {
           openings.push({ tier: 'surreal', status: 'failed', detail: describeError(error) });
         } else {
-          logger.warn(`could not open ${surrealUrl} (${describeError(error)}); moved it to ${movedTo} and started an empty one`);
+          logger.warn(`recovered a damaged SurrealDB folder (${describeError(error)}): moved it to ${movedTo} and started an empty one`);
           try {
             surreal = await openSurreal();
             openings.push({ tier: 'surreal', status: 'up', detail: `${surrealUrl} (new; the unreadable one is in ${movedTo})` });
@@ -256,9 +293,15 @@ export class CacheEngine {
         }
       }
     }
+    const reported = (opening: TierOpening): boolean =>
+      ('problem' in sealing && opening.detail === sealing.problem) ||
+      (storageProblem !== undefined && opening.tier === 'surreal' && opening.detail.includes(storageProblem));
     for (const opening of openings) {
-      if (opening.status === 'failed') logger.warn(`${opening.tier} tier unavailable: ${opening.detail}`);
-      else logger.info(`${opening.tier} tier ${opening.status}: ${opening.detail}`);
+      // Already told as a problem above: the log keeps the detail without a second warning.
+      if (opening.status === 'failed' && reported(opening)) logger.info(`${opening.tier} tier off: ${opening.detail}`);
+      else if (opening.status !== 'failed') logger.info(`${opening.tier} tier ${opening.status}: ${opening.detail}`);
+      else if (opening.tier === 'surreal') logger.warn(`running without SurrealDB this run because ${opening.detail}`);
+      else logger.warn(`${opening.tier} tier unavailable: ${opening.detail}`);
     }
 
     const cache = await TieredCache.create({
@@ -269,6 +312,9 @@ export class CacheEngine {
       // A server other instances use already saw their invalidations; an embedded store is ours alone.
       surrealShared: !isEmbeddedUrl(surrealUrl),
       codec,
+      // Every value read back from a shared tier is checked against its layer's shape before use.
+      layerValues: LAYER_VALUE_SCHEMAS,
+      logger: rootLogger.child('cache'),
       layers: layerPolicies(config),
       writeMode: config.writeMode,
       writeBehind: config.writeBehind,
@@ -277,9 +323,17 @@ export class CacheEngine {
       ...(bus ? { bus } : {}),
       clock,
     });
+    // The breaker's view (routing) goes to the log; what a user must see comes from observed health below and
+    // from the Redis connection's own errors, which say why.
     cache.events.on('tierStatus', ({ tier, status }) =>
-      status === 'up' ? logger.info(`${tier} tier is up again`) : logger.warn(`${tier} tier is now ${status}`),
+      logger.info(status === 'up' ? `${tier} tier is up again` : `${tier} tier is now ${status} (skipped for a while)`),
     );
+    cache.events.on('tierHealth', ({ tier, status, reason }) => {
+      logger.info(`${tier} tier ${status}${reason ? `: ${reason}` : ''}`);
+      if (tier !== 'surreal') return;
+      if (status === 'up') problems.resolve('surreal');
+      else problems.report('surreal', `SurrealDB tier ${status}: ${reason ?? 'failing'}; running without it until it answers`);
+    });
 
     let sharedFlight: { flight: SharedFlight; close: () => void } | undefined;
     if (redis) {
@@ -298,7 +352,8 @@ export class CacheEngine {
       persistence: new JsonFileLedgerPersistence(path.join(config.storageDir, 'ledger.json')),
       clock,
       priceOverrides: validatePriceOverrides(config.prices).models,
-      onProblem: (problem) => logger.warn(problem.message),
+      // An unusable storage folder was reported once already; each failed save would only repeat it.
+      onProblem: (problem) => (storageProblem === undefined ? logger.warn(problem.message) : logger.debug(problem.message)),
     });
 
     const tuning = await SelfTuning.open({
@@ -321,7 +376,6 @@ export class CacheEngine {
         return {
           model: current.model,
           maxTokens: current.maxTokens,
-          temperature: current.temperature,
           // `auto` starts a workflow on 5m until its calls have shown their gaps.
           providerCache: current.providerCache === 'auto' ? '5m' : current.providerCache,
           ...withProviderCacheFor(tuning),
@@ -344,6 +398,8 @@ export class CacheEngine {
     engine = new CacheEngine(config, cache, ledger, pipeline, openings, logger, options.apiKey, lifetime, tuning);
     engine.encrypted = 'codec' in sealing;
     engine.observers = observers;
+    engine.problems = problems;
+    engine.storageUsable = storageProblem === undefined;
     engine.alerts = new AlertMonitor({ clock, sample: () => engineAlertSample(engine as CacheEngine) });
     engine.alerts.start(ALERT_SAMPLE_MS);
     engine.memory = memory;
@@ -460,8 +516,11 @@ export class CacheEngine {
     }
     const tiers = {} as EngineStats['tiers'];
     for (const tier of TIERS) {
-      const { status, entries, bytes } = report.tiers[tier];
-      tiers[tier] = { status, hits: counted.tiers[tier].hits, entries, bytes };
+      const { status, reason, entries, bytes } = report.tiers[tier];
+      // A configured tier that did not open is off in the cache, but down to the user, who set it up.
+      const failed = this.openings.find((opening) => opening.tier === tier && opening.status === 'failed');
+      const health = failed ? { status: 'down' as const, reason: failed.detail } : { status, ...(reason !== undefined ? { reason } : {}) };
+      tiers[tier] = { ...health, hits: counted.tiers[tier].hits, entries, bytes };
     }
     return {
       layers,
@@ -569,7 +628,10 @@ export class CacheEngine {
     await this.cache.close();
     this.closeFlight?.();
     await Promise.all([this.ledger.flush(), this.flushStats().catch((error: unknown) => {
-      this.logger.warn(`could not save hit counts: ${describeError(error)}`);
+      const line = `could not save hit counts: ${describeError(error)}`;
+      // An unusable storage folder was reported when the engine opened.
+      if (this.storageUsable) this.logger.warn(line);
+      else this.logger.debug(line);
     })]);
   }
 
@@ -643,21 +705,23 @@ function sharedTierCodec(config: CacheConfig, keyText: string | undefined): { co
 }
 
 /**
- * Renames an embedded SurrealDB directory that would not open to `<dir>.damaged-<time>`, unless it is busy rather
- * than damaged: another process (a second window, a CLI run) holds its LOCK, or a store of this process has it.
- * Where locks cannot be seen (no /proc/locks) it never moves anything. Returns the new path, or undefined.
+ * Why the storage folder cannot hold the cache's files (ledger, counters, embedded SurrealDB), or undefined when it
+ * can. Writing a probe file is the only test that also holds for root, to whom permission bits do not apply.
+ * Codes per https://nodejs.org/api/errors.html#common-system-errors (EACCES / EPERM / EROFS: not writable;
+ * ENOTDIR: a part of the path is a file).
  */
-async function moveAsideUnlessHeld(url: string): Promise<string | undefined> {
-  const directory = url.replace(/^[a-z+]+:\/\//i, '').replace(/\/+$/, '');
-  if (holdsDirectory(url)) return undefined;
-  const heldElsewhere = await lockedByAnotherProcess(path.join(directory, 'LOCK'));
-  if (heldElsewhere !== false) return undefined;
-  const target = `${directory}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+async function storageFolderProblem(dir: string): Promise<string | undefined> {
+  const probe = path.join(dir, `.write-probe-${process.pid}`);
   try {
-    await rename(directory, target);
-    return target;
-  } catch {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
     return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return `read-only: ${code}`;
+    if (code === 'ENOTDIR' || code === 'EEXIST') return `not a folder: ${code}`;
+    return describeError(error);
   }
 }
 

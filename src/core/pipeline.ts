@@ -1,17 +1,31 @@
 import { randomUUID } from 'node:crypto';
+import type { RefusalStopDetails } from '@anthropic-ai/sdk/resources/messages';
 import path from 'node:path';
-import { replayText, type ClaudeRequest, type ClaudeResponse, type CompleteOptions, type ProviderCacheTtl, type Usage } from './claude';
+import {
+  describeStop,
+  isCacheableStop,
+  replayText,
+  type ClaudeRequest,
+  type ClaudeResponse,
+  type CompleteOptions,
+  type ProviderCacheTtl,
+  type Usage,
+} from './claude';
+import { settingId } from './config/configKeys';
+import { modelFacts, resolveModel } from './models';
+import { checkContextSnapshot, checkRunManifest, type StoredRunManifest } from './tiered/layerValueSchemas';
+import { UncachedAnswer } from './uncachedAnswer';
 import { buildSnapshot, checkSnapshot, hashSubset, type ChangedPart, type ContextSnapshot } from './context';
-import type { CostLedger, Dollars, RecordedCall } from './cost';
+import type { BudgetReservation, CostLedger, Dollars, RecordedCall } from './cost';
 import type { SharedFlight } from './flight';
-import { checkBudget, hasBudget, worstCaseUsage, type BudgetCaps, type BudgetExceededError } from './budget';
+import { hasBudget, reserveWithinBudget, worstCaseUsage, type BudgetCaps, type BudgetExceededError } from './budget';
 import type { Layer, Tier } from './layers';
-import { contextKey, moduleKey, promptKey, resultInputHash, resultKey, sha256Hex } from './keys';
+import { contextKey, moduleKey, promptKey, resultInputHash, resultKey, sha256Hex, stableStringify } from './keys';
 import { silentLogger, type Logger } from './logger';
 import type { ObserverSet } from './observe/observerSet';
 import { TraceRecorder, type LookupTrace } from './trace';
 import { valueContainsSecret } from './security/secretDetection';
-import type { LookupStatus } from './tiered/tierTypes';
+import type { LookupStatus, ValueShapeCheck } from './tiered/tierTypes';
 import type { TieredCache } from './tiered/tieredCache';
 import {
   bindParams,
@@ -21,6 +35,7 @@ import {
   normalizeParams,
   renderContextFromSnapshot,
   renderModule,
+  EmptyPromptError,
   UnknownWorkflowError,
   type BoundPrompt,
   type DiscoveredWorkflows,
@@ -37,8 +52,8 @@ export interface ClaudeCompleter {
 /** The request settings a run uses; read at the start of every run, so settings apply live. */
 export interface RunSettings {
   model: string;
+  /** Cap on thinking plus answer tokens; 0 means the model's own default. */
   maxTokens: number;
-  temperature: number;
   providerCache: ProviderCacheTtl;
   /** For `providerCache: auto`: the TTL a workflow's calls ask for on a model; overrides `providerCache`. */
   providerCacheFor?: (workflow: string, model: string) => ProviderCacheTtl;
@@ -91,8 +106,10 @@ export interface RunRequest {
   filePath?: string;
   /** The editor's current selection, for workflows that read one. */
   selection?: string;
-  /** Skip the result layer's cached answer and call Claude (the new answer replaces it). */
+  /** Skip the result layer's cached answer, re-read the context from disk and call Claude (the new answer replaces it). */
   fresh?: boolean;
+  /** This run's cap on thinking plus answer tokens, over the setting (Run with More Tokens after a cut-off). */
+  maxTokens?: number;
   /** Receives the answer as it arrives; a cached answer is replayed through it too. */
   onText?: (chunk: string) => void;
   signal?: AbortSignal;
@@ -134,7 +151,19 @@ export interface RunResult {
   /** For a run that had to call Claude although it ran before: what changed since. Empty otherwise. */
   missReasons: string[];
   steps: LayerStep[];
+  /** Why the answer ended: `end_turn` / `stop_sequence` (whole), `max_tokens`, `refusal`, … (never cached). */
   stopReason: string | null;
+  /** For an answer that is not whole, or a refusal: one line saying so. Absent for a whole answer. */
+  stopNote?: string;
+  /** The cap on thinking plus answer tokens the final call used (what a `max_tokens` stop ran into). */
+  maxTokens?: number;
+  /** The model is deprecated: when it retires and what replaces it. */
+  modelWarning?: string;
+  /**
+   * Hash of the prefix the final call offered Anthropic's prompt cache (system prompt and the documents that repeat,
+   * in order), so `providerCache: auto` can tell calls that could have read a cached prefix from calls that could not.
+   */
+  prefixHash?: string;
   /** Each lookup of the run: layer, tiers asked, hit or miss, why, latency. */
   trace?: LookupTrace;
 }
@@ -143,23 +172,17 @@ export interface RunResult {
 export interface CachedAnswer {
   text: string;
   model: string;
+  /** Always `end_turn` or `stop_sequence` for a stored entry; other stops travel in UncachedAnswer. */
   stopReason: string | null;
+  /** A refusal's category and explanation, as the API gave them. */
+  stopDetails?: RefusalStopDetails | null;
   usage: Usage;
   costUsd: Dollars;
   createdAt: number;
 }
 
 /** The inputs of the last run of a workflow on a target, kept to explain the next miss. */
-interface RunManifest {
-  model: string;
-  maxTokens: number;
-  temperature: number;
-  workflowVersion: string;
-  systemHash: string;
-  promptHash: string;
-  params: WorkflowParams;
-  parts: Record<string, string>;
-}
+type RunManifest = StoredRunManifest;
 
 /**
  * One workflow run through the four layers: prompt (template bound to params) -> context (snapshot of what it
@@ -168,6 +191,8 @@ interface RunManifest {
  */
 export class WorkflowPipeline {
   private readonly logger: Logger;
+  /** Warnings already logged, so a deprecated model is announced once per process, not on every run. */
+  private readonly warned = new Set<string>();
 
   constructor(private readonly deps: PipelineDependencies) {
     this.logger = (deps.logger ?? silentLogger).child('pipeline');
@@ -196,8 +221,18 @@ export class WorkflowPipeline {
     const requested = this.deps.settings();
     const workspace = path.resolve(request.workspace);
     const workflow = await this.resolveWorkflow(workspace, request.workflow);
-    const model = workflow.model ?? requested.model;
-    const settings: RunSettings = { ...requested, providerCache: requested.providerCacheFor?.(workflow.name, model) ?? requested.providerCache };
+    // Names as people write them (`opus`, `Claude Sonnet 4.5 (copilot)`) become ids the API serves, before any call.
+    const chosenBy = workflow.model
+      ? `the model: line of ${workflow.filePath ?? `workflow ${workflow.name}`}`
+      : `the ${settingId('model')} setting`;
+    const resolvedModel = resolveModel(workflow.model ?? requested.model, { today: new Date(), inherited: requested.model, chosenBy });
+    const model = resolvedModel.id;
+    if (resolvedModel.deprecation) this.warnOnce(resolvedModel.deprecation.warning);
+    const settings: RunSettings = {
+      ...requested,
+      maxTokens: effectiveMaxTokens(model, request.maxTokens ?? requested.maxTokens),
+      providerCache: requested.providerCacheFor?.(workflow.name, model) ?? requested.providerCache,
+    };
     const params = normalizeParams({ args: request.params?.args ?? [], inputs: request.params?.inputs ?? {} });
     const run = new RunAccounting(this.deps.ledger, recorder, workflow.name, request.confirmOverBudget);
     // What the run is about, for the context key: the file it reads, if any, relative to the workspace.
@@ -217,18 +252,25 @@ export class WorkflowPipeline {
 
     // L3 context: what the workflow reads, re-checked against the workspace before use.
     const changes: ChangedPart[] = [];
-    const snapshot = await this.lookup(
-      run,
-      'context',
-      contextKey(workspace, `${workflow.name}@${target}`),
-      () => buildSnapshot({ workspace, reads: workflow.reads, filePath: request.filePath, selection: request.selection }),
-      async (cached: ContextSnapshot) => {
-        const check = await checkSnapshot(cached, { selection: request.selection, filePath: request.filePath });
-        changes.push(...check.changed);
-        return check.fresh;
-      },
-      shareable,
-    );
+    const snapshotKey = contextKey(workspace, `${workflow.name}@${target}`);
+    const readSnapshot = () =>
+      buildSnapshot({ workspace, reads: workflow.reads, filePath: request.filePath, selection: request.selection });
+    // A fresh run reads its context from disk: reusing the cached snapshot would send what the files held before.
+    const snapshot = request.fresh
+      ? await this.rebuild(run, 'context', snapshotKey, readSnapshot, shareable)
+      : await this.lookup(
+          run,
+          'context',
+          snapshotKey,
+          readSnapshot,
+          async (cached: ContextSnapshot) => {
+            const check = await checkSnapshot(cached, { selection: request.selection, filePath: request.filePath });
+            changes.push(...check.changed);
+            return check.fresh;
+          },
+          shareable,
+          checkContextSnapshot,
+        );
     // Everything built on a prompt or context that holds a secret (module answers, the result) is kept private.
     const runShareable = allowSecrets || (shareable(bound) && shareable(snapshot));
     const answerShareable = (value: unknown): boolean => runShareable && shareable(value);
@@ -238,18 +280,22 @@ export class WorkflowPipeline {
     for (const module of workflow.modules) {
       moduleAnswers[module.name] = await this.runModule(run, module, snapshot, model, settings, request.signal, answerShareable);
     }
+    if (run.incompleteModules.length > 0) {
+      this.logger.warn(`${workflow.name}: notes from ${run.incompleteModules.join(', ')} were cut off; this run's answer is not cached`);
+    }
 
     // L4 result: the final answer, keyed by everything that shapes it. The documents go first as blocks that
     // Anthropic's prompt cache can hold; the prompt refers to them.
-    const contextBlocks = documentBlocks(snapshot, moduleAnswers);
+    const documents = documentBlocks(snapshot, moduleAnswers);
+    const contextBlocks = documents.map((document) => document.text);
     const prompt = fillContext(bound, { ...renderContextFromSnapshot(snapshot, moduleAnswers), documentsAbove: true });
+    if (prompt.trim() === '') throw new EmptyPromptError(workflow.name, workflow.argumentHint);
     const inputHash = resultInputHash({
       model,
       system: workflow.system ?? '',
       prompt: [...contextBlocks, prompt].join('\u0000'),
       contextHash: snapshot.hash,
       maxTokens: settings.maxTokens,
-      temperature: settings.temperature,
       workflowVersion: workflow.version,
     });
     const key = resultKey(workflow.name, inputHash);
@@ -257,40 +303,55 @@ export class WorkflowPipeline {
     const manifest: RunManifest = {
       model,
       maxTokens: settings.maxTokens,
-      temperature: settings.temperature,
       workflowVersion: workflow.version,
       systemHash: sha256Hex(workflow.system ?? ''),
       promptHash: sha256Hex(bound.segments.map((segment) => JSON.stringify(segment)).join('')),
-      params,
+      paramsHash: sha256Hex(stableStringify(params)),
       parts: Object.fromEntries(snapshot.parts.map((part) => [part.id, part.hash])),
     };
     const claudeRequest: ClaudeRequest = {
       model,
+      modelSource: workflow.model && workflow.filePath ? `the model: line of ${workflow.filePath}` : 'the claudeCache.model setting',
       ...(workflow.system ? { system: workflow.system } : {}),
       contextBlocks,
+      // Documents that will not be sent again (a selection) get no provider-cache breakpoint: writing them costs more.
+      cacheableBlocks: documents.filter((document) => document.repeats).length,
       prompt,
       maxTokens: settings.maxTokens,
-      temperature: settings.temperature,
       providerCache: settings.providerCache,
     };
-    const callClaude = () => this.callClaude(run, claudeRequest, request.onText, request.signal);
+    // An answer built on cut-off notes is not whole either: shown, never stored.
+    const callClaude = async () => {
+      const computed = await this.callClaude(run, claudeRequest, request.onText, request.signal);
+      if (run.incompleteModules.length > 0 && isCacheableStop(computed.stopReason)) throw new UncachedAnswer(computed);
+      return computed;
+    };
     const sharedResult = { joined: false, stored: false };
 
     let answer: CachedAnswer;
+    let uncached = false;
     const status: LookupStatus = {};
-    if (request.fresh) {
+    try {
+      if (request.fresh) {
+        status.source = 'compute';
+        answer = await callClaude();
+        await this.deps.cache.set('result', key, answer, { status, sharedTiers: answerShareable(answer) });
+      } else {
+        const compute = this.sharedAcrossInstances('result', key, callClaude, answerShareable, sharedResult);
+        answer = await this.deps.cache.getOrCompute('result', key, compute, {
+          status,
+          sharedTiers: answerShareable,
+          storedByCompute: () => sharedResult.stored,
+        });
+      }
+    } catch (error) {
+      // A cut-off answer or a refusal reaches the user as it is, and never the cache.
+      if (!(error instanceof UncachedAnswer)) throw error;
+      answer = error.answer;
+      uncached = true;
       status.source = 'compute';
-      answer = await callClaude();
-      await this.deps.cache.set('result', key, answer, { status, sharedTiers: answerShareable(answer) });
-    } else {
-      const compute = this.sharedAcrossInstances('result', key, callClaude, answerShareable, sharedResult);
-      answer = await this.deps.cache.getOrCompute('result', key, compute, {
-        status,
-        sharedTiers: answerShareable,
-        storedByCompute: () => sharedResult.stored,
-      });
     }
-    const source = sharedResult.joined && status.source === 'compute' ? 'joined' : (status.source ?? 'compute');
+    const source = sharedResult.joined && status.source === 'compute' && !uncached ? 'joined' : (status.source ?? 'compute');
     run.step({ layer: 'result', key, source });
     this.deps.onAnswer?.({
       workflow: workflow.name,
@@ -311,6 +372,7 @@ export class WorkflowPipeline {
     const missReasons = computedHere ? await this.explainMiss(manifestKey, manifest, changes, request.fresh) : [];
     // Only a computed answer changes what the next miss is compared with; a hit leaves the manifest as it was.
     if (computedHere) await this.deps.cache.set('context', manifestKey, manifest).catch(() => false);
+    const stopNote = describeStop(answer.stopReason, claudeRequest.maxTokens, answer.stopDetails);
     const result: RunResult = {
       runId: randomUUID(),
       workflow: workflow.name,
@@ -325,6 +387,10 @@ export class WorkflowPipeline {
       missReasons,
       steps: run.steps,
       stopReason: answer.stopReason,
+      ...(stopNote ? { stopNote } : {}),
+      maxTokens: claudeRequest.maxTokens,
+      prefixHash: sha256Hex(model, workflow.system ?? '', ...documents.filter((document) => document.repeats).map((document) => document.text)),
+      ...(resolvedModel.deprecation ? { modelWarning: resolvedModel.deprecation.warning } : {}),
     };
     result.trace = recorder.build({
       runId: result.runId,
@@ -349,6 +415,26 @@ export class WorkflowPipeline {
     return result;
   }
 
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.logger.warn(message);
+  }
+
+  /** Builds a layer's value anew and stores it in place of whatever was cached (a fresh run). */
+  private async rebuild<T>(
+    run: RunAccounting,
+    layer: Layer,
+    key: string,
+    compute: () => T | Promise<T>,
+    sharedTiers: (value: T) => boolean,
+  ): Promise<T> {
+    const value = await compute();
+    await this.deps.cache.set(layer, key, value, { sharedTiers: sharedTiers(value) }).catch(() => false);
+    run.step({ layer, key, source: 'compute' });
+    return value;
+  }
+
   private async lookup<T>(
     run: RunAccounting,
     layer: Layer,
@@ -356,12 +442,14 @@ export class WorkflowPipeline {
     compute: () => T | Promise<T>,
     validate?: (value: T) => Promise<boolean>,
     sharedTiers?: (value: T) => boolean,
+    shape?: ValueShapeCheck,
   ): Promise<T> {
     const status: LookupStatus = {};
     const value = await this.deps.cache.getOrCompute(layer, key, compute, {
       status,
       ...(validate ? { validate } : {}),
       ...(sharedTiers ? { sharedTiers } : {}),
+      ...(shape ? { shape } : {}),
     });
     run.step({ layer, key, source: status.source ?? 'compute' });
     return value;
@@ -377,24 +465,32 @@ export class WorkflowPipeline {
     sharedTiers: (value: unknown) => boolean,
   ): Promise<string> {
     // The module's answer depends on what it reads and on the model and limits that produced it.
-    const inputHash = sha256Hex(hashSubset(snapshot, module.reads), model, String(settings.maxTokens), String(settings.temperature));
+    const inputHash = sha256Hex(hashSubset(snapshot, module.reads), model, String(settings.maxTokens));
     const key = moduleKey(module.name, module.version, inputHash);
     const request: ClaudeRequest = {
       model,
       ...(module.system ? { system: module.system } : {}),
       prompt: renderModule(module, renderContextFromSnapshot(snapshot)),
       maxTokens: settings.maxTokens,
-      temperature: settings.temperature,
       providerCache: settings.providerCache,
     };
     const status: LookupStatus = {};
     const shared = { joined: false, stored: false };
     const call = () => this.callClaude(run, request, undefined, signal);
-    const answer = await this.deps.cache.getOrCompute('module', key, this.sharedAcrossInstances('module', key, call, sharedTiers, shared), {
-      status,
-      sharedTiers,
-      storedByCompute: () => shared.stored,
-    });
+    let answer: CachedAnswer;
+    try {
+      answer = await this.deps.cache.getOrCompute('module', key, this.sharedAcrossInstances('module', key, call, sharedTiers, shared), {
+        status,
+        sharedTiers,
+        storedByCompute: () => shared.stored,
+      });
+    } catch (error) {
+      if (!(error instanceof UncachedAnswer)) throw error;
+      // A module cut off (or refused) still gives the final prompt what it has, but nothing built on it is stored.
+      answer = error.answer;
+      status.source = 'compute';
+      run.incompleteModules.push(module.name);
+    }
     const source = shared.joined && status.source === 'compute' ? 'joined' : (status.source ?? 'compute');
     if (source !== 'compute') run.avoided(answer.costUsd);
     run.step({ layer: 'module', key, source, module: module.name });
@@ -435,27 +531,21 @@ export class WorkflowPipeline {
   }
 
   /**
-   * Refuses (or asks about) a call whose worst-case cost could take today's spend past a cap. Today's spend is
-   * re-read from the shared ledger first, so other windows' and CLI runs' spend counts.
+   * Refuses (or asks about) a call whose worst-case cost could take today's spend past a cap, and reserves that
+   * worst case in the shared ledger when it fits: spend booked and reserved by every window and CLI run counts,
+   * in one atomic step, so runs starting together cannot all take the same room. Returns the reservation, for
+   * the caller to release once the real cost is booked or the call failed.
    */
-  private async enforceBudget(run: RunAccounting, request: ClaudeRequest): Promise<void> {
+  private async enforceBudget(run: RunAccounting, request: ClaudeRequest): Promise<BudgetReservation | undefined> {
     const caps = this.deps.settings().budget;
-    if (!hasBudget(caps) || run.overBudgetApproved) return;
-    const ledger = this.deps.ledger;
-    await ledger.refresh();
-    const problem = checkBudget({
-      caps,
-      workflow: run.workflow,
-      model: request.model,
-      estimateUsd: ledger.costOf(request.model, worstCaseUsage(request)),
-      spentTodayUsd: ledger.spentToday(),
-      spentByWorkflowUsd: ledger.spentToday(run.workflow),
-    });
-    if (!problem) return;
+    if (!hasBudget(caps)) return undefined;
+    const claim = { caps, workflow: run.workflow, model: request.model, estimateUsd: this.deps.ledger.costOf(request.model, worstCaseUsage(request)) };
+    const { reservation, problem } = await reserveWithinBudget(this.deps.ledger, { ...claim, force: run.overBudgetApproved });
+    if (!problem) return reservation;
     if (run.confirmOverBudget && (await run.confirmOverBudget(problem))) {
       this.logger.info(`${run.workflow}: over budget, run anyway as asked (${problem.message})`);
       run.overBudgetApproved = true;
-      return;
+      return (await reserveWithinBudget(this.deps.ledger, { ...claim, force: true })).reservation;
     }
     throw problem;
   }
@@ -467,17 +557,20 @@ export class WorkflowPipeline {
     signal: AbortSignal | undefined,
   ): Promise<CachedAnswer> {
     const client = this.deps.claude();
-    await this.enforceBudget(run, request);
+    const reservation = await this.enforceBudget(run, request);
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let response: ClaudeResponse;
     try {
       response = await client.complete(request, { ...(onText ? { onText } : {}), ...(signal ? { signal } : {}) });
     } catch (error) {
+      if (reservation) this.deps.ledger.release(reservation);
       this.deps.observer?.upstreamCall?.({ model: request.model, seconds: seconds(), outcome: 'error', costUsd: 0, providerCacheSavingUsd: 0 });
       throw error;
     }
     const call = run.paid(response.model || request.model, response.usage);
+    // Booked just above: the reservation goes in the same save or the next, never before the real cost.
+    if (reservation) this.deps.ledger.release(reservation);
     const recorded = call.costUsd;
     this.deps.observer?.upstreamCall?.({
       model: response.model || request.model,
@@ -486,14 +579,18 @@ export class WorkflowPipeline {
       costUsd: call.costUsd,
       providerCacheSavingUsd: call.providerCacheSavingUsd,
     });
-    return {
+    const answer: CachedAnswer = {
       text: response.text,
       model: response.model || request.model,
       stopReason: response.stopReason,
+      ...(response.stopDetails ? { stopDetails: response.stopDetails } : {}),
       usage: response.usage,
       costUsd: recorded,
       createdAt: Date.now(),
     };
+    // Paid for and booked above either way; only a whole answer may become a cache entry.
+    if (!isCacheableStop(response.stopReason)) throw new UncachedAnswer(answer);
+    return answer;
   }
 
   /** Compares this run's inputs with the last run's, to say why the cached answer could not be used. */
@@ -505,17 +602,18 @@ export class WorkflowPipeline {
   ): Promise<string[]> {
     if (fresh) return ['a fresh answer was asked for'];
     const reasons = changes.map((change) => describeChange(change));
-    const previous = (await this.deps.cache.get<RunManifest>('context', manifestKey, { uncounted: true }).catch(() => undefined))?.value;
+    const previous = (
+      await this.deps.cache.get<RunManifest>('context', manifestKey, { uncounted: true, shape: checkRunManifest }).catch(() => undefined)
+    )?.value;
     if (!previous) return reasons;
     const compare = (label: string, before: unknown, after: unknown) => {
       if (JSON.stringify(before) !== JSON.stringify(after)) reasons.push(`${label} changed (${String(before)} -> ${String(after)})`);
     };
     compare('model', previous.model, current.model);
     compare('max tokens', previous.maxTokens, current.maxTokens);
-    compare('temperature', previous.temperature, current.temperature);
     if (previous.workflowVersion !== current.workflowVersion) reasons.push('the workflow definition changed');
     if (previous.systemHash !== current.systemHash) reasons.push('the system prompt changed');
-    if (JSON.stringify(previous.params) !== JSON.stringify(current.params)) reasons.push('the arguments changed');
+    if (previous.paramsHash !== current.paramsHash) reasons.push('the arguments changed');
     if (reasons.length === 0) {
       for (const [id, hash] of Object.entries(current.parts)) {
         if (previous.parts[id] !== undefined && previous.parts[id] !== hash) reasons.push(`${id} changed`);
@@ -527,19 +625,37 @@ export class WorkflowPipeline {
   }
 }
 
-/** Each document a run sends, in a stable order: what it read, then the modules' answers. */
-function documentBlocks(snapshot: ContextSnapshot, moduleAnswers: Record<string, string>): string[] {
-  const blocks = snapshot.parts.map((part) => {
-    switch (part.kind) {
-      case 'file':
-        return fileBlock(part.id, part.content);
-      case 'selection':
-        return `<selection>\n${part.content}\n</selection>`;
-      case 'gitDiff':
-        return `<git-diff>\n${part.content}\n</git-diff>`;
-    }
-  });
-  for (const [name, answer] of Object.entries(moduleAnswers)) blocks.push(`<notes source="${name}">\n${answer}\n</notes>`);
+/**
+ * The max_tokens a call sends: the setting (or a run's own override) capped at the model's max output, or, at 0,
+ * the model's default, which leaves room for thinking plus the answer.
+ */
+function effectiveMaxTokens(model: string, requested: number): number {
+  const facts = modelFacts(model);
+  return requested > 0 ? Math.min(requested, facts.maxOutputTokens) : facts.defaultMaxTokens;
+}
+
+/** One document a run sends, and whether it is likely to be sent again (and so worth a provider-cache write). */
+interface DocumentBlock {
+  text: string;
+  repeats: boolean;
+}
+
+/**
+ * Each document a run sends, in a stable order: files, the git diff and the modules' notes (sent again while they
+ * are unchanged), then the selection, which is seldom sent twice, so that it comes after every breakpoint.
+ */
+function documentBlocks(snapshot: ContextSnapshot, moduleAnswers: Record<string, string>): DocumentBlock[] {
+  const blocks: DocumentBlock[] = [];
+  for (const part of snapshot.parts) {
+    if (part.kind === 'file') blocks.push({ text: fileBlock(part.id, part.content), repeats: true });
+    if (part.kind === 'gitDiff') blocks.push({ text: `<git-diff>\n${part.content}\n</git-diff>`, repeats: true });
+  }
+  for (const [name, answer] of Object.entries(moduleAnswers)) {
+    blocks.push({ text: `<notes source="${name}">\n${answer}\n</notes>`, repeats: true });
+  }
+  for (const part of snapshot.parts) {
+    if (part.kind === 'selection') blocks.push({ text: `<selection>\n${part.content}\n</selection>`, repeats: false });
+  }
   return blocks;
 }
 
@@ -560,6 +676,8 @@ class RunAccounting {
 
   /** Set once the user chose to run over budget, so one run asks at most once. */
   overBudgetApproved = false;
+  /** Modules whose answer was cut off or refused: the run's answer is then not cached. */
+  readonly incompleteModules: string[] = [];
   private readonly avoidedCosts: Dollars[] = [];
 
   constructor(

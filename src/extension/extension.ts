@@ -16,6 +16,7 @@ import { CacheSnapshots } from './engine/cacheSnapshots';
 import { PrometheusEndpoint } from './metrics/prometheusEndpoint';
 import { AlertNotifications } from './alerts/alertNotifications';
 import { EngineHost, type EngineState } from './engine/engineHost';
+import { notifyEngineProblem } from './engine/engineProblemNotifier';
 import { toDisposable } from './lifecycle';
 import { createOutputLogger } from './outputLogger';
 import { ExtensionSecrets } from './secrets/extensionSecrets';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): void {
       encryptionKey: await secrets.encryptionKey(),
     }),
     workflows: (workspace) => catalog.workflows(workspace),
+    onProblem: notifyEngineProblem,
   });
   const snapshots = new CacheSnapshots(host, logger.child('views'));
   context.subscriptions.push(toDisposable(() => snapshots.dispose()));

@@ -21,7 +21,8 @@ describe('Budgets', function () {
   let engine: CacheEngine | undefined;
 
   async function openEngine(settings: Record<string, unknown>) {
-    engine = await CacheEngine.open({ config: testEngineConfig(fake.url, storage, settings), apiKey: 'test-key' });
+    // The worst-case figures below are worked out for a 4,096-token cap (the model's own default is larger).
+    engine = await CacheEngine.open({ config: testEngineConfig(fake.url, storage, { maxTokens: 4096, ...settings }), apiKey: 'test-key' });
     return engine;
   }
 
@@ -106,9 +107,11 @@ describe('Budgets', function () {
     assert.ok(Math.abs(today.spentToday() - 1 - today.spentToday('review-file')) < 1e-9, 'the day counts both');
   });
 
-  it('refuses a model of unknown price under a cap, since its cost cannot be bounded', async () => {
+  it('refuses a retired model, whose price is no longer kept, before any budget check or call', async () => {
+    // Every model the engine can call has a price in the model table; an unpriced one (claude-mythos-preview) is
+    // retired and refused first. The unknown-price rule itself is covered in test/unit/budget.test.ts.
     await openEngine({ 'budget.dailyUsd': 100, model: 'claude-mythos-preview' });
-    await assert.rejects(explain('const e = 5;'), /The price of claude-mythos-preview is unknown/);
+    await assert.rejects(explain('const e = 5;'), /claude-mythos-preview.*was retired on 2026-06-30.*use claude-mythos-5/);
     assert.equal(fake.calls, 0);
   });
 
@@ -125,13 +128,14 @@ describe('Budgets', function () {
     });
 
     it(`fails with one line and exit code ${EXIT_OVER_BUDGET} over budget, and runs with --over-budget`, async () => {
-      const refused = await cli(['run', 'explain-selection', '--selection', 'const f = 6;', '--workspace', workspace]);
+      // A 4,096-token cap, so the worst case is the figure below (the model's own default cap is larger).
+      const refused = await cli(['run', 'explain-selection', '--selection', 'const f = 6;', '--max-tokens', '4096', '--workspace', workspace]);
       assert.equal(refused.code, EXIT_OVER_BUDGET);
       assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
       assert.match(refused.stderr, /^claude-cache: Running explain-selection could cost up to \$0\.04\d+.*daily budget.*\(--over-budget runs it anyway\)\n$/);
       assert.equal(fake.calls, 0);
 
-      const forced = await cli(['run', 'explain-selection', '--selection', 'const f = 6;', '--over-budget', '--json', '--workspace', workspace]);
+      const forced = await cli(['run', 'explain-selection', '--selection', 'const f = 6;', '--max-tokens', '4096', '--over-budget', '--json', '--workspace', workspace]);
       assert.equal(forced.code, 0, forced.stderr);
       assert.equal(JSON.parse(forced.stdout).cached, false);
       assert.equal(fake.calls, 1);
@@ -139,7 +143,7 @@ describe('Budgets', function () {
 
     it('documents the exit code in --help', async () => {
       const help = await cli(['--help']);
-      assert.match(help.stdout, /exit codes: 0 done, 1 failed, 2 usage error or no API key, 3 over a budget cap/);
+      assert.match(help.stdout, /exit codes: 0 done .*1 failed, 2 usage error, missing argument or no API key,\s+3 over a budget cap, 4 Claude declined to answer/);
       assert.match(help.stdout, /--over-budget/);
     });
   });

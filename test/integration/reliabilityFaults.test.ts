@@ -29,12 +29,25 @@ async function main(): Promise<void> {
   if (surreal?.status !== 'up') throw new Error('child could not open SurrealDB: ' + surreal.detail);
   if (mode === 'hold') { process.stdout.write('holding\\n'); setInterval(() => undefined, 1000); return; }
   for (let i = 0; ; i += 1) {
-    await engine.cache.set('result', 'k' + i, { text: 'answer ' + i + ' ' + 'x'.repeat(500) });
+    await engine.cache.set('result', 'k' + i, { text: 'answer ' + i + ' ' + 'x'.repeat(500), model: 'claude-sonnet-5-5', stopReason: 'end_turn', usage: { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 }, costUsd: 0, createdAt: 0 });
     if ((i + 1) % 20 === 0) { await engine.cache.flush(); process.stdout.write('durable ' + (i + 1) + '\\n'); }
   }
 }
 main().catch((error: unknown) => { process.stderr.write(String((error as Error).stack ?? error)); process.exit(3); });
 `;
+}
+import type { CachedAnswer } from '../../src/core/pipeline';
+
+/** A result-layer value of the shape the engine checks on every read back from a tier. */
+function answer(text: string): CachedAnswer {
+  return {
+    text,
+    model: 'claude-sonnet-5-5',
+    stopReason: 'end_turn',
+    usage: { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 },
+    costUsd: 0,
+    createdAt: 0,
+  };
 }
 
 interface Child {
@@ -157,8 +170,8 @@ describe('faults', function () {
     assert.deepEqual(missing, [], 'every write flushed before the kill survives');
     // So what a kill can lose is bounded by the write-behind queue: writes after the last flush that completed
     // (the timer flushes every 20 ms here, so some of those survive too).
-    await engine.cache.set('result', 'after-crash', 'works');
-    assert.equal((await engine.cache.get('result', 'after-crash'))?.value, 'works');
+    await engine.cache.set('result', 'after-crash', answer('works'));
+    assert.equal((await engine.cache.get<CachedAnswer>('result', 'after-crash'))?.value.text, 'works');
   });
 
   for (const [damage, harm] of [
@@ -177,7 +190,7 @@ describe('faults', function () {
     it(`moves a SurrealDB directory with ${damage} aside with a message, starts fresh, and opens normally after`, async () => {
       const storage = join(root, 'storage');
       const first = await openEngine(storage);
-      for (let i = 0; i < 200; i += 1) await first.cache.set('result', `k${i}`, { text: `v${i} ${'y'.repeat(300)}` });
+      for (let i = 0; i < 200; i += 1) await first.cache.set('result', `k${i}`, answer(`v${i} ${'y'.repeat(300)}`));
       await first.close();
       const directory = join(storage, 'surreal');
       await harm(directory);
@@ -189,13 +202,13 @@ describe('faults', function () {
       assert.ok(warnings.some((line) => /moved it to .*surreal\.damaged-.* and started an empty one/.test(line)), warnings.join('\n'));
       const aside = (await readdir(storage)).filter((name) => name.startsWith('surreal.damaged-'));
       assert.equal(aside.length, 1, 'the damaged directory is kept for inspection');
-      await second.cache.set('result', 'fresh', 'value');
+      await second.cache.set('result', 'fresh', answer('value'));
       await second.close();
 
       warnings.length = 0;
       const third = await openEngine(storage);
       assert.equal(third.openings.find((candidate) => candidate.tier === 'surreal')?.detail, `surrealkv://${directory}`);
-      assert.equal((await third.cache.get('result', 'fresh'))?.value, 'value');
+      assert.equal((await third.cache.get<CachedAnswer>('result', 'fresh'))?.value.text, 'value');
       assert.deepEqual(warnings, []);
     });
   }
@@ -210,8 +223,8 @@ describe('faults', function () {
     assert.equal(opening?.status, 'up', opening?.detail);
     assert.match(opening?.detail ?? '', new RegExp(`shared; served by process ${holder.process.pid}`));
     assert.deepEqual((await readdir(storage)).filter((name) => name.includes('damaged')), []);
-    await engine.cache.set('result', 'k', 'memory still works');
-    assert.equal((await engine.cache.get('result', 'k'))?.value, 'memory still works');
+    await engine.cache.set('result', 'k', answer('memory still works'));
+    assert.equal((await engine.cache.get<CachedAnswer>('result', 'k'))?.value.text, 'memory still works');
   });
 
   describe('Redis absent at start, then started', () => {

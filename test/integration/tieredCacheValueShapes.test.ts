@@ -177,7 +177,7 @@ describe('TieredCache refuses shared-tier values of the wrong shape', function (
       workflowVersion: '1',
       systemHash: 's',
       promptHash: 'p',
-      params: { args: [], inputs: {} },
+      paramsHash: 'c'.repeat(64),
       parts: {},
     };
     const key = 'review:k1:snapshot-key';

@@ -193,9 +193,12 @@ describe('answer document text', () => {
   });
 
   it('says who answered a fresh one, its cost and why the cache could not answer', () => {
-    const footer = answerFooter(result({ missReasons: ['src/a.ts was modified'], stopReason: 'max_tokens', savedUsd: 0.5 }));
-    assert.match(footer, /Answered by claude-sonnet-5-5 · cost \$0\.01 · \$0\.50 saved by cached parts · cut off at the max-tokens limit/);
+    const note = 'The answer was cut off at 32,000 tokens (max tokens, thinking included); it was not cached.';
+    const footer = answerFooter(result({ missReasons: ['src/a.ts was modified'], stopReason: 'max_tokens', stopNote: note, savedUsd: 0.5 }));
+    assert.match(footer, /Answered by claude-sonnet-5-5 · cost \$0\.01 · \$0\.50 saved by cached parts\./);
     assert.match(footer, /Not from the cache because src\/a\.ts was modified/);
+    assert.ok(footer.includes(`> **${note}**`), 'the cut-off is said where the answer ends');
+    assert.ok(!answerFooter(result({ stopReason: 'end_turn' })).includes('> **'), 'a whole answer has no note');
   });
 
   it('ends a failed answer with the failure', () => {

@@ -58,7 +58,7 @@ function manifest(): Record<string, unknown> {
     workflowVersion: 'v3',
     systemHash: '01'.repeat(32),
     promptHash: '23'.repeat(32),
-    params: { args: ['src/a.ts'], inputs: { tone: 'terse' } },
+    paramsHash: 'c'.repeat(64),
     parts: { 'src/a.ts': 'ab'.repeat(32) },
   };
 }
@@ -174,8 +174,8 @@ describe('layer value schemas', () => {
     it('accepts a manifest, one written with fields since dropped, and refuses mistyped ones', () => {
       assert.equal(checkRunManifest(manifest()), undefined);
       assert.equal(checkRunManifest({ ...manifest(), temperature: 0 }), undefined);
-      assert.match(checkRunManifest(withField(manifest(), 'params.args', 'src/a.ts')) ?? '', /manifest\.params\.args/);
-      assert.match(checkRunManifest(withField(manifest(), 'params.inputs', { tone: 3 })) ?? '', /manifest\.params\.inputs\["tone"\]/);
+      assert.match(checkRunManifest(withField(manifest(), 'paramsHash', 42)) ?? '', /manifest\.paramsHash/);
+      assert.match(checkRunManifest(withField(manifest(), 'paramsHash', REMOVE)) ?? '', /manifest\.paramsHash is missing/);
       assert.match(checkRunManifest(withField(manifest(), 'parts', ['ab'])) ?? '', /manifest\.parts is an array/);
       assert.match(checkRunManifest(withField(manifest(), 'maxTokens', '4096')) ?? '', /manifest\.maxTokens/);
     });

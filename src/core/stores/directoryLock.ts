@@ -25,12 +25,5 @@ export async function lockedByAnotherProcess(lockFile: string): Promise<boolean 
   });
 }
 
-/** Whether a process with this id exists (signal 0 only checks); EPERM means it exists but is not ours. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Kept here for callers that import it with the lock check; it lives with the rest of process identity. */
+export { processAlive } from './processIdentity';

@@ -59,6 +59,7 @@ export class RedisStore implements Store<Uint8Array> {
 
   private readonly clock: Clock;
   private readonly commandTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
   private readonly scanLimit: number;
   private readonly layerPrefixes = {} as Record<Layer, string>;
   private lastStatus: RedisStoreStatus;
@@ -84,6 +85,7 @@ export class RedisStore implements Store<Uint8Array> {
     this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.clock = options.clock ?? systemClock;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.scanLimit = options.scanLimit ?? 10_000;
     for (const layer of LAYERS) this.layerPrefixes[layer] = `${this.keyPrefix}${layer}:`;
     this.topology = storeTopology(options);
@@ -327,6 +329,9 @@ export class RedisStore implements Store<Uint8Array> {
   /** Live entries and their value bytes; a lower bound when the layer holds more than scanLimit keys. */
   async usage(layer: Layer): Promise<StoreUsage> {
     if (this.closed) throw closedError();
+    // Sizing is rare (stats, views) and may wait: a first attempt under way decides whether the tier is reachable,
+    // so a `stats` run right after opening reports why Redis is down instead of "not connected yet".
+    await this.connectAttemptSettled();
     let entries = 0;
     let bytes = 0;
     for await (const batch of this.scanHeaders(this.matchFor(layer, '*'))) {
@@ -482,9 +487,32 @@ export class RedisStore implements Store<Uint8Array> {
       // The command was in flight when the connection dropped; the drop itself says why.
       const why = this.connectionError;
       if (why && /^Socket timeout/.test(why.message)) return new StoreTimeoutError('redis', this.commandTimeoutMs);
-      return new StoreError('redis', `connection lost${why ? `: ${why.message}` : ''}`, { cause: error });
+      return new StoreError('redis', `connection lost${why ? `: ${describeRedisError(why)}` : ''}`, { cause: error });
+    }
+    if (this.client.status !== 'ready') {
+      // Refused at once for want of a connection: with enableOfflineQueue false ioredis rejects a command sent
+      // before `ready` ("Stream isn't writeable ...", https://github.com/redis/ioredis/issues/945); the last
+      // connection error says why.
+      const why = this.connectionError;
+      return new StoreError('redis', why ? `not connected: ${describeRedisError(why)}` : 'not connected yet', { cause: error });
     }
     return new StoreError('redis', describeError(error), { cause: error });
+  }
+
+  /** Resolves once a connection attempt under way succeeded or failed, or after the connect timeout. */
+  private connectAttemptSettled(): Promise<void> {
+    if (this.status !== 'connecting' || this.connectionError !== undefined) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        stopStatus();
+        stopError();
+        resolve();
+      };
+      const timer = setTimeout(done, this.connectTimeoutMs);
+      const stopStatus = this.events.on('status', (status) => status !== 'connecting' && done());
+      const stopError = this.events.on('error', done);
+    });
   }
 
   private noteStatus(): void {

@@ -24,3 +24,20 @@ export class SurrealNamespaceError extends SurrealTierError {
 export class SurrealDirectoryBusyError extends SurrealTierError {
   readonly code = 'E_SURREAL_DIRECTORY_BUSY';
 }
+
+/**
+ * SurrealDB itself reported an embedded directory's files unreadable, twice in a row, on opens that got past its
+ * lock while no other process held it: the one failure for which moving the directory aside is right. Busy
+ * locks, timeouts and a peer that does not answer are never reported as this.
+ */
+export class SurrealDirectoryDamagedError extends SurrealTierError {
+  readonly code = 'E_SURREAL_DIRECTORY_DAMAGED';
+
+  constructor(
+    readonly directory: string,
+    readonly engineMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`SurrealDB reports ${directory} damaged: ${engineMessage}`, options);
+  }
+}

@@ -5,6 +5,7 @@ import type { Store } from '../stores/store';
 import type { CacheStats } from './cacheStats';
 import { CircuitBreaker, type BreakerState } from './circuitBreaker';
 import { DeadlineRace } from './deadlineRace';
+import { TierHealthTracker, type TierHealth } from './tierHealth';
 import type { RemoteTier } from './tierTypes';
 
 /** Returned instead of a result when the tier was skipped or failed; the cache carries on without it. */
@@ -19,6 +20,8 @@ export interface GuardedTierOptions {
   stats: CacheStats;
   onStatus: (status: TierStatus) => void;
   onError: (operation: string, error: Error) => void;
+  /** The tier's observed health changed (see TierHealthTracker). */
+  onHealth?: (health: TierHealth) => void;
 }
 
 /**
@@ -27,6 +30,7 @@ export interface GuardedTierOptions {
  */
 export class GuardedTier {
   private readonly breaker: CircuitBreaker;
+  private readonly observed: TierHealthTracker;
   /** One timer for every call's timeout (see DeadlineRace). */
   private readonly deadlines = new DeadlineRace((timeoutMs) => new StoreTimeoutError(this.tier, timeoutMs));
 
@@ -39,8 +43,12 @@ export class GuardedTier {
       { threshold: options.breakerThreshold, cooldownMs: options.breakerCooldownMs, clock: options.clock },
       (state) => options.onStatus(this.statusFor(state)),
     );
+    this.observed = new TierHealthTracker((health) => options.onHealth?.(health));
     // A reconnected backend is usable now; no need to wait for the breaker's next probe.
-    this.stopWatching = store.onReady?.(() => this.breaker.reset());
+    this.stopWatching = store.onReady?.(() => {
+      this.breaker.reset();
+      this.observed.succeeded();
+    });
   }
 
   private readonly stopWatching: (() => void) | undefined;
@@ -51,8 +59,14 @@ export class GuardedTier {
     this.deadlines.dispose();
   }
 
+  /** The breaker's view, which decides routing: whether calls go to the tier at all. */
   get status(): TierStatus {
     return this.statusFor(this.breaker.state);
+  }
+
+  /** What the last operation (or reconnect) actually showed, with the reason when it failed. */
+  get health(): TierHealth {
+    return this.observed.health;
   }
 
   /**
@@ -69,15 +83,15 @@ export class GuardedTier {
     try {
       const result = await this.deadlines.race(work(this.store), timeoutMs);
       this.breaker.success();
+      this.observed.succeeded();
       this.options.stats.latency[this.tier].recordSince(started);
       return result;
     } catch (error) {
       this.breaker.failure();
       this.options.stats.tiers[this.tier].errors += 1;
-      this.options.onError(
-        operation,
-        error instanceof Error ? error : new StoreError(this.tier, String(error)),
-      );
+      const failure = error instanceof Error ? error : new StoreError(this.tier, String(error));
+      this.observed.failed(failure);
+      this.options.onError(operation, failure);
       return SKIPPED;
     }
   }

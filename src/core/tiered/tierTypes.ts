@@ -1,6 +1,19 @@
 import type { Layer, Tier, TierStatus } from '../layers';
 import type { SetOptions, Store, StoredRecord } from '../stores/store';
 
+/**
+ * Why a value read from a tier cannot be used because its shape is wrong (`42` where an answer belongs, a
+ * field of the wrong type), or undefined when it has the shape its readers need. See layerValueSchemas/.
+ */
+export type ValueShapeCheck = (value: unknown) => string | undefined;
+
+/** A stored value a lookup found but could not use, and dropped: where it was, and why. */
+export interface RefusedValue {
+  tier: Tier;
+  /** The codec's complaint, or what is wrong with the value's shape. */
+  reason: string;
+}
+
 /** Turns values into bytes for the shared tiers and back; `decode` throws CodecError for bytes it did not write. */
 export interface ValueCodec {
   encode(value: unknown): Uint8Array;
@@ -40,6 +53,8 @@ export interface LookupStatus {
   notStoredReason?: 'too-large' | 'invalidated';
   /** Set when the value was stored in this process's memory only, kept from the shared tiers by policy. */
   memoryOnly?: boolean;
+  /** Stored values this lookup found but could not use (undecodable, or of the wrong shape): misses, now deleted. */
+  refused?: RefusedValue[];
 }
 
 export interface CacheEvents extends Record<string, unknown> {
@@ -48,8 +63,11 @@ export interface CacheEvents extends Record<string, unknown> {
   set: { layer: Layer; key: string; size: number };
   invalidated: InvalidationEvent;
   tierStatus: { tier: Tier; status: TierStatus };
+  /** What the last operation on a shared tier showed changed (up, or degraded / down with the reason). */
+  tierHealth: { tier: Tier; status: TierStatus; reason?: string };
   tierError: { tier: Tier; operation: string; error: Error };
-  corrupt: { layer: Layer; key: string; tier: Tier };
+  /** A stored value was dropped as a miss: its bytes did not decode, or it decoded to the wrong shape. */
+  corrupt: { layer: Layer; key: string; tier: Tier; reason: string };
   tooLarge: { layer: Layer; key: string; size: number; limit: number };
   evicted: { layer: Layer; key: string; reason: string };
 }

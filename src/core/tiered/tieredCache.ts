@@ -4,10 +4,12 @@ import { CacheClosedError, CodecError } from '../errors';
 import { TypedEmitter, type Unsubscribe } from '../events';
 import { assertSafeKey, assertSafePattern, globToRegExp } from '../keys/pattern';
 import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from '../layers';
+import { silentLogger, type Logger } from '../logger';
 import type { EntryInfo, Store, StoredRecord, StoreUsage, StoreWrite } from '../stores/store';
 import { CacheStats, hitRate, type StatsSnapshot } from './cacheStats';
 import { EncodedValue } from './encodedValue';
 import { GuardedTier, SKIPPED } from './guardedTier';
+import type { TierHealth } from './tierHealth';
 import type { InvalidationBus, InvalidationMessage } from './invalidationBus';
 import { SingleFlight } from './singleFlight';
 import type {
@@ -18,6 +20,7 @@ import type {
   MemoryTier,
   RemoteTier,
   ValueCodec,
+  ValueShapeCheck,
   WriteMode,
 } from './tierTypes';
 import { WriteBehindQueue, type PendingWrite } from './writeBehindQueue';
@@ -42,6 +45,15 @@ export interface TieredCacheOptions {
   clock?: Clock;
   /** Identifies this instance on the bus; random by default. */
   instanceId?: string;
+  /**
+   * Each layer's check of the values it reads back as bytes (from Redis, SurrealDB, a write still queued, or a
+   * shared-tier hit promoted into memory): a value of the wrong shape, which another build or anyone who can
+   * write to Redis may have stored, is a miss and is deleted from the tier that held it. A layer without a check
+   * takes any value that decodes. The engine passes LAYER_VALUE_SCHEMAS (layerValueSchemas/).
+   */
+  layerValues?: Partial<Record<Layer, ValueShapeCheck>>;
+  /** Where a refused value is reported: once per entry, at warn. */
+  logger?: Logger;
 }
 
 export interface GetOrComputeOptions<T = unknown> {
@@ -63,6 +75,11 @@ export interface GetOrComputeOptions<T = unknown> {
    * Redis before others may read it; a joiner read it from there): the value is then not written a second time.
    */
   storedByCompute?: () => boolean;
+  /**
+   * A narrower check than the layer's for this lookup (the context layer holds both snapshots and run manifests):
+   * a value from any tier that fails it is treated like one of the wrong shape for its layer.
+   */
+  shape?: ValueShapeCheck;
 }
 
 export interface CacheHit<T> {
@@ -72,7 +89,10 @@ export interface CacheHit<T> {
 }
 
 export interface TierReport {
+  /** Observed health: what the last operation on the tier did (see TierHealthTracker). */
   status: TierStatus;
+  /** Why the tier is degraded or down; absent while it is up or off. */
+  reason?: string;
   hits: number;
   misses: number;
   errors: number;
@@ -127,6 +147,10 @@ export class TieredCache {
   /** Timeout for operations that scan a tier (invalidation, listings, sizes): rare, and must not be cut short. */
   private readonly scanTimeoutMs: number;
   private busSubscription: Unsubscribe | undefined;
+  private readonly layerValues: Partial<Record<Layer, ValueShapeCheck>>;
+  private readonly logger: Logger;
+  /** Entries already reported as refused, so an entry planted again and again is logged once. */
+  private readonly refusalsLogged = new Set<string>();
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -137,6 +161,8 @@ export class TieredCache {
     this.policies = { ...options.layers };
     this.instanceId = options.instanceId ?? randomUUID();
     this.surrealShared = options.surrealShared ?? false;
+    this.layerValues = { ...options.layerValues };
+    this.logger = options.logger ?? silentLogger;
     this.scanTimeoutMs = Math.max(5_000, (options.tierTimeoutMs ?? 250) * 20);
     const guardOptions = (tier: RemoteTier) => ({
       timeoutMs: options.tierTimeoutMs ?? 250,
@@ -146,6 +172,7 @@ export class TieredCache {
       stats: this.stats,
       onStatus: (status: TierStatus) => this.events.emit('tierStatus', { tier, status }),
       onError: (operation: string, error: Error) => this.events.emit('tierError', { tier, operation, error }),
+      onHealth: (health: TierHealth) => this.events.emit('tierHealth', { tier, ...health }),
     });
     if (options.redis) this.addRemote(new GuardedTier('redis', options.redis, guardOptions('redis')));
     if (options.surreal) this.addRemote(new GuardedTier('surreal', options.surreal, guardOptions('surreal')));
@@ -194,6 +221,12 @@ export class TieredCache {
     return this.guarded.get(tier)?.status ?? 'off';
   }
 
+  /** What the last operation on `tier` showed (stats and views); tierStatus is the breaker's routing view. */
+  tierHealth(tier: Tier): TierHealth {
+    if (tier === 'memory') return { status: 'up' };
+    return this.guarded.get(tier)?.health ?? { status: 'off' };
+  }
+
   /**
    * The value for `key`, from the fastest tier that has it, or from `compute` when none does. Concurrent calls
    * for one key share a single run of `compute`; a computation that throws is not cached and the error reaches
@@ -207,7 +240,10 @@ export class TieredCache {
   ): Promise<T> {
     if (this.closed) throw new CacheClosedError('the cache is closed');
     const record = this.memory.getSync(layer, key);
-    const cached = this.valueOf(layer, key, record);
+    let cached = this.valueOf(layer, key, record, options?.status);
+    if (cached !== NOT_FOUND && options?.shape !== undefined) {
+      cached = this.narrowMemoryValue(layer, key, cached, options.shape, options.status);
+    }
     if (cached !== NOT_FOUND && (options?.validate === undefined || (await options.validate(cached as T)))) {
       this.countHit(layer, 'memory', key);
       if (options?.status) options.status.source = 'memory';
@@ -245,18 +281,27 @@ export class TieredCache {
   }
 
   /** The value for `key` from the fastest tier that has it, promoted into the faster ones; undefined on a miss. */
-  async get<T>(layer: Layer, key: string, options?: { uncounted?: boolean }): Promise<CacheHit<T> | undefined> {
+  async get<T>(
+    layer: Layer,
+    key: string,
+    options?: {
+      uncounted?: boolean;
+      /** A narrower check than the layer's for this read, as in GetOrComputeOptions. */
+      shape?: ValueShapeCheck;
+    },
+  ): Promise<CacheHit<T> | undefined> {
     if (this.closed) throw new CacheClosedError('the cache is closed');
     // Bookkeeping reads (the pipeline's run manifests, the tree opening an entry) are not lookups a user made.
     const counted = options?.uncounted !== true;
     const record = this.memory.getSync(layer, key);
-    const value = this.valueOf(layer, key, record);
+    let value = this.valueOf(layer, key, record);
+    if (value !== NOT_FOUND && options?.shape !== undefined) value = this.narrowMemoryValue(layer, key, value, options.shape);
     if (record !== undefined && value !== NOT_FOUND) {
       if (counted) this.countHit(layer, 'memory', key);
       return { value: value as T, tier: 'memory', expiresAt: record.expiresAt };
     }
     assertSafeKey(key);
-    const found = await this.readShared(layer, key);
+    const found = await this.readShared(layer, key, options?.shape);
     if (!found) {
       if (counted) this.countMiss(layer, key);
       return undefined;
@@ -309,7 +354,7 @@ export class TieredCache {
       records.forEach((record, position) => {
         const index = missing[position] as number;
         const key = keys[index] as string;
-        const value = record ? this.decodeOrDrop(remote, layer, key, record.value, record.expiresAt) : NOT_FOUND;
+        const value = record ? this.acceptOrDrop(remote, layer, key, record.value, record.expiresAt) : NOT_FOUND;
         if (record === undefined || value === NOT_FOUND) {
           this.stats.tiers[remote.tier].misses += 1;
           stillMissing.push(index);
@@ -429,8 +474,10 @@ export class TieredCache {
     TIERS.forEach((tier, tierIndex) => {
       const counters = snapshot.tiers[tier];
       const sizes = perTier[tierIndex] ?? [];
+      const health = this.tierHealth(tier);
       tiers[tier] = {
-        status: this.tierStatus(tier),
+        status: health.status,
+        ...(health.reason !== undefined ? { reason: health.reason } : {}),
         hits: counters.hits,
         misses: counters.misses,
         errors: counters.errors,
@@ -490,7 +537,7 @@ export class TieredCache {
     memoryWasStale: boolean,
   ): Promise<Resolved> {
     // A stale memory copy was written through to the shared tiers too; reading them would find the same value.
-    const found = memoryWasStale ? undefined : await this.readShared(layer, key);
+    const found = memoryWasStale ? undefined : await this.readShared(layer, key, options?.shape, options?.status);
     if (found && (options?.validate === undefined || (await options.validate(found.value)))) {
       this.countHit(layer, found.tier, key);
       if (options?.status) options.status.source = found.tier;
@@ -508,15 +555,29 @@ export class TieredCache {
     return { value, source: 'compute' };
   }
 
-  /** Reads the queued write-behind value, then Redis, then SurrealDB; promotes what it finds. */
-  private async readShared(layer: Layer, key: string): Promise<CacheHit<unknown> | undefined> {
+  /**
+   * Reads the queued write-behind value, then Redis, then SurrealDB; promotes what it finds. A value of the wrong
+   * shape is deleted before the next tier is asked, so a value computed after this miss cannot be overtaken by
+   * the deletion.
+   */
+  private async readShared(
+    layer: Layer,
+    key: string,
+    shape?: ValueShapeCheck,
+    status?: LookupStatus,
+  ): Promise<CacheHit<unknown> | undefined> {
     const pending = this.writeBehind?.peek(layer, key);
     if (pending) {
       const expiresAt = pending.queuedAt + pending.ttlMs;
-      const value = this.decodeOrDrop(undefined, layer, key, pending.value, expiresAt);
-      if (value !== NOT_FOUND) {
+      const value = this.decodeOrDrop(undefined, layer, key, pending.value, expiresAt, status);
+      const problem = value === NOT_FOUND ? undefined : this.shapeProblem(layer, value, shape);
+      if (value !== NOT_FOUND && problem === undefined) {
         this.memory.setSync(layer, key, value, { ttlMs: expiresAt - this.clock.now(), size: pending.value.byteLength });
         return { value, tier: 'memory', expiresAt };
+      }
+      if (problem !== undefined) {
+        this.refuse(layer, key, 'memory', problem, status, true);
+        this.writeBehind?.discard((queued) => queued.layer === layer && queued.key === key);
       }
     }
     for (const remote of this.remotes) {
@@ -525,8 +586,15 @@ export class TieredCache {
         this.stats.tiers[remote.tier].misses += 1;
         continue;
       }
-      const value = this.decodeOrDrop(remote, layer, key, record.value, record.expiresAt);
+      const value = this.decodeOrDrop(remote, layer, key, record.value, record.expiresAt, status);
       if (value === NOT_FOUND) {
+        this.stats.tiers[remote.tier].misses += 1;
+        continue;
+      }
+      const problem = this.shapeProblem(layer, value, shape);
+      if (problem !== undefined) {
+        this.refuse(layer, key, remote.tier, problem, status, true);
+        await this.dropFrom(remote, layer, key);
         this.stats.tiers[remote.tier].misses += 1;
         continue;
       }
@@ -537,26 +605,43 @@ export class TieredCache {
   }
 
   /** What a memory record holds for a caller: its value (a promoted one decoded on first use), or NOT_FOUND. */
-  private valueOf(layer: Layer, key: string, record: StoredRecord<unknown> | undefined): unknown {
+  private valueOf(layer: Layer, key: string, record: StoredRecord<unknown> | undefined, status?: LookupStatus): unknown {
     if (record === undefined) return NOT_FOUND;
-    return record.value instanceof EncodedValue ? this.decodePromoted(layer, key, record) : record.value;
+    return record.value instanceof EncodedValue ? this.decodePromoted(layer, key, record, status) : record.value;
   }
 
   /**
    * The value of a promoted memory entry, decoded now and kept decoded in the record the memory tier holds;
-   * NOT_FOUND when its bytes no longer decode (the codec changed, e.g. another encryption key), and the copy goes.
+   * NOT_FOUND when its bytes no longer decode (the codec changed, e.g. another encryption key) or decode to the
+   * wrong shape for the layer, and the copy goes.
    */
-  private decodePromoted(layer: Layer, key: string, record: StoredRecord<unknown>): unknown {
+  private decodePromoted(layer: Layer, key: string, record: StoredRecord<unknown>, status?: LookupStatus): unknown {
+    let value: unknown;
     try {
-      record.value = this.codec.decode((record.value as EncodedValue).bytes);
-      return record.value;
+      value = this.codec.decode((record.value as EncodedValue).bytes);
     } catch (error) {
       if (!(error instanceof CodecError)) throw error;
-      this.stats.tiers.memory.corruptEntries += 1;
-      this.events.emit('corrupt', { layer, key, tier: 'memory' });
+      this.refuse(layer, key, 'memory', error.message, status, false);
       this.memory.delete(layer, key).catch(() => undefined);
       return NOT_FOUND;
     }
+    const problem = this.shapeProblem(layer, value, undefined);
+    if (problem !== undefined) {
+      this.refuse(layer, key, 'memory', problem, status, true);
+      this.memory.delete(layer, key).catch(() => undefined);
+      return NOT_FOUND;
+    }
+    record.value = value;
+    return value;
+  }
+
+  /** A memory value a caller's own check refuses is dropped like one of the wrong shape; NOT_FOUND then. */
+  private narrowMemoryValue(layer: Layer, key: string, value: unknown, shape: ValueShapeCheck, status?: LookupStatus): unknown {
+    const problem = shape(value);
+    if (problem === undefined) return value;
+    this.refuse(layer, key, 'memory', problem, status, true);
+    this.memory.delete(layer, key).catch(() => undefined);
+    return NOT_FOUND;
   }
 
   /** Decodes stored bytes; expired or undecodable bytes are a miss, and undecodable ones are deleted. */
@@ -566,18 +651,59 @@ export class TieredCache {
     key: string,
     bytes: Uint8Array,
     expiresAt: number,
+    status?: LookupStatus,
   ): unknown {
     if (expiresAt <= this.clock.now()) return NOT_FOUND;
     try {
       return this.codec.decode(bytes);
     } catch (error) {
       if (!(error instanceof CodecError)) throw error;
-      const tier: Tier = remote?.tier ?? 'memory';
-      this.stats.tiers[tier].corruptEntries += 1;
-      this.events.emit('corrupt', { layer, key, tier });
-      if (remote) this.track(remote.call('delete', (store) => store.delete(layer, key)));
+      this.refuse(layer, key, remote?.tier ?? 'memory', error.message, status, false);
+      if (remote) void this.dropFrom(remote, layer, key);
       return NOT_FOUND;
     }
+  }
+
+  /** decodeOrDrop, then the layer's shape check: a value of the wrong shape is a miss too, deleted in the background. */
+  private acceptOrDrop(remote: GuardedTier, layer: Layer, key: string, bytes: Uint8Array, expiresAt: number): unknown {
+    const value = this.decodeOrDrop(remote, layer, key, bytes, expiresAt);
+    if (value === NOT_FOUND) return NOT_FOUND;
+    const problem = this.shapeProblem(layer, value, undefined);
+    if (problem === undefined) return value;
+    this.refuse(layer, key, remote.tier, problem, undefined, true);
+    void this.dropFrom(remote, layer, key);
+    return NOT_FOUND;
+  }
+
+  /** What is wrong with a value read back for `layer`: the layer's check first, then the caller's narrower one. */
+  private shapeProblem(layer: Layer, value: unknown, shape: ValueShapeCheck | undefined): string | undefined {
+    return this.layerValues[layer]?.(value) ?? shape?.(value);
+  }
+
+  /**
+   * Counts and reports a stored value that was found but not used. A wrong shape is also logged at warn, once
+   * per entry: it means another build, or someone who can write to the shared tier, stored something this build
+   * cannot read, and an operator should know; undecodable bytes are routine after an encryption key change.
+   */
+  private refuse(layer: Layer, key: string, tier: Tier, reason: string, status: LookupStatus | undefined, wrongShape: boolean): void {
+    this.stats.tiers[tier].corruptEntries += 1;
+    this.events.emit('corrupt', { layer, key, tier, reason });
+    if (status) (status.refused ??= []).push({ tier, reason });
+    if (!wrongShape) return;
+    const id = `${tier}\u0000${layer}\u0000${key}`;
+    if (this.refusalsLogged.has(id)) return;
+    // Bounded: a flood of planted keys must not grow this set without end (at worst an entry is logged again).
+    if (this.refusalsLogged.size >= MAX_REFUSALS_REMEMBERED) this.refusalsLogged.clear();
+    this.refusalsLogged.add(id);
+    const shown = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason;
+    this.logger.warn(`${tier} held a ${layer} value of the wrong shape under ${key} (${shown}); read as a miss and deleted`);
+  }
+
+  /** Deletes an entry a tier should not hold; never fails (the guarded call reports its own errors). */
+  private dropFrom(remote: GuardedTier, layer: Layer, key: string): Promise<unknown> {
+    const deletion = remote.call('delete', (store) => store.delete(layer, key));
+    this.track(deletion);
+    return deletion;
   }
 
   /**
@@ -735,6 +861,10 @@ export class TieredCache {
 }
 
 const NOT_FOUND = Symbol('not-found');
+/** Entries remembered as already reported refused; past this the memory starts over. */
+const MAX_REFUSALS_REMEMBERED = 1_000;
+/** Longest reason a warning quotes (a reason names a field, and a field name comes from the stored value). */
+const MAX_REASON_CHARS = 300;
 
 /** Bytes in a backing store of their own (allocUnsafeSlow: neither zero-filled first nor from the shared pool). */
 function ownCopy(bytes: Uint8Array): Uint8Array {

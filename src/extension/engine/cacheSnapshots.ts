@@ -82,7 +82,7 @@ export class CacheSnapshots {
     try {
       const report = await engine.cache.report();
       const health = {} as Record<Tier, TierHealth>;
-      for (const tier of TIERS) health[tier] = tierHealth(tier, report.tiers[tier].status, engine.openings);
+      for (const tier of TIERS) health[tier] = tierHealth(tier, report.tiers[tier].status, engine.openings, report.tiers[tier].reason);
       const budget = todayBudget(engine);
       return {
         ...(budget ? { budget } : {}),

@@ -1,6 +1,7 @@
 import type { CacheConfig } from '../../core/config';
 import { CacheEngine, type EngineOptions } from '../../core/engine';
 import { describeError } from '../../core/errors';
+import type { EngineProblem } from '../../core/engineProblems';
 import { TypedEmitter, type Unsubscribe } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { DiscoveredWorkflows } from '../../core/workflows';
@@ -30,6 +31,8 @@ export interface EngineHostOptions {
     encryptionKey?: string | undefined;
   }>;
   workflows: (workspace: string) => Promise<DiscoveredWorkflows>;
+  /** Problems the user must see (see EngineOptions.onProblem); the extension shows them as warnings. */
+  onProblem?: (problem: EngineProblem) => void;
   /** CacheEngine.open unless a test gives another. */
   open?: (options: EngineOptions) => Promise<CacheEngine>;
   /** How often views may repaint from cache events. */
@@ -162,6 +165,7 @@ export class EngineHost {
         ...(secrets.encryptionKey ? { encryptionKey: secrets.encryptionKey } : {}),
         logger: this.options.logger,
         workflows: this.options.workflows,
+        ...(this.options.onProblem ? { onProblem: this.options.onProblem } : {}),
       });
       // A key set while the engine was opening went to no engine: hand it over now.
       if (this.apiKey.value !== apiKey) engine.setApiKey(this.apiKey.value);

@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { parseStartedAt } from '../processIdentity';
 
 /** Who serves a shared embedded directory, and how to reach it: written by the owner, read by everyone else. */
 export interface OwnerRecord {
   pid: number;
+  /**
+   * When the owner process started (see ProcessIdentity): a record whose PID is alive but started at another
+   * time was left by a dead owner whose PID was reused, and is stale at once. Absent in records of older versions.
+   */
+  startedAt?: string;
   /** The relay's port on 127.0.0.1. */
   port: number;
   /** 64 hex digits; required on the WebSocket upgrade. */
@@ -49,11 +55,12 @@ export async function readOwnerRecord(file: string): Promise<OwnerRecord | undef
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { pid, port, token } = parsed as Record<string, unknown>;
+  const { pid, port, token, startedAt } = parsed as Record<string, unknown>;
   if (!Number.isInteger(pid) || (pid as number) <= 0) return undefined;
   if (!Number.isInteger(port) || (port as number) <= 0 || (port as number) > 65_535) return undefined;
   if (typeof token !== 'string' || !/^[0-9a-f]{64}$/.test(token)) return undefined;
-  return { pid: pid as number, port: port as number, token };
+  const started = parseStartedAt(startedAt);
+  return { pid: pid as number, port: port as number, token, ...(started !== undefined ? { startedAt: started } : {}) };
 }
 
 /** Removes the file only while it still holds this record: a successor's record is never deleted. */

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { StoreError, describeError } from '../../errors';
-import { lockedByAnotherProcess, processAlive } from '../directoryLock';
+import { lockedByAnotherProcess } from '../directoryLock';
+import { stillRunning, thisProcess } from '../processIdentity';
+import { reportedDirectoryDamage } from '../surrealConnectFailure';
 import { directoryClaim, holdsDirectory, releaseSurreal, type SurrealConnectOptions, type SurrealConnection } from '../surrealConnection';
-import { SurrealDirectoryBusyError } from '../surrealErrors';
+import { SurrealDirectoryBusyError, SurrealDirectoryDamagedError } from '../surrealErrors';
 import type { SurrealLink } from '../surrealLink';
 import { openCacheClient, openCacheDatabase } from '../surrealOpen';
 import { newAccessToken, ownerFilePath, readOwnerRecord, removeOwnerRecord, writeOwnerRecord, type OwnerRecord } from './ownerRecord';
@@ -20,6 +22,8 @@ const closingHere = new Set<string>();
 /** Pause between two looks for an owner: short at first, then no more than a second. */
 const FIRST_PAUSE_MS = 40;
 const LONGEST_PAUSE_MS = 1_000;
+/** Damage must be reported by this many opens in a row before the directory counts as damaged. */
+const DAMAGE_REPORTS_NEEDED = 2;
 
 /**
  * An embedded SurrealDB directory shared by every process of this user on this machine (VS Code windows, CLI
@@ -40,6 +44,8 @@ export class SharedSurrealDirectory implements SurrealLink {
   private readonly ownerFile: string;
   /** Why the last look did not connect; part of the error while searching. */
   private lastReason = '';
+  /** Opens in a row on which SurrealDB reported the files damaged. */
+  private damageReports = 0;
 
   private constructor(
     private readonly directory: string,
@@ -90,7 +96,7 @@ export class SharedSurrealDirectory implements SurrealLink {
     const current = this.current;
     if (current?.role === 'owner') return `shared, owned by this process, relay on 127.0.0.1:${current.relay.port}`;
     if (current?.role === 'client') return `shared, through process ${current.ownerPid}`;
-    return 'shared, looking for an owner';
+    return `shared, looking for an owner${this.lastReason ? ` (${this.lastReason})` : ''}`;
   }
 
   ownerPid(): number | undefined {
@@ -123,28 +129,61 @@ export class SharedSurrealDirectory implements SurrealLink {
       if (closingHere.has(this.directory)) return (this.lastReason = 'this process is still letting go of it');
       return new StoreError('surreal', `${this.url} is already open in this process`);
     }
-    if (record !== undefined && record.pid !== process.pid && processAlive(record.pid)) {
+    // A record is only worth a connection while the very process that wrote it runs: same PID and, where it can
+    // be read, same start time (a reused PID is someone else, and its record is stale at once).
+    let unanswered: string | undefined;
+    if (record !== undefined && record.pid !== process.pid && (await stillRunning(record))) {
       try {
         await this.becomeClient(record);
         return 'connected';
       } catch (error) {
-        return (this.lastReason = `its owner, process ${record.pid}, does not answer: ${describeError(error)}`);
+        // An owner on its way out has closed its relay but may still hold the lock; a record may name a relay
+        // that is gone. Either way the lock decides below, instead of waiting on a process that does not serve.
+        unanswered = `its owner, process ${record.pid}, does not answer: ${describeError(error)}`;
       }
     }
-    // Nobody serves it (no file, or the file of a process that is gone): take it if its lock is free.
     if (holdsDirectory(this.url)) return (this.lastReason = 'this process is still letting go of it');
     const locked = await lockedByAnotherProcess(join(this.directory, 'LOCK'));
-    if (locked === true) return (this.lastReason = 'another process holds its lock without sharing it');
+    if (locked === true) {
+      return (this.lastReason = unanswered !== undefined ? `${unanswered}; it still holds the lock` : 'another process holds its lock without sharing it');
+    }
     try {
       await this.becomeOwner();
+      this.damageReports = 0;
       return 'connected';
     } catch (error) {
-      // Lost a race for the lock to another process (its owner file follows), or the lock is held where /proc/locks
-      // cannot show it: look again. Anything else (a damaged directory) will not mend by waiting.
-      const lostRace = (await lockedByAnotherProcess(join(this.directory, 'LOCK'))) !== false;
-      if (!lostRace) return error instanceof Error ? error : new StoreError('surreal', describeError(error));
+      return this.failedToOwn(error);
+    }
+  }
+
+  /**
+   * Why taking the directory failed, as a reason to look again or an error to give up with. Losing the lock to
+   * another process, a timeout, an owner on its way out: look again; nothing here is ever taken for damage.
+   * Damage is only what SurrealDB itself reports about the files on an open that got past the lock, and only
+   * when the next open reports it again with nobody else holding the lock (SurrealDirectoryDamagedError).
+   */
+  private async failedToOwn(error: unknown): Promise<string | Error> {
+    const damage = reportedDirectoryDamage(error);
+    if (damage === undefined) {
+      this.damageReports = 0;
+      if (isPermanentFailure(error)) return error instanceof Error ? error : new StoreError('surreal', describeError(error));
       return (this.lastReason = describeError(error));
     }
+    const heldElsewhere = await lockedByAnotherProcess(join(this.directory, 'LOCK'));
+    if (heldElsewhere === true || (await this.ownerRunning())) {
+      this.damageReports = 0;
+      return (this.lastReason = `${damage} (while another process holds it: looking again)`);
+    }
+    this.damageReports += 1;
+    if (this.damageReports < DAMAGE_REPORTS_NEEDED) return (this.lastReason = `${damage} (checking again)`);
+    this.damageReports = 0;
+    return new SurrealDirectoryDamagedError(this.directory, damage, { cause: error });
+  }
+
+  /** Whether the owner file names a process other than this one that is still running. */
+  private async ownerRunning(): Promise<boolean> {
+    const record = await readOwnerRecord(this.ownerFile);
+    return record !== undefined && record.pid !== process.pid && (await stillRunning(record));
   }
 
   private get url(): string {
@@ -157,7 +196,8 @@ export class SharedSurrealDirectory implements SurrealLink {
     try {
       if (!connection.rpc) throw new StoreError('surreal', 'the embedded engine offers no RPC entry point to share');
       relay = await SurrealRpcRelay.start({ rpc: connection.rpc, token: newAccessToken() });
-      const record: OwnerRecord = { pid: process.pid, port: relay.port, token: relay.token };
+      const { startedAt } = await thisProcess();
+      const record: OwnerRecord = { pid: process.pid, ...(startedAt !== undefined ? { startedAt } : {}), port: relay.port, token: relay.token };
       await writeOwnerRecord(this.ownerFile, record);
       await this.adopt({ role: 'owner', connection, relay, record });
     } catch (error) {
@@ -229,6 +269,14 @@ export class SharedSurrealDirectory implements SurrealLink {
       await current.connection.db.close().catch(() => undefined);
     }
   }
+}
+
+/**
+ * Failures no wait can mend, all raised before the engine touches the files: the directory cannot be created or
+ * written, the SurrealDB modules cannot be loaded, or this process has the directory open already.
+ */
+function isPermanentFailure(error: unknown): boolean {
+  return error instanceof StoreError && /cannot be created or written|cannot load the SurrealDB modules|already open in this process/.test(error.message);
 }
 
 /** Spreads the looks of many clients that lost one owner at the same moment, so one of them wins the lock. */

@@ -1,5 +1,4 @@
-import type { WorkflowParams } from '../../workflows/workflow';
-import { isFiniteNumber, isArrayOf, isObject, isRecordOf, isString, type ShapeCheck } from './shapeChecks';
+import { isFiniteNumber, isObject, isRecordOf, isString, type ShapeCheck } from './shapeChecks';
 
 /**
  * The inputs of the last run of a workflow on a target, kept in the context layer (under the key of
@@ -12,7 +11,11 @@ export interface StoredRunManifest {
   workflowVersion: string;
   systemHash: string;
   promptHash: string;
-  params: WorkflowParams;
+  /**
+   * Hash of the arguments and inputs, never the words themselves: this record goes to the shared tiers even when
+   * an argument holds a secret (it only has to tell that the arguments changed).
+   */
+  paramsHash: string;
   /** Part id to content hash. */
   parts: Record<string, string>;
 }
@@ -24,7 +27,7 @@ export const runManifestShape: ShapeCheck = isObject({
     workflowVersion: isString,
     systemHash: isString,
     promptHash: isString,
-    params: isObject({ required: { args: isArrayOf(isString), inputs: isRecordOf(isString) } }),
+    paramsHash: isString,
     parts: isRecordOf(isString),
   },
 });
