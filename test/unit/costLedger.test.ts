@@ -212,7 +212,7 @@ describe('CostLedger with JsonFileLedgerPersistence', () => {
     const ledger = await CostLedger.open({ persistence: new JsonFileLedgerPersistence(file) });
     ledger.recordAvoidedCall(1);
     await ledger.flush();
-    assert.deepEqual(await readdir(join(dir, 'nested')), ['ledger.json']);
+    assert.deepEqual((await readdir(join(dir, 'nested'))).sort(), ['ledger.json', 'ledger.json.backup']);
     const stored = JSON.parse(await readFile(file, 'utf8')) as LedgerSnapshot;
     assert.equal(stored.version, 1);
     assert.equal(stored.totals.savedByLocalHitsUsd, 1);

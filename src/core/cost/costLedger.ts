@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Usage } from '../claude/usage';
+import { thisProcess } from '../stores/processIdentity';
+import { reservedUsd, type BudgetReservation } from './budgetReservation';
 import { systemClock, type Clock } from '../clock';
 import { CacheError, describeError } from '../errors';
 import { TypedEmitter, type Unsubscribe } from '../events';
@@ -8,7 +11,7 @@ import type { LedgerPersistence } from './ledgerPersistence';
 import { addSnapshots, emptySnapshot, WORKFLOW_DAYS_KEPT } from './ledgerDelta';
 import type { DailyCost, LedgerSnapshot, LedgerTotals, WorkflowDayCost } from './ledgerSnapshot';
 import { localDayOf } from './localDay';
-import { resolvePrices, type ModelPrices, type PriceTable } from './priceTable';
+import { resolvePrices, type ModelPrices, type PriceTable } from '../models';
 
 /** Dollars, or 'unknown' when the model has no price: never silently zero. */
 export type Dollars = number | 'unknown';
@@ -21,6 +24,28 @@ export interface CostLedgerOptions {
   priceTable?: PriceTable;
   /** Days of per-day figures to keep. Default 400. */
   keepDays?: number;
+  /**
+   * How long a budget reservation counts while its process lives on without settling it (a call that hangs).
+   * Default one hour: longer than any call the client lets run; a reservation of a process that died stops
+   * counting at once.
+   */
+  reservationTtlMs?: number;
+}
+
+/** Today's spend as a budget check must see it: booked, plus every reservation of calls under way. */
+export interface SpendWithReservations {
+  /** All workflows, every process. */
+  todayUsd: number;
+  /** The reserving workflow's share. */
+  workflowUsd: number;
+}
+
+export interface ReservationRequest {
+  workflow: string;
+  /** The call's worst-case cost. */
+  amountUsd: number;
+  /** Whether the call fits, given today's spend with every live reservation counted; false reserves nothing. */
+  fits(spent: SpendWithReservations): boolean;
 }
 
 /** What one upstream call cost, as the ledger recorded it. */
@@ -55,6 +80,10 @@ export class CostLedger {
   private pending: LedgerSnapshot = emptySnapshot();
   private dirty = false;
   private saving: Promise<void> | undefined;
+  /** Reservations settled here whose removal from the shared store waits for the next save. */
+  private releasing: string[] = [];
+  /** Reservations of this process when the persistence cannot share them (none, or one that does not merge). */
+  private readonly localReservations = new Map<string, BudgetReservation>();
 
   constructor(private readonly options: CostLedgerOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -71,6 +100,8 @@ export class CostLedger {
     const ledger = new CostLedger(options);
     if (options.onProblem) ledger.on('problem', options.onProblem);
     if (!options.persistence) return ledger;
+    // What the store recovers from by itself (a damaged file restored from its backup) is still reported.
+    options.persistence.reportProblemsTo?.((problem) => ledger.report(problem));
     try {
       const stored = await options.persistence.load();
       if (stored) ledger.restore(stored);
@@ -157,6 +188,54 @@ export class CostLedger {
     const today = this.snapshot().workflowDays?.find((entry) => entry.day === localDayOf(this.clock.now()));
     if (!today) return 0;
     return workflow === undefined ? today.spentUsd : (today.byWorkflow[workflow] ?? 0);
+  }
+
+  /**
+   * Sets the worst-case cost of a call aside as spent, if it fits: the check (`fits`) and the reservation are
+   * one atomic step over the shared ledger, so processes that check at the same moment cannot all take the same
+   * room under a cap. Returns the reservation (undefined when it did not fit) and the spend the check saw. Pass
+   * the reservation to `release` once the call's cost is booked, or the call failed.
+   */
+  async reserve(request: ReservationRequest): Promise<{ reservation: BudgetReservation | undefined; spent: SpendWithReservations }> {
+    const owner = await thisProcess();
+    const candidate: BudgetReservation = {
+      id: randomBytes(8).toString('hex'),
+      workflow: request.workflow,
+      amountUsd: request.amountUsd,
+      owner,
+      expiresAt: this.clock.now() + (this.options.reservationTtlMs ?? 60 * 60_000),
+    };
+    let spent: SpendWithReservations = { todayUsd: 0, workflowUsd: 0 };
+    const decide = (booked: LedgerSnapshot, live: readonly BudgetReservation[]): BudgetReservation | undefined => {
+      spent = this.spendWith(booked, live, request.workflow);
+      return request.fits(spent) ? candidate : undefined;
+    };
+    const persistence = this.options.persistence;
+    if (persistence?.reserve && persistence.merge) {
+      const reserve = persistence.reserve.bind(persistence);
+      const reservation = await this.exclusiveSave(async (delta) => {
+        const { stored, reserved } = await reserve(delta, (booked, live) => decide(this.add(booked, this.pending), live));
+        return { stored, result: reserved };
+      });
+      return { reservation, spent };
+    }
+    await this.refresh();
+    const reservation = decide(this.snapshot(), [...this.localReservations.values()]);
+    if (reservation) this.localReservations.set(reservation.id, reservation);
+    return { reservation, spent };
+  }
+
+  /**
+   * Stops counting a reservation: call it after the call's real cost is recorded (recordUpstreamCall) or when
+   * the call failed. In a shared store the removal is saved with (or after) the real cost, so no other process
+   * sees the call counted neither way; `flush` waits for it.
+   */
+  release(reservation: BudgetReservation): void {
+    if (this.localReservations.delete(reservation.id)) return;
+    const persistence = this.options.persistence;
+    if (!persistence?.reserve || !persistence.merge) return;
+    this.releasing.push(reservation.id);
+    this.scheduleSave();
   }
 
   /** Per-day figures, oldest first. */
@@ -263,9 +342,11 @@ export class CostLedger {
         this.dirty = false;
         this.inFlight = this.pending;
         this.pending = emptySnapshot();
+        const releasing = this.releasing.splice(0);
         try {
           if (persistence.merge) {
-            this.stored = this.add(emptySnapshot(), await persistence.merge(this.inFlight));
+            const merged = releasing.length > 0 ? await persistence.merge(this.inFlight, releasing) : await persistence.merge(this.inFlight);
+            this.stored = this.add(emptySnapshot(), merged);
           } else {
             const whole = this.add(this.stored, this.inFlight);
             await persistence.save(whole);
@@ -274,6 +355,7 @@ export class CostLedger {
         } catch (error) {
           // Nothing is lost: the changes wait for the next save.
           this.pending = this.add(this.inFlight, this.pending);
+          this.releasing.unshift(...releasing);
           this.report(
             new LedgerPersistError(`Could not save the cost ledger (${describeError(error)}); totals are kept in memory.`, {
               cause: error,
@@ -284,6 +366,49 @@ export class CostLedger {
       }
       this.saving = undefined;
     })();
+  }
+
+  /** Today's booked spend in `booked` plus what `live` reservations hold. */
+  private spendWith(booked: LedgerSnapshot, live: readonly BudgetReservation[], workflow: string): SpendWithReservations {
+    const today = booked.workflowDays?.find((entry) => entry.day === localDayOf(this.clock.now()));
+    const held = reservedUsd(live, workflow);
+    return {
+      todayUsd: (today?.spentUsd ?? 0) + held.totalUsd,
+      workflowUsd: (today?.byWorkflow[workflow] ?? 0) + held.workflowUsd,
+    };
+  }
+
+  /**
+   * Runs one store operation in the place of a save (after any save under way, before the next), handing it the
+   * unsaved changes; what it returns as stored becomes the ledger's stored totals. On failure the changes wait
+   * for the next save and the error is thrown.
+   */
+  private async exclusiveSave<T>(operation: (delta: LedgerSnapshot) => Promise<{ stored: LedgerSnapshot; result: T }>): Promise<T> {
+    await this.flush();
+    // flush returned with no save under way, and nothing ran since: this claims the slot before anyone else.
+    const running = (async (): Promise<{ ok: true; result: T } | { ok: false; error: unknown }> => {
+      this.dirty = false;
+      this.inFlight = this.pending;
+      this.pending = emptySnapshot();
+      let outcome: { ok: true; result: T } | { ok: false; error: unknown };
+      try {
+        const { stored, result } = await operation(this.inFlight);
+        this.stored = this.add(emptySnapshot(), stored);
+        outcome = { ok: true, result };
+      } catch (error) {
+        this.pending = this.add(this.inFlight, this.pending);
+        outcome = { ok: false, error };
+      }
+      this.inFlight = emptySnapshot();
+      this.saving = undefined;
+      // Changes made meanwhile (and releases) were only marked dirty: save them now.
+      if (this.dirty) this.scheduleSave();
+      return outcome;
+    })();
+    this.saving = running.then(() => undefined);
+    const outcome = await running;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
   }
 
   private report(problem: CacheError): void {

@@ -18,6 +18,26 @@ export class LedgerCorruptError extends CacheError {
   }
 }
 
+/**
+ * The ledger file could not be read as a ledger; it was set aside and the totals were taken from the backup copy
+ * written with the last save, so the day's spend (and the budget with it) carries on.
+ */
+export class LedgerRestoredError extends CacheError {
+  readonly code = 'E_LEDGER_RESTORED';
+
+  constructor(
+    readonly filePath: string,
+    readonly reason: string,
+    readonly movedTo: string | undefined,
+    readonly backupPath: string,
+  ) {
+    super(
+      `The cost ledger at ${filePath} is unreadable (${reason}); its totals were restored from ${backupPath}, written with the last save` +
+        (movedTo ? `, and the unreadable file was kept as ${movedTo}.` : '.'),
+    );
+  }
+}
+
 /** The ledger could not be saved; totals stay correct in memory and the next change tries again. */
 export class LedgerPersistError extends CacheError {
   readonly code = 'E_LEDGER_PERSIST';

@@ -1,75 +1,194 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { LedgerCorruptError } from './errors';
+import type { CacheError } from '../errors';
+import { parseReservations, reservationLive, serializeReservations, type BudgetReservation } from './budgetReservation';
+import { LedgerCorruptError, LedgerRestoredError } from './errors';
 import { addSnapshots, emptySnapshot, WORKFLOW_DAYS_KEPT } from './ledgerDelta';
-import { withLedgerFileLock } from './ledgerFileLock';
-import type { LedgerPersistence } from './ledgerPersistence';
+import { withLedgerFileLock, type LedgerFileLockOptions } from './ledgerFileLock';
+import type { LedgerPersistence, ReservationDecision } from './ledgerPersistence';
 import { parseLedgerSnapshot, type LedgerSnapshot } from './ledgerSnapshot';
+
+/** What reading one ledger file found. */
+type Read = { kind: 'ok'; snapshot: LedgerSnapshot } | { kind: 'missing' } | { kind: 'damaged'; problem: string };
 
 /**
  * Keeps the ledger in one JSON file. Writes go to a temporary file in the same folder, are flushed to disk and
  * then renamed over the old file, so a crash mid-write leaves the previous totals, never half a file. Merges
  * (every process's regular save) re-read the file and add to it under a lock file, so processes sharing the
  * file add up instead of overwriting each other.
+ *
+ * Every save also writes the same totals, the same way, to `<file>.backup`. A ledger file found damaged (edited
+ * by hand, a disk that lost a block) is kept aside as `<file>.damaged-<time>` and the totals come back from the
+ * backup, so today's spend, and the daily budget that reads it, is not silently reset to zero.
+ *
+ * Budget reservations (see BudgetReservation) live in `<file>.reservations`, read and written under the same
+ * lock as the totals, so a budget check and the reservation it makes are one step for every process.
  */
 export class JsonFileLedgerPersistence implements LedgerPersistence {
+  private readonly listeners: Array<(problem: CacheError) => void> = [];
+
   constructor(
     readonly filePath: string,
-    private readonly options: { keepDays?: number; lockTimeoutMs?: number } = {},
+    private readonly options: {
+      keepDays?: number;
+      lockTimeoutMs?: number;
+      lock?: LedgerFileLockOptions;
+      /** Epoch ms now, to expire reservations; tests inject a clock. */
+      now?: () => number;
+    } = {},
   ) {}
 
-  async merge(delta: LedgerSnapshot): Promise<LedgerSnapshot> {
+  /** The copy written with every save, read when the ledger file itself is damaged. */
+  get backupPath(): string {
+    return `${this.filePath}.backup`;
+  }
+
+  /** Where the reservations of calls under way are kept. */
+  get reservationsPath(): string {
+    return `${this.filePath}.reservations`;
+  }
+
+  reportProblemsTo(listener: (problem: CacheError) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async merge(delta: LedgerSnapshot, release: readonly string[] = []): Promise<LedgerSnapshot> {
     await mkdir(dirname(this.filePath), { recursive: true });
-    return withLedgerFileLock(
-      this.filePath,
-      async () => {
-        const merged = addSnapshots((await this.load()) ?? emptySnapshot(), delta, {
-          days: this.options.keepDays ?? 400,
-          workflowDays: WORKFLOW_DAYS_KEPT,
-        });
-        await this.save(merged);
-        return merged;
-      },
-      this.options.lockTimeoutMs !== undefined ? { timeoutMs: this.options.lockTimeoutMs } : {},
-    );
+    return this.locked(async () => {
+      const merged = await this.mergeHoldingLock(delta);
+      if (release.length > 0) {
+        // After the totals: a crash in between counts the call twice for a moment, never not at all.
+        const dropped = new Set(release);
+        const { live, changed } = await this.liveReservations();
+        const kept = live.filter((reservation) => !dropped.has(reservation.id));
+        if (changed || kept.length !== live.length) await this.writeReservations(kept);
+      }
+      return merged;
+    });
+  }
+
+  async reserve(delta: LedgerSnapshot, decide: ReservationDecision): Promise<{ stored: LedgerSnapshot; reserved: BudgetReservation | undefined }> {
+    await mkdir(dirname(this.filePath), { recursive: true });
+    return this.locked(async () => {
+      const stored = await this.mergeHoldingLock(delta);
+      const { live, changed } = await this.liveReservations();
+      const reserved = decide(stored, live);
+      if (reserved || changed) await this.writeReservations(reserved ? [...live, reserved] : live);
+      return { stored, reserved };
+    });
   }
 
   async load(): Promise<LedgerSnapshot | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.filePath, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    let parsed: unknown;
-    let problem: string | undefined;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      problem = 'not valid JSON';
-    }
-    if (problem === undefined) {
-      const snapshot = parseLedgerSnapshot(parsed);
-      if (typeof snapshot !== 'string') return snapshot;
-      problem = snapshot;
-    }
-    throw new LedgerCorruptError(this.filePath, problem, await this.setAside());
+    const found = await this.read(this.filePath);
+    if (found.kind === 'ok') return found.snapshot;
+    if (found.kind === 'missing') return undefined;
+    // Damaged: look again under the lock, so that one process sets it aside and restores it, not several.
+    return this.locked(() => this.readHoldingLock('load'));
   }
 
   async save(snapshot: LedgerSnapshot): Promise<void> {
     await mkdir(dirname(this.filePath), { recursive: true });
-    const temp = `${this.filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await this.writeAtomically(this.filePath, snapshot);
+    await this.writeAtomically(this.backupPath, snapshot);
+  }
+
+  /** Adds `delta` to the stored totals (held lock); an empty delta rewrites nothing. */
+  private async mergeHoldingLock(delta: LedgerSnapshot): Promise<LedgerSnapshot> {
+    const stored = (await this.readHoldingLock('merge')) ?? emptySnapshot();
+    if (isEmptyDelta(delta)) return stored;
+    const merged = addSnapshots(stored, delta, { days: this.options.keepDays ?? 400, workflowDays: WORKFLOW_DAYS_KEPT });
+    await this.save(merged);
+    return merged;
+  }
+
+  /** The reservations that still count (held lock); `changed` when some were dropped as expired or orphaned. */
+  private async liveReservations(): Promise<{ live: BudgetReservation[]; changed: boolean }> {
+    let text: string;
+    try {
+      text = await readFile(this.reservationsPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { live: [], changed: false };
+      throw error;
+    }
+    const all = parseReservations(text);
+    const now = (this.options.now ?? Date.now)();
+    const live: BudgetReservation[] = [];
+    for (const reservation of all) if (await reservationLive(reservation, now)) live.push(reservation);
+    return { live, changed: live.length !== all.length };
+  }
+
+  private async writeReservations(reservations: readonly BudgetReservation[]): Promise<void> {
+    await this.writeTextAtomically(this.reservationsPath, serializeReservations(reservations));
+  }
+
+  private locked<T>(work: () => Promise<T>): Promise<T> {
+    return withLedgerFileLock(this.filePath, work, {
+      ...this.options.lock,
+      ...(this.options.lockTimeoutMs !== undefined ? { timeoutMs: this.options.lockTimeoutMs } : {}),
+    });
+  }
+
+  /**
+   * The stored totals, read while holding the lock. A damaged file is set aside and the backup restored over it
+   * (reported as LedgerRestoredError); without a usable backup, a load throws LedgerCorruptError and a merge
+   * reports it and starts from zero, so the spend being booked is still booked.
+   */
+  private async readHoldingLock(purpose: 'load' | 'merge'): Promise<LedgerSnapshot | undefined> {
+    const found = await this.read(this.filePath);
+    if (found.kind === 'ok') return found.snapshot;
+    if (found.kind === 'missing') return undefined;
+    const movedTo = await this.setAside();
+    const backup = await this.read(this.backupPath).catch(() => ({ kind: 'missing' }) as const);
+    if (backup.kind === 'ok') {
+      await this.writeAtomically(this.filePath, backup.snapshot);
+      this.report(new LedgerRestoredError(this.filePath, found.problem, movedTo, this.backupPath));
+      return backup.snapshot;
+    }
+    const corrupt = new LedgerCorruptError(this.filePath, found.problem, movedTo);
+    if (purpose === 'load') throw corrupt;
+    this.report(corrupt);
+    return undefined;
+  }
+
+  private async read(file: string): Promise<Read> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+      throw error;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { kind: 'damaged', problem: 'not valid JSON' };
+    }
+    const snapshot = parseLedgerSnapshot(parsed);
+    return typeof snapshot === 'string' ? { kind: 'damaged', problem: snapshot } : { kind: 'ok', snapshot };
+  }
+
+  private async writeAtomically(file: string, snapshot: LedgerSnapshot): Promise<void> {
+    await this.writeTextAtomically(file, `${JSON.stringify(snapshot, null, 2)}\n`);
+  }
+
+  /**
+   * A temporary file in the same folder, flushed to disk, then renamed over `file`: the old text or the new. A
+   * rename replaces an existing target atomically, so no reader ever finds it missing
+   * (rename(2), http://man.he.net/man2/renameat2).
+   */
+  private async writeTextAtomically(file: string, text: string): Promise<void> {
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       const handle = await open(temp, 'w', 0o600);
       try {
-        await handle.writeFile(`${JSON.stringify(snapshot, null, 2)}\n`, 'utf8');
+        await handle.writeFile(text, 'utf8');
         await handle.sync();
       } finally {
         await handle.close();
       }
-      await rename(temp, this.filePath);
+      await rename(temp, file);
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
@@ -78,7 +197,7 @@ export class JsonFileLedgerPersistence implements LedgerPersistence {
 
   /** Keeps the unreadable file for inspection instead of overwriting it on the next save. */
   private async setAside(): Promise<string | undefined> {
-    const target = `${this.filePath}.corrupt-${Date.now()}`;
+    const target = `${this.filePath}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     try {
       await rename(this.filePath, target);
       return target;
@@ -86,4 +205,17 @@ export class JsonFileLedgerPersistence implements LedgerPersistence {
       return undefined;
     }
   }
+
+  private report(problem: CacheError): void {
+    for (const listener of this.listeners) listener(problem);
+  }
+}
+
+/** A delta that changes nothing: merging it would only rewrite the same totals. */
+function isEmptyDelta(delta: LedgerSnapshot): boolean {
+  return (
+    Object.values(delta.totals).every((value) => value === 0) &&
+    delta.days.length === 0 &&
+    (delta.workflowDays ?? []).length === 0
+  );
 }
