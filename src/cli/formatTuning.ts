@@ -10,9 +10,11 @@ export function formatTuning(tuning: TuningStats): string {
   if (latest) lines.push(`last TTL change: ${latest.layer} ${formatMs(latest.fromMs)} -> ${formatMs(latest.toMs)}, ${latest.reason}`);
   const { mode, decisions } = tuning.providerCache;
   if (mode !== 'auto') lines.push(`provider cache: ${mode}`);
-  else if (decisions.length === 0) lines.push('provider cache: auto (5m until a workflow has shown its gaps)');
+  else if (decisions.length === 0) lines.push('provider cache: auto (off until a workflow\'s calls show caching would pay)');
   else {
-    const chosen = decisions.map((decision) => `${decision.workflow} ${decision.ttl} (saves ${formatDollars(decision.savingVsOffUsd)})`);
+    const chosen = decisions.map((decision) =>
+      decision.ttl === 'off' ? `${decision.workflow} off` : `${decision.workflow} ${decision.ttl} (saves ${formatDollars(decision.savingVsOffUsd)})`,
+    );
     lines.push(`provider cache: auto; ${chosen.join(', ')}`);
   }
   lines.push(`usage log: ${tuning.usageLog === 'surreal' ? 'SurrealDB' : 'memory (SurrealDB is off)'}`);

@@ -52,7 +52,7 @@ describe('config', () => {
       assert.equal(c.maxTokens, 0, "0: the model's own default");
       assert.equal(c.apiBaseUrl, '');
       assert.equal(c.requestTimeoutSeconds, 120);
-      assert.equal(c.providerCache, '5m');
+      assert.equal(c.providerCache, 'auto');
       assert.deepEqual(
         LAYERS.map((layer) => [c.layers[layer].ttlSeconds, c.layers[layer].memoryBudgetMB]),
         [
@@ -204,7 +204,7 @@ describe('config', () => {
     it('refuses a value outside an enum, listing the choices', () => {
       assert.equal(
         onlyProblemFor('providerCache', '10m').message,
-        'claudeCache.providerCache is "10m", not one of off, 5m, 1h, auto; using the default "5m".',
+        'claudeCache.providerCache is "10m", not one of off, 5m, 1h, auto; using the default "auto".',
       );
       assert.match(onlyProblemFor('writeMode', 'write-around').message, /not one of write-through, write-behind/);
     });

@@ -36,14 +36,37 @@ describe('formatTuning (claude-cache stats)', () => {
         },
         providerCache: {
           mode: 'auto',
-          decisions: [{ workflow: 'review-file', model: 'm', ttl: '1h', gapsObserved: 4, medianGapMs: 1, savingVsOtherUsd: 0.5, savingVsOffUsd: 1.25, why: '' }],
+          decisions: [
+            {
+              workflow: 'review-file',
+              model: 'm',
+              ttl: '1h',
+              callsObserved: 5,
+              repeatedPrefixCalls: 4,
+              medianGapMs: 1,
+              estimatedCostUsd: { off: 2.5, '5m': 1.75, '1h': 1.25 },
+              savingVsOffUsd: 1.25,
+              why: '',
+            },
+            {
+              workflow: 'write-tests',
+              model: 'm',
+              ttl: 'off',
+              callsObserved: 6,
+              repeatedPrefixCalls: 0,
+              medianGapMs: null,
+              estimatedCostUsd: { off: 1, '5m': 1.25, '1h': 2 },
+              savingVsOffUsd: 0,
+              why: '',
+            },
+          ],
         },
       }),
     );
     assert.match(text, /^TTLs \(tuned\): .*result 2 h$/m);
     assert.match(text, /^last TTL change: result 60 min -> 2 h, 5 of 8 expired entries were asked for again$/m);
-    assert.match(text, /^provider cache: auto; review-file 1h \(saves \$1\.25\)$/m);
+    assert.match(text, /^provider cache: auto; review-file 1h \(saves \$1\.25\), write-tests off$/m);
     assert.match(text, /^usage log: memory \(SurrealDB is off\)$/m);
-    assert.match(formatTuning(tuning({ providerCache: { mode: 'auto', decisions: [] } })), /provider cache: auto \(5m until/);
+    assert.match(formatTuning(tuning({ providerCache: { mode: 'auto', decisions: [] } })), /provider cache: auto \(off until/);
   });
 });

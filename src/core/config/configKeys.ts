@@ -131,15 +131,16 @@ export const CONFIG_KEYS: ConfigKeys = {
   },
   providerCache: {
     type: 'string',
-    default: '5m',
+    default: 'auto',
     enum: ['off', '5m', '1h', 'auto'],
     enumDescriptions: [
       'Do not ask the API to cache the prompt prefix.',
       'Cache the stable prefix for 5 minutes (writes cost 1.25x input).',
       'Cache the stable prefix for 1 hour (writes cost 2x input).',
-      'Pick 5 minutes or 1 hour per workflow from the observed gaps between its calls, whichever is expected to cost less.',
+      "Per workflow and model, pick no caching, 5 minutes or 1 hour, whichever would have cost least over the calls seen: a prefix only pays when the same content is sent again before it expires. Starts with no caching until a few calls were seen.",
     ],
-    description: "Provider-side prompt caching of each workflow's stable prompt prefix.",
+    description:
+      "Provider-side prompt caching of each workflow's stable prompt prefix. Cache writes cost more than plain input and only reads recover it; `auto` (the default) caches only where the observed calls show it pays.",
   },
   'layers.prompt.ttlSeconds': ttl('prompt', 24 * HOUR),
   'layers.prompt.memoryBudgetMB': memoryBudget('prompt', 10),

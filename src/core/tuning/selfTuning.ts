@@ -12,6 +12,7 @@ import { MemoryUsageStore } from '../usage/memoryUsageStore';
 import { SurrealUsageStore, type SurrealQuery } from '../usage/surrealUsageStore';
 import { UsageLog } from '../usage/usageLog';
 import { usageRecordOf } from '../usage/usageRecord';
+import type { UsageSealing } from '../usage/usageSealing';
 import type { UsageStore } from '../usage/usageStore';
 import { ProviderCacheChoice, type ProviderCacheDecision } from './providerCacheChoice';
 import { TtlTuner, type TtlBounds, type TtlChange } from './ttlTuner';
@@ -38,6 +39,8 @@ export interface SelfTuningOptions {
   config: CacheConfig;
   /** The engine's SurrealDB connection, when that tier is up; the log falls back to memory without it. */
   surreal?: SurrealQuery;
+  /** Seals the records written to SurrealDB when the shared tiers' encryption key is set. */
+  usageSealing?: UsageSealing;
   ledger: CostLedger;
   clock: Clock;
   logger: Logger;
@@ -74,7 +77,7 @@ export class SelfTuning {
     let store: UsageStore = new MemoryUsageStore();
     if (options.surreal) {
       try {
-        store = await SurrealUsageStore.open(options.surreal);
+        store = await SurrealUsageStore.open(options.surreal, options.usageSealing ? { sealing: options.usageSealing } : {});
       } catch (error) {
         logger.warn(`usage log kept in memory: SurrealDB refused its table (${describeError(error)})`);
       }
