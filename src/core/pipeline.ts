@@ -112,6 +112,8 @@ export interface RunRequest {
   maxTokens?: number;
   /** Receives the answer as it arrives; a cached answer is replayed through it too. */
   onText?: (chunk: string) => void;
+  /** Told what the run is doing, so a progress display can say it truthfully (and what it has spent so far). */
+  onProgress?: (event: RunProgress) => void;
   signal?: AbortSignal;
   /** `prewarm` for a run prewarming makes, so the usage log can tell it from one someone asked for. */
   origin?: 'prewarm';
@@ -121,6 +123,14 @@ export interface RunRequest {
    */
   confirmOverBudget?: (problem: BudgetExceededError) => boolean | Promise<boolean>;
 }
+
+/** A step of a run, as a progress display shows it. */
+export type RunProgress =
+  | { kind: 'checking-cache' }
+  /** A Claude call starts: for a module's notes (`module` set) or for the answer itself. */
+  | { kind: 'calling-claude'; module?: string; model: string }
+  /** A Claude call was paid for; `spentUsd` is the run's total so far. */
+  | { kind: 'spent'; spentUsd: Dollars };
 
 /** What happened in one layer during a run. */
 export interface LayerStep {
@@ -234,7 +244,8 @@ export class WorkflowPipeline {
       providerCache: requested.providerCacheFor?.(workflow.name, model) ?? requested.providerCache,
     };
     const params = normalizeParams({ args: request.params?.args ?? [], inputs: request.params?.inputs ?? {} });
-    const run = new RunAccounting(this.deps.ledger, recorder, workflow.name, request.confirmOverBudget);
+    const run = new RunAccounting(this.deps.ledger, recorder, workflow.name, request.confirmOverBudget, request.onProgress);
+    run.progress({ kind: 'checking-cache' });
     // What the run is about, for the context key: the file it reads, if any, relative to the workspace.
     const target = request.filePath ? path.relative(workspace, path.resolve(workspace, request.filePath)) : '';
     const allowSecrets = settings.secretsInSharedTiers === true;
@@ -476,7 +487,7 @@ export class WorkflowPipeline {
     };
     const status: LookupStatus = {};
     const shared = { joined: false, stored: false };
-    const call = () => this.callClaude(run, request, undefined, signal);
+    const call = () => this.callClaude(run, request, undefined, signal, module.name);
     let answer: CachedAnswer;
     try {
       answer = await this.deps.cache.getOrCompute('module', key, this.sharedAcrossInstances('module', key, call, sharedTiers, shared), {
@@ -555,9 +566,11 @@ export class WorkflowPipeline {
     request: ClaudeRequest,
     onText: ((chunk: string) => void) | undefined,
     signal: AbortSignal | undefined,
+    module?: string,
   ): Promise<CachedAnswer> {
     const client = this.deps.claude();
     const reservation = await this.enforceBudget(run, request);
+    run.progress({ kind: 'calling-claude', model: request.model, ...(module ? { module } : {}) });
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let response: ClaudeResponse;
@@ -685,7 +698,17 @@ class RunAccounting {
     private readonly recorder: TraceRecorder,
     readonly workflow: string,
     readonly confirmOverBudget: RunRequest['confirmOverBudget'],
+    private readonly onProgress?: RunRequest['onProgress'],
   ) {}
+
+  /** Tells the caller's progress display; a display that throws never fails the run. */
+  progress(event: RunProgress): void {
+    try {
+      this.onProgress?.(event);
+    } catch {
+      // A progress display is advisory.
+    }
+  }
 
   /** A layer lookup finished: kept for the result and timed for the trace. */
   step(step: LayerStep): void {
@@ -699,6 +722,7 @@ class RunAccounting {
     this.usage = addUsage(this.usage, usage);
     this.costUsd = addDollars(this.costUsd, recorded.costUsd);
     if (recorded.providerCacheSavingUsd !== 'unknown') this.savedUsd += recorded.providerCacheSavingUsd;
+    this.progress({ kind: 'spent', spentUsd: this.costUsd });
     return recorded;
   }
 

@@ -174,6 +174,20 @@ describe('the Claude API contract, through the engine', function () {
     assert.equal(result.stopReason, 'end_turn');
   });
 
+  it('tells a progress display each step: checking the cache, each Claude call (module or answer), the spend', async () => {
+    const events: string[] = [];
+    await engine.pipeline.run({
+      workflow: 'review-file',
+      workspace,
+      filePath: 'src/long.ts',
+      onProgress: (event) => events.push(event.kind === 'calling-claude' ? `call:${event.module ?? 'answer'}` : event.kind),
+    });
+    assert.deepEqual(events, ['checking-cache', 'call:file-outline', 'spent', 'call:answer', 'spent']);
+    const cached: string[] = [];
+    await engine.pipeline.run({ workflow: 'review-file', workspace, filePath: 'src/long.ts', onProgress: (event) => cached.push(event.kind) });
+    assert.deepEqual(cached, ['checking-cache'], 'a hit calls nobody');
+  });
+
   it('a fresh run re-reads the context from disk instead of reusing the cached snapshot', async () => {
     await engine.pipeline.run({ workflow: 'review-file', workspace, filePath: 'src/long.ts' });
     await writeFile(join(workspace, 'src/long.ts'), 'export const changed = true;\n');
