@@ -35,6 +35,38 @@ describe('secret detection on multi-MiB text', () => {
     for (const text of cases) findSecrets(text);
   });
 
+  // One adversarial input per vendor pattern: runs of near-misses that give a backtracking pattern a quadratic
+  // amount of work (every prefix restarting a scan of the rest), each at 1-5 MiB.
+  const nearMisses: Array<[string, string]> = [
+    ['gitlab-token', 'glpat-short '.repeat(FIVE_MIB / 12)],
+    ['npm-token', `npm_${'a'.repeat(35)}-`.repeat(FIVE_MIB / 41)],
+    ['slack-token', 'xoxb-short '.repeat(FIVE_MIB / 11)],
+    ['openai-key', `sk-proj-${'a'.repeat(18)} sk-${'b'.repeat(30)} `.repeat(FIVE_MIB / 62)],
+    ['google-api-key', `AIza${'a'.repeat(36)}-`.repeat(FIVE_MIB / 41)],
+    ['stripe-key', 'sk_live_short '.repeat(FIVE_MIB / 14)],
+    ['jwt run', `eyJ${'-eyJ'.repeat(FIVE_MIB / 4)}`],
+    ['jwt parts', `eyJ${'a'.repeat(9)}.`.repeat(FIVE_MIB / 13)],
+    ['url userinfo', `x://${'user:'.repeat(FIVE_MIB / 5)}`],
+    ['url schemes', 'a://b:c/'.repeat(FIVE_MIB / 8)],
+    ['env names', 'DB_PASSWORD'.repeat(FIVE_MIB / 11)],
+    ['env quotes', `TOKEN="${'x'.repeat(FIVE_MIB)}`],
+    ['env values', 'SECRET=$X '.repeat(FIVE_MIB / 10)],
+  ];
+  for (const [name, text] of nearMisses) {
+    it(`scans ${(text.length / 1024 / 1024).toFixed(1)} MiB of ${name} near-misses in linear time`, function () {
+      this.timeout(5_000);
+      findSecrets(text);
+      containsSecret(text);
+    });
+  }
+
+  it('scans 5 MiB of matches packed together in linear time, and finds each', function () {
+    this.timeout(10_000);
+    const one = 'DB_PASSWORD=hunter postgres://u:pw@h glpat-abcdefghijklmnopqrstu ';
+    const text = one.repeat(Math.floor(FIVE_MIB / one.length));
+    assert.equal(findSecrets(text).length, 3 * Math.floor(FIVE_MIB / one.length));
+  });
+
   it('keeps the rules for short bare values: a digit, and a delimiter after it', () => {
     assert.equal(containsSecret('password=hunter22\n'), true);
     assert.equal(containsSecret('DB_PASSWORD=s3cret;'), true);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { CodecError } from '../errors';
 import type { ValueCodec } from '../tiered/tierTypes';
 import { ENCRYPTION_KEY_BYTES } from '../security/encryptionKey';
@@ -34,6 +34,8 @@ export const SEALED_OVERHEAD_BYTES = HEADER_BYTES + IV_BYTES + TAG_BYTES;
 export class EncryptingCodec implements ValueCodec {
   private readonly key: Buffer;
   private readonly keyId: Buffer;
+  /** A key of its own for fingerprints, derived from the AES key, so no primitive uses the AES key twice. */
+  private readonly fingerprintKey: Buffer;
 
   constructor(
     private readonly inner: ValueCodec,
@@ -44,6 +46,16 @@ export class EncryptingCodec implements ValueCodec {
     }
     this.key = Buffer.from(key);
     this.keyId = createHash('sha256').update(this.key).digest().subarray(0, 4);
+    this.fingerprintKey = createHmac('sha256', this.key).update('claude-cache fingerprint key v1').digest();
+  }
+
+  /**
+   * HMAC-SHA256 of `label` under the key, as hex: the same for every holder of the key, unguessable without it,
+   * and no help in finding the key. Used where a stored value must be matched without being readable (the usage
+   * log's workspace) and to tell holders of this key apart from others (the encrypted-namespace marker).
+   */
+  fingerprint(label: string): string {
+    return createHmac('sha256', this.fingerprintKey).update(label, 'utf8').digest('hex');
   }
 
   encode(value: unknown): Uint8Array {

@@ -37,6 +37,18 @@ function* findingsOf(pattern: SecretPattern, text: string): Generator<SecretFind
   }
 }
 
+/**
+ * A name that says its value is a credential (`password`, `dbPassword`, `API_TOKEN`, `stripe-secret`): the value
+ * of a named input so called is a secret whatever it looks like, since `--arg password=hunter` carries no label
+ * in the value itself.
+ */
+const SECRET_NAME = /(?:pass(?:word|wd|phrase)|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)$/i;
+
+/** True when `name` (an input's, a field's) says its value is a credential. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 /** True when `text` holds anything that looks like a secret. */
 export function containsSecret(text: string): boolean {
   // The first finding answers: no need to collect, sort and merge every one of a long text's findings.

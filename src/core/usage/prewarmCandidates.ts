@@ -1,5 +1,5 @@
 import type { Dollars } from '../cost';
-import { requestIdentity, type UsageRecord } from './usageRecord';
+import { requestIdentity, requestWasRedacted, type UsageRecord } from './usageRecord';
 
 /** A request worth prewarming: how often it missed, and what a run that called Claude cost on average. */
 export interface PrewarmCandidate {
@@ -17,13 +17,14 @@ export interface PrewarmCandidate {
 
 /**
  * This workspace's requests ranked by how often they missed (the result layer or any module), most recent
- * first among equals. Runs that read a selection are left out (the selection is not kept), and so are
- * prewarm's own runs, so a prewarm never ranks what it did itself.
+ * first among equals. Runs that read a selection are left out (the selection is not kept), and so are runs
+ * whose file, words or inputs were not kept because they looked like secrets, and prewarm's own runs, so a
+ * prewarm never ranks what it did itself.
  */
 export function prewarmCandidates(records: readonly UsageRecord[], limit: number): PrewarmCandidate[] {
   const byRequest = new Map<string, PrewarmCandidate & { paidRuns: number; paidUsd: number; unknownCost: boolean }>();
   for (const record of records) {
-    if (record.request.hadSelection || record.origin === 'prewarm') continue;
+    if (record.request.hadSelection || record.origin === 'prewarm' || requestWasRedacted(record.request)) continue;
     const id = requestIdentity(record);
     let entry = byRequest.get(id);
     if (!entry) {

@@ -1,11 +1,11 @@
 import type { UsageRecord } from './usageRecord';
+import { readPlainRow, type UsageSealing } from './usageSealing';
 import type { UsageQuery, UsageStore } from './usageStore';
 
 /** Runs one SurrealQL text with bound parameters on the engine's existing connection; one result per statement. */
 export type SurrealQuery = <T extends unknown[]>(text: string, bindings: Record<string, unknown>) => Promise<T>;
 
-/** The table next to the cache's `cache_entry`. Schemaless: a record's inputs have user-chosen names. */
-/** The table of usage records, next to the cache's own. */
+/** The table of usage records, next to the cache's `cache_entry`. Schemaless: a record's inputs have user-chosen names. */
 const USAGE_TABLE = 'usage_run';
 
 /**
@@ -16,7 +16,9 @@ const QUERIES = {
   define: `DEFINE TABLE IF NOT EXISTS ${USAGE_TABLE} SCHEMALESS`,
   append: `INSERT INTO ${USAGE_TABLE} $rows RETURN NONE`,
   read:
-    `SELECT * OMIT id FROM ${USAGE_TABLE} WHERE ($workspace = NONE OR workspace = $workspace) AND at >= $since ` +
+    // A sealed row carries the workspace's fingerprint, a row written before sealing (or without it) the path.
+    `SELECT * OMIT id FROM ${USAGE_TABLE} WHERE ($workspace = NONE OR workspace = $workspace OR workspace = $sealedWorkspace) ` +
+    'AND at >= $since ' +
     'ORDER BY at DESC LIMIT $limit',
   deleteOlder:
     `LET $doomed = SELECT VALUE id FROM ${USAGE_TABLE} WHERE at < $olderThan; DELETE $doomed RETURN NONE; RETURN array::len($doomed);`,
@@ -25,29 +27,44 @@ const QUERIES = {
     `LET $doomed = (SELECT id, at FROM ${USAGE_TABLE} ORDER BY at ASC LIMIT $excess).id; DELETE $doomed RETURN NONE; RETURN array::len($doomed);`,
 } as const;
 
-/** The usage log in SurrealDB: a batch of records is one query, however many rows it holds. */
+/**
+ * The usage log in SurrealDB: a batch of records is one query, however many rows it holds. With `sealing` (the
+ * shared tiers' key is set) each row is sealed but for its time and a fingerprint of its workspace; rows written
+ * before stay readable, and rows this process cannot open (another key) are left out of what it reads.
+ */
 export class SurrealUsageStore implements UsageStore {
   readonly kind = 'surreal' as const;
 
-  private constructor(private readonly query: SurrealQuery) {}
+  private constructor(
+    private readonly query: SurrealQuery,
+    private readonly sealing: UsageSealing | undefined,
+  ) {}
 
-  static async open(query: SurrealQuery): Promise<SurrealUsageStore> {
+  static async open(query: SurrealQuery, options: { sealing?: UsageSealing } = {}): Promise<SurrealUsageStore> {
     await query(QUERIES.define, {});
-    return new SurrealUsageStore(query);
+    return new SurrealUsageStore(query, options.sealing);
   }
 
   async append(records: readonly UsageRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.query(QUERIES.append, { rows: records });
+    const sealing = this.sealing;
+    await this.query(QUERIES.append, { rows: sealing ? records.map((record) => sealing.seal(record)) : records });
   }
 
   async read(query: UsageQuery): Promise<UsageRecord[]> {
-    const [rows] = await this.query<[UsageRecord[]]>(QUERIES.read, {
+    const sealing = this.sealing;
+    const [rows] = await this.query<[unknown[]]>(QUERIES.read, {
       workspace: query.workspace,
+      sealedWorkspace: sealing && query.workspace !== undefined ? sealing.workspaceId(query.workspace) : undefined,
       since: query.since ?? 0,
       limit: Math.max(0, Math.floor(query.limit ?? 100_000)),
     });
-    return rows;
+    const records: UsageRecord[] = [];
+    for (const row of rows) {
+      const record = sealing ? sealing.open(row) : readPlainRow(row);
+      if (record !== undefined) records.push(record);
+    }
+    return records;
   }
 
   async prune(olderThan: number, maxRecords: number): Promise<number> {

@@ -1,6 +1,6 @@
 import type { Layer, Tier } from '../layers';
 import type { RunResult } from '../pipeline';
-import { valueContainsSecret } from '../security/secretDetection';
+import { isSecretName, valueContainsSecret } from '../security/secretDetection';
 
 /** How one layer look-up of a run went: the tier that answered, or `compute` for a miss. */
 export interface UsageStep {
@@ -54,11 +54,21 @@ export interface RunRequestSummary {
 
 const REDACTED = '[not kept: looked like a secret]';
 
+/** True when part of the request was not kept (a secret): it cannot be run again as it was asked. */
+export function requestWasRedacted(request: UsageRequest): boolean {
+  return request.file === REDACTED || request.args.includes(REDACTED) || Object.values(request.inputs).includes(REDACTED);
+}
+
 /** Builds the log record of a finished run. */
 export function usageRecordOf(request: RunRequestSummary, result: RunResult, at: number, durationMs: number): UsageRecord {
   const inputs: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.inputs ?? {})) inputs[name] = valueContainsSecret(value) ? REDACTED : value;
+  // An input is judged with its name: `--arg password=hunter` holds no label in the value alone.
+  for (const [name, value] of Object.entries(request.inputs ?? {})) {
+    inputs[name] = isSecretName(name) || valueContainsSecret(value) || valueContainsSecret(`${name}=${value}`) ? REDACTED : value;
+  }
   const args = (request.args ?? []).map((arg) => (valueContainsSecret(arg) ? REDACTED : arg));
+  // A path can hold a token too (`secrets/ghp_….txt`); the selection is never kept at all.
+  const file = request.file !== undefined && valueContainsSecret(request.file) ? REDACTED : request.file;
   const missReason = result.missReasons.length > 0 ? result.missReasons.join('; ') : undefined;
   // The run's lookup trace says why each lookup missed (absent, expired, stale, a tier skipped).
   const traced = new Map((result.trace?.steps ?? []).map((step) => [`${step.layer}\u0000${step.key}`, step.why]));
@@ -80,7 +90,7 @@ export function usageRecordOf(request: RunRequestSummary, result: RunResult, at:
     workflow: result.workflow,
     model: result.model,
     request: {
-      ...(request.file ? { file: request.file } : {}),
+      ...(file ? { file } : {}),
       args,
       inputs,
       hadSelection: request.selection !== undefined,
