@@ -52,7 +52,11 @@ const shipped = [
 ];
 // Developer tools (`npm start`, `npm run package`): built next to the extension, never shipped (.vscodeignore).
 const tools = [{ ...shared, entryPoints: { start: 'src/launcher/start.ts', package: 'src/launcher/package.ts' }, outdir }];
-const builds = outdirArg ? shipped : [...shipped, ...tools];
+// `--only=cli` builds just the CLI bundle (the CLI's npm package, src/launcher/cliPackage.ts, needs nothing else).
+const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
+const only = onlyArg ? onlyArg.slice('--only='.length) : undefined;
+const selected = only ? shipped.filter((options) => Object.keys(options.entryPoints).includes(only)) : shipped;
+const builds = outdirArg || only ? selected : [...shipped, ...tools];
 
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

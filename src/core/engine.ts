@@ -28,6 +28,7 @@ import { describeRedisError } from './stores/redisConnectionError';
 import { RedisStore } from './stores/redisStore';
 import { describeTopology, redisTopologyFromConfig } from './stores/redisTopology';
 import { isEmbeddedUrl } from './stores/surrealConnection';
+import { lz4Unavailable } from './native/nativeModules';
 import { moveDamagedDirectoryAside } from './stores/surrealShared/damagedDirectory';
 import { SurrealStore } from './stores/surrealStore';
 import type { Store } from './stores/store';
@@ -36,6 +37,8 @@ import { EncryptingCodec } from './codec/encryptingCodec';
 import { redactingLogger } from './security/redactingLogger';
 import { redactUrl } from './security/redactUrl';
 import { parseEncryptionKey } from './security/encryptionKey';
+import { EncryptedNamespaceGuard, namespaceMarker } from './security/encryptedNamespace';
+import { usageSealing } from './usage/usageSealing';
 import { hitRate } from './tiered/cacheStats';
 import { TieredCache } from './tiered/tieredCache';
 import { SelfTuning, type TuningStats } from './tuning/selfTuning';
@@ -303,11 +306,26 @@ export class CacheEngine {
       else if (opening.tier === 'surreal') logger.warn(`running without SurrealDB this run because ${opening.detail}`);
       else logger.warn(`${opening.tier} tier unavailable: ${opening.detail}`);
     }
+    // A native binary missing on this machine turns its feature off, never the extension (see native/nativeModules.ts).
+    const lz4Missing = lz4Unavailable();
+    if (lz4Missing) logger.warn(lz4Missing.message);
 
+    // A namespace another key (or no key) encrypted is left alone: see encryptedNamespace.ts.
+    const sealer = 'codec' in sealing && sealing.codec instanceof EncryptingCodec ? sealing.codec : undefined;
+    const namespace = redis
+      ? new EncryptedNamespaceGuard(redis, {
+          client: redis.client,
+          keyPrefix: config.redis.keyPrefix,
+          marker: sealer ? namespaceMarker(sealer) : undefined,
+          clock,
+          onLocked: (problem) => problems.report('encryption-key', problem),
+          onUnlocked: () => problems.resolve('encryption-key'),
+        })
+      : undefined;
     const cache = await TieredCache.create({
       memory,
       // Shared tiers report their reads (and latency) to the observers; memory is not wrapped, its hits stay untimed.
-      ...(redis ? { redis: new ObservedStore(redis, observers) } : {}),
+      ...(namespace ? { redis: new ObservedStore(namespace, observers) } : {}),
       ...(surreal ? { surreal: new ObservedStore(surreal, observers) } : {}),
       // A server other instances use already saw their invalidations; an embedded store is ours alone.
       surrealShared: !isEmbeddedUrl(surrealUrl),
@@ -341,7 +359,7 @@ export class CacheEngine {
         keyPrefix: config.redis.keyPrefix,
         commandTimeoutMs: Math.max(config.tiers.timeoutMs, 250),
         maxWaitMs: config.requestTimeoutSeconds * 1000 + (options.flight?.lockTtlMs ?? DEFAULT_LOCK_TTL_MS),
-        available: () => cache.tierStatus('redis') !== 'down',
+        available: () => cache.tierStatus('redis') !== 'down' && namespace?.usable !== false,
         logger: rootLogger,
         ...(options.flight?.lockTtlMs !== undefined ? { lockTtlMs: options.flight.lockTtlMs } : {}),
         ...(options.flight?.pollIntervalMs !== undefined ? { pollIntervalMs: options.flight.pollIntervalMs } : {}),
@@ -359,6 +377,7 @@ export class CacheEngine {
     const tuning = await SelfTuning.open({
       config,
       ...(surreal ? { surreal: queryOn(surreal) } : {}),
+      ...(sealer ? { usageSealing: usageSealing(sealer) } : {}),
       ledger,
       clock,
       logger: rootLogger,
@@ -376,8 +395,8 @@ export class CacheEngine {
         return {
           model: current.model,
           maxTokens: current.maxTokens,
-          // `auto` starts a workflow on 5m until its calls have shown their gaps.
-          providerCache: current.providerCache === 'auto' ? '5m' : current.providerCache,
+          // `auto` starts a workflow with no provider caching until its calls show a TTL would pay (providerCacheFor).
+          providerCache: current.providerCache === 'auto' ? 'off' : current.providerCache,
           ...withProviderCacheFor(tuning),
           secretsInSharedTiers: current.secrets.cacheInSharedTiers,
           budget: current.budget,

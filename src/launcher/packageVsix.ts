@@ -7,6 +7,7 @@ import { PackagingError } from './errors';
 import { extensionFolderName } from './extensionManifest';
 import { hostTarget, type PlatformTarget } from './platformTarget';
 import { verifyRuntimeModules } from './runtimeModules';
+import { checkVsixBinaries, type VsixBinary } from './vsixBinaries';
 import { stageExtension, type StagedExtension } from './vsixStage';
 
 /** Options of {@link packageVsix}. */
@@ -20,6 +21,8 @@ export interface PackageOptions {
   readonly verify?: boolean;
   /** Replaces the production build (tests); see StageOptions.build. */
   readonly build?: (distDir: string) => Promise<void>;
+  /** See StageOptions.platformPackages. */
+  readonly platformPackages?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -28,6 +31,8 @@ export interface PackagedVsix {
   readonly file: string;
   readonly bytes: number;
   readonly staged: Omit<StagedExtension, 'dir'>;
+  /** The `.node` files in the VSIX, each checked against the target by its header. */
+  readonly binaries: readonly VsixBinary[];
   /** Bytes of the extension folder code-server unpacked, when verified. */
   readonly installedBytes?: number;
 }
@@ -45,7 +50,10 @@ export async function packageVsix(options: PackageOptions): Promise<PackagedVsix
       stageDir,
       target,
       ...(options.build ? { build: options.build } : {}),
+      ...(options.platformPackages ? { platformPackages: options.platformPackages } : {}),
     });
+    if (staged.fetched.length > 0) log(`fetched from the registry for ${target.name}: ${staged.fetched.join(', ')}`);
+    for (const line of staged.fallbacks) log(line);
     log(
       `runtime packages: ${staged.packages.map((pkg) => pkg.name).join(', ')}; ` +
         `left out ${staged.droppedBinaries.length} binaries for other platforms`,
@@ -57,12 +65,13 @@ export async function packageVsix(options: PackageOptions): Promise<PackagedVsix
       join(options.repo, `${staged.manifest.name}-${staged.manifest.version}-${target.name}.vsix`);
     await runVsce(options.repo, stageDir, target, file);
     const bytes = statSync(file).size;
-    log(`wrote ${file} (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
+    const binaries = checkVsixBinaries(file, target);
+    log(`wrote ${file} (${(bytes / 1024 / 1024).toFixed(1)} MiB; ${binaries.length} native binaries, all ${target.name})`);
 
     const { dir: _stagedDir, ...summary } = staged;
-    if (!(options.verify ?? true) || target.name !== host.name) return { file, bytes, staged: summary };
+    if (!(options.verify ?? true) || target.name !== host.name) return { file, bytes, staged: summary, binaries };
     const installedBytes = await verifyInstall(file, extensionFolderName(staged.manifest), log);
-    return { file, bytes, staged: summary, installedBytes };
+    return { file, bytes, staged: summary, binaries, installedBytes };
   } finally {
     rmSync(stageDir, { recursive: true, force: true });
   }
@@ -71,14 +80,30 @@ export async function packageVsix(options: PackageOptions): Promise<PackagedVsix
 function runVsce(repo: string, stageDir: string, target: PlatformTarget, file: string): Promise<void> {
   const vsce = join(repo, 'node_modules', '@vscode', 'vsce', 'vsce');
   if (!existsSync(vsce)) return Promise.reject(new PackagingError(`${vsce} is missing: run npm install`));
-  const args = [vsce, 'package', '--target', target.name, '--out', file, '--allow-missing-repository', '--skip-license'];
+  // No --allow-missing-repository or --skip-license: package.json names the repository and LICENSE ships, and
+  // any warning vsce still prints fails the packaging (see vsceWarnings).
+  const args = [vsce, 'package', '--target', target.name, '--out', file];
   return new Promise((resolve, reject) => {
     // stdin is closed so a question from vsce fails the run instead of hanging it.
-    const child = execFile(process.execPath, args, { cwd: stageDir, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? reject(new PackagingError(`vsce package failed:\n${stdout}${stderr}`, { cause: error })) : resolve(),
-    );
+    const child = execFile(process.execPath, args, { cwd: stageDir, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) return reject(new PackagingError(`vsce package failed:\n${stdout}${stderr}`, { cause: error }));
+      const warnings = vsceWarnings(`${stdout}\n${stderr}`);
+      if (warnings.length > 0) return reject(new PackagingError(`vsce package warned:\n${warnings.join('\n')}`));
+      resolve();
+    });
     child.stdin?.end();
   });
+}
+
+/**
+ * The WARNING lines of vsce's output (util.log.warn prefixes them with "WARNING"; in GitHub Actions it writes
+ * "::warning::"). The one about a newer vsce release is news, not a problem with the package.
+ */
+export function vsceWarnings(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => /\bWARNING\b|::warning::/.test(line))
+    .filter((line) => !/The latest version of @vscode\/vsce is/.test(line));
 }
 
 async function verifyInstall(file: string, folderName: string, log: (line: string) => void): Promise<number> {

@@ -9,6 +9,10 @@ export interface PlatformTarget {
   readonly libc?: 'glibc' | 'musl';
 }
 
+// The targets vsce and the Marketplace accept for a platform-specific extension, minus win32-ia32 (no 32-bit
+// Windows build of @surrealdb/node) and web (no Node extension host): TargetPlatform in VS Code's
+// src/vs/platform/extensions/common/extensions.ts, and "Platform-specific extensions" in
+// https://code.visualstudio.com/api/working-with-extensions/publishing-extension (read 2026-12-06).
 const TARGETS: readonly PlatformTarget[] = [
   { name: 'linux-x64', os: 'linux', cpu: 'x64', libc: 'glibc' },
   { name: 'linux-arm64', os: 'linux', cpu: 'arm64', libc: 'glibc' },
@@ -20,6 +24,9 @@ const TARGETS: readonly PlatformTarget[] = [
   { name: 'win32-x64', os: 'win32', cpu: 'x64' },
   { name: 'win32-arm64', os: 'win32', cpu: 'arm64' },
 ];
+
+/** Every target `npm run package -- --target all` tries, in a stable order. */
+export const ALL_TARGETS: readonly PlatformTarget[] = TARGETS;
 
 export function parseTarget(name: string): PlatformTarget {
   const target = TARGETS.find((candidate) => candidate.name === name);

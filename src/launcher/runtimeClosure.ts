@@ -3,6 +3,8 @@ import { packageFitsTarget, type PlatformTarget } from './platformTarget';
 /** One entry of package-lock.json's `packages` map (lockfile v2/v3). */
 export interface LockedPackage {
   readonly version?: string;
+  /** The tarball's SRI hash, as the registry served it when the lock was written. */
+  readonly integrity?: string;
   readonly dependencies?: Readonly<Record<string, string>>;
   readonly optionalDependencies?: Readonly<Record<string, string>>;
   /** Recorded, not followed: see {@link runtimeClosure}. */

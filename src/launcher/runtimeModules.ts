@@ -42,3 +42,48 @@ export async function verifyRuntimeModules(
   );
   if (failures.length > 0) throw new RuntimeModuleError(failures, extensionDir);
 }
+
+/** A native module the VSIX ships, and where its binaries may sit in node_modules. */
+export interface NativeModule {
+  readonly module: string;
+  /** Package-path prefixes under node_modules/ whose `.node` files are this module's binaries. */
+  readonly binaryPackages: readonly string[];
+  /**
+   * Whether a target without a binary of it gets no VSIX. @surrealdb/node (the embedded tier) and lz4-napi
+   * (reading entries other machines compressed into a shared tier) are what the extension is for; the extension
+   * still starts without them on a user's machine (see src/core/native), but we do not publish a VSIX that
+   * always lacks them.
+   */
+  readonly required: boolean;
+  /** What runs instead when the binary is absent. */
+  readonly fallback: string;
+}
+
+export const NATIVE_MODULES: readonly NativeModule[] = [
+  {
+    module: '@surrealdb/node',
+    binaryPackages: ['@surrealdb/node/'],
+    required: true,
+    fallback: 'no SurrealDB tier',
+  },
+  {
+    module: 'lz4-napi',
+    binaryPackages: ['lz4-napi/', '@antoniomuso/lz4-napi-'],
+    required: true,
+    fallback: 'values stored uncompressed',
+  },
+  {
+    module: 'msgpackr-extract',
+    binaryPackages: ['msgpackr-extract/', '@msgpackr-extract/msgpackr-extract-'],
+    required: false,
+    // msgpackr's node entry requires msgpackr-extract inside try/catch and decodes strings in JavaScript when
+    // it is missing (node_modules/msgpackr/node-index.js, msgpackr 2.1.3): same bytes, somewhat slower.
+    fallback: 'msgpackr decodes in plain JavaScript (same format, slower)',
+  },
+];
+
+/** The native module a shipped `.node` file (path relative to the extension root) belongs to, if any. */
+export function nativeModuleOf(path: string): NativeModule | undefined {
+  const inside = path.startsWith('node_modules/') ? path.slice('node_modules/'.length) : path;
+  return NATIVE_MODULES.find((native) => native.binaryPackages.some((prefix) => inside.startsWith(prefix)));
+}

@@ -3,11 +3,12 @@ import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'no
 import { builtinModules } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { bundleImports } from './bundleImports';
-import { PackagingError } from './errors';
+import { PackagingError, PlatformPackageError, TargetUnsupportedError } from './errors';
 import { readManifest, type ExtensionManifest } from './extensionManifest';
 import { isForOtherPlatform, type PlatformTarget } from './platformTarget';
 import { runtimeClosure, type Lockfile, type RuntimePackage } from './runtimeClosure';
-import { RUNTIME_MODULES } from './runtimeModules';
+import { fetchPlatformPackage, platformPackageCacheDir } from './platformPackages';
+import { NATIVE_MODULES, nativeModuleOf, RUNTIME_MODULES } from './runtimeModules';
 
 /** Options of {@link stageExtension}. */
 export interface StageOptions {
@@ -19,6 +20,8 @@ export interface StageOptions {
   readonly modules?: readonly string[];
   /** Writes the production bundles into the given dist folder; defaults to `node esbuild.mjs --production`. */
   readonly build?: (distDir: string) => Promise<void>;
+  /** Where per-platform packages fetched from the registry are kept; defaults to platformPackageCacheDir(repo). */
+  readonly platformPackages?: string;
 }
 
 /** What went into the staging folder. */
@@ -28,6 +31,12 @@ export interface StagedExtension {
   readonly packages: readonly RuntimePackage[];
   /** Native binaries for other platforms left out, relative to the staging folder. */
   readonly droppedBinaries: readonly string[];
+  /** The native binaries shipped, relative to the staging folder. */
+  readonly binaries: readonly string[];
+  /** Packages this machine has no copy of, fetched from the registry for the target (name@version). */
+  readonly fetched: readonly string[];
+  /** Optional native modules without a binary for the target, and what runs instead. */
+  readonly fallbacks: readonly string[];
 }
 
 const TOP_LEVEL_FILES = ['README.md', 'CHANGELOG.md', 'LICENSE', 'LICENSE.md', 'LICENSE.txt'];
@@ -44,20 +53,18 @@ export async function stageExtension(options: StageOptions): Promise<StagedExten
   const { repo, stageDir, target } = options;
   const roots = options.modules ?? RUNTIME_MODULES;
   const distDir = join(stageDir, 'dist');
-  await (options.build ?? ((dir) => productionBuild(repo, dir)))(distDir);
-
-  for (const file of TOP_LEVEL_FILES) {
-    if (existsSync(join(repo, file))) cpSync(join(repo, file), join(stageDir, file));
-  }
-  for (const dir of TOP_LEVEL_DIRS) {
-    if (existsSync(join(repo, dir))) cpSync(join(repo, dir), join(stageDir, dir), { recursive: true });
-  }
-
   const lock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as Lockfile;
-  const packages = runtimeClosure(lock, roots, target, (path) => existsSync(join(repo, path, 'package.json')));
+  const { packages, sourceOf, fetched } = await resolvePackages(
+    repo,
+    lock,
+    roots,
+    target,
+    options.platformPackages ?? platformPackageCacheDir(repo),
+  );
   const droppedBinaries: string[] = [];
+  const binaries: string[] = [];
   for (const pkg of packages) {
-    const from = join(repo, pkg.path);
+    const from = sourceOf(pkg.path);
     cpSync(from, join(stageDir, pkg.path), {
       recursive: true,
       filter: (source) => {
@@ -67,24 +74,81 @@ export async function stageExtension(options: StageOptions): Promise<StagedExten
           droppedBinaries.push(`${pkg.path}/${inside}`);
           return false;
         }
+        if (inside.endsWith('.node')) binaries.push(`${pkg.path}/${inside}`);
         return true;
       },
     });
   }
+  const fallbacks = checkNativeBinaries(binaries, roots, target);
   relaxUnshippedPeers(stageDir, packages);
+
+  await (options.build ?? ((dir) => productionBuild(repo, dir)))(distDir);
+  for (const file of TOP_LEVEL_FILES) {
+    if (existsSync(join(repo, file))) cpSync(join(repo, file), join(stageDir, file));
+  }
+  for (const dir of TOP_LEVEL_DIRS) {
+    if (existsSync(join(repo, dir))) cpSync(join(repo, dir), join(stageDir, dir), { recursive: true });
+  }
+
 
   const manifest = stagedManifest(repo, packages, roots);
   writeFileSync(join(stageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(stageDir, '.vscodeignore'), `${STAGE_IGNORE.join('\n')}\n`);
   checkBundlesAreCovered(distDir, packages);
-  return { dir: stageDir, manifest: readManifest(stageDir), packages, droppedBinaries };
+  return { dir: stageDir, manifest: readManifest(stageDir), packages, droppedBinaries, binaries, fetched, fallbacks };
 }
 
-function productionBuild(repo: string, distDir: string): Promise<void> {
+/**
+ * The runtime closure for `target` and where each package comes from: this machine's node_modules, or, for a
+ * platform package npm did not install here (another OS or CPU), the registry through fetchPlatformPackage.
+ * A package the registry does not have is left out when it is optional (checkNativeBinaries then decides).
+ */
+async function resolvePackages(
+  repo: string,
+  lock: Lockfile,
+  roots: readonly string[],
+  target: PlatformTarget,
+  cacheDir: string,
+): Promise<{ packages: RuntimePackage[]; sourceOf: (path: string) => string; fetched: string[] }> {
+  const inRepo = (path: string): boolean => existsSync(join(repo, path, 'package.json'));
+  const fetchedFrom = new Map<string, string>();
+  const fetched: string[] = [];
+  for (const pkg of runtimeClosure(lock, roots, target, () => true)) {
+    const entry = lock.packages[pkg.path];
+    if (inRepo(pkg.path) || entry?.version === undefined) continue;
+    try {
+      const pinned = { name: pkg.name, version: entry.version, ...(entry.integrity ? { integrity: entry.integrity } : {}) };
+      fetchedFrom.set(pkg.path, await fetchPlatformPackage(pinned, cacheDir));
+      fetched.push(`${pkg.name}@${entry.version}`);
+    } catch (error) {
+      if (!(error instanceof PlatformPackageError)) throw error;
+      // Left to runtimeClosure: an optional package is dropped, a required one fails with its name.
+    }
+  }
+  const packages = runtimeClosure(lock, roots, target, (path) => inRepo(path) || fetchedFrom.has(path));
+  return { packages, sourceOf: (path) => fetchedFrom.get(path) ?? join(repo, path), fetched };
+}
+
+/**
+ * Throws TargetUnsupportedError when a required native module that is being shipped has no binary for the
+ * target; returns a line per optional module that will fall back instead.
+ */
+function checkNativeBinaries(binaries: readonly string[], roots: readonly string[], target: PlatformTarget): string[] {
+  const shippedModules = NATIVE_MODULES.filter((native) => roots.includes(native.module));
+  const missing = shippedModules.filter(
+    (native) => !binaries.some((binary) => nativeModuleOf(binary)?.module === native.module),
+  );
+  const required = missing.filter((native) => native.required).map((native) => native.module);
+  if (required.length > 0) throw new TargetUnsupportedError(target.name, required);
+  return missing.map((native) => `${native.module} has no ${target.name} binary: ${native.fallback}`);
+}
+
+/** `node esbuild.mjs --production --outdir=DIR`: the shipped bundles only. */
+export function productionBuild(repo: string, distDir: string, only?: 'cli'): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['esbuild.mjs', '--production', `--outdir=${distDir}`],
+      ['esbuild.mjs', '--production', `--outdir=${distDir}`, ...(only ? [`--only=${only}`] : [])],
       { cwd: repo, timeout: 300_000 },
       (error, stdout, stderr) =>
         error ? reject(new PackagingError(`production build failed:\n${stdout}${stderr}`, { cause: error })) : resolve(),

@@ -1,6 +1,6 @@
-import { compressSync, uncompressSync } from 'lz4-napi';
 import { Packr, RESET_BUFFER_MODE, Unpackr } from 'msgpackr';
 import { CodecError, describeError } from '../errors';
+import { lz4Binding, lz4Unavailable } from '../native/nativeModules';
 import {
   CODEC_FORMAT_VERSION,
   COMPRESSION_MIN_BYTES,
@@ -36,8 +36,10 @@ export function encodeValue(value: unknown): Uint8Array {
   } catch (error) {
     throw new CodecError(`cannot encode value: ${describeError(error)}`, { cause: error });
   }
-  if (packed.length >= COMPRESSION_MIN_BYTES) {
-    const compressed = compressSync(packed);
+  // Without lz4-napi on this machine a frame is simply stored uncompressed: every reader can read that.
+  const lz4 = packed.length >= COMPRESSION_MIN_BYTES ? lz4Binding() : undefined;
+  if (lz4 !== undefined) {
+    const compressed = lz4.compressSync(packed);
     if (compressed.length <= packed.length * (1 - COMPRESSION_MIN_SAVING)) return frame(compressed, FLAG_LZ4);
   }
   return frame(packed, 0);
@@ -91,9 +93,13 @@ function decompress(bytes: Uint8Array): Buffer {
       `corrupt compressed cache entry: claims ${declared} bytes from a ${block.length}-byte LZ4 block`,
     );
   }
+  const lz4 = lz4Binding();
+  if (lz4 === undefined) {
+    throw new CodecError(`cannot read a compressed cache entry: ${lz4Unavailable()?.message ?? 'lz4-napi is not loaded'}`);
+  }
   let out: Buffer;
   try {
-    out = uncompressSync(block);
+    out = lz4.uncompressSync(block);
   } catch (error) {
     throw new CodecError(`corrupt compressed cache entry: ${describeError(error)}`, { cause: error });
   }

@@ -8,6 +8,7 @@ import { waitForDirectoryRelease } from './directoryRelease';
 import { classifySurrealConnectFailure } from './surrealConnectFailure';
 import { SurrealUnreachableError } from './surrealErrors';
 import { redactUrl } from '../security/redactUrl';
+import { loadSurrealNode } from '../native/nativeModules';
 
 export interface SurrealConnectOptions {
   url: string;
@@ -92,12 +93,17 @@ async function loadModules(embedded: boolean): Promise<{
   sdk: typeof import('surrealdb');
   node: typeof import('@surrealdb/node') | undefined;
 }> {
+  let sdk: typeof import('surrealdb');
   try {
-    const sdk = await import('surrealdb');
-    const node = embedded ? await import('@surrealdb/node') : undefined;
-    return { sdk, node };
+    sdk = await import('surrealdb');
   } catch (error) {
     throw new StoreError('surreal', `cannot load the SurrealDB modules: ${describeError(error)}`, { cause: error });
+  }
+  try {
+    // The native engine goes through loadSurrealNode, whose error names the module and this machine's platform.
+    return { sdk, node: embedded ? await loadSurrealNode() : undefined };
+  } catch (error) {
+    throw new StoreError('surreal', describeError(error), { cause: error });
   }
 }
 

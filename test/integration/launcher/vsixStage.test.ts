@@ -6,7 +6,9 @@ import { PackagingError } from '../../../src/launcher/errors';
 import { packageVsix } from '../../../src/launcher/packageVsix';
 import { repoRoot } from '../../../src/launcher/paths';
 import { hostTarget, parseTarget } from '../../../src/launcher/platformTarget';
+import { vsixBinaries } from '../../../src/launcher/vsixBinaries';
 import { stageExtension } from '../../../src/launcher/vsixStage';
+import { zipEntries } from '../../../src/launcher/zipEntries';
 
 const SURREAL_BINARY = 'node_modules/@surrealdb/node/dist/surrealdb-node.linux-x64-gnu.node';
 
@@ -99,5 +101,11 @@ describe('packageVsix', function () {
     }
     assert.ok(!listing.includes('surrealdb-node.darwin-arm64.node'));
     assert.ok(!listing.includes('extension/dist/start.js'));
+    // Every native binary's header says linux x64 (checked by packageVsix itself, and here from the zip).
+    const binaries = vsixBinaries(file, parseTarget('linux-x64'));
+    assert.deepEqual(result.binaries.map((binary) => binary.entry), binaries.map((binary) => binary.entry));
+    assert.ok(binaries.some((binary) => binary.entry === `extension/${SURREAL_BINARY}`));
+    for (const binary of binaries) assert.equal(binary.mismatch, undefined, binary.entry);
+    assert.ok(zipEntries(file).some((entry) => entry.name === 'extension/LICENSE.txt'), 'LICENSE ships');
   });
 });
