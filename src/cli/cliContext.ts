@@ -67,6 +67,11 @@ export class CliContext {
           });
   }
 
+  /** Whether this run trusts the workspace (--trust-workspace or CLAUDE_CACHE_TRUST_WORKSPACE=1). */
+  get trustedWorkspace(): boolean {
+    return workspaceTrusted(this.values['trust-workspace'], this.io.env);
+  }
+
   async config(): Promise<CliConfig> {
     if (this.loaded) return this.loaded;
     const flags: Record<string, unknown> = {};
@@ -76,7 +81,7 @@ export class CliContext {
     }
     this.loaded = await loadCliConfig(this.workspace, this.io.env, flags, {
       userSettingsFile: userSettingsPath(this.io.env, this.io.cwd),
-      trustWorkspace: workspaceTrusted(this.values['trust-workspace'], this.io.env),
+      trustWorkspace: this.trustedWorkspace,
     });
     const { ignoredWorkspaceSettings, settingsFile } = this.loaded;
     // Always shown, not only with --verbose: a CI job relying on those settings must learn why they are unused.

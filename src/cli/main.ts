@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { BudgetExceededError } from '../core/budget';
 import { ClaudeAuthenticationError } from '../core/claude';
 import { CacheError, describeError } from '../core/errors';
-import { EmptyPromptError } from '../core/workflows';
+import { EmptyPromptError, MissingInputsError, UnknownInputsError } from '../core/workflows';
 import { CliContext, GLOBAL_OPTIONS, type CliIo, type ParsedValues } from './cliContext';
 import { CliUsageError } from './cliErrors';
 import { EXIT_OVER_BUDGET, EXIT_REFUSED } from './exitCodes';
@@ -87,7 +87,13 @@ function reportFailure(error: unknown, command: CliCommand, io: CliIo): number {
     io.stderr(`claude-cache ${command.name}: ${describeError(error)}\nusage: ${command.usage}\n`);
     return 2;
   }
-  if (error instanceof ClaudeAuthenticationError || error instanceof EmptyPromptError) {
+  // A missing or misspelled `--arg` and an empty prompt are the caller's to fix, like a usage error: exit 2.
+  if (
+    error instanceof ClaudeAuthenticationError ||
+    error instanceof EmptyPromptError ||
+    error instanceof MissingInputsError ||
+    error instanceof UnknownInputsError
+  ) {
     io.stderr(`claude-cache: ${error.message}\n`);
     return 2;
   }

@@ -561,7 +561,12 @@ export class CacheEngine {
   async prewarm(
     workspace: string,
     items: readonly PrewarmItem[],
-    options: { signal?: AbortSignal; onProgress?: (done: number, total: number, outcome: PrewarmOutcome) => void } = {},
+    options: {
+      signal?: AbortSignal;
+      onProgress?: (done: number, total: number, outcome: PrewarmOutcome) => void;
+      /** Whether the workspace is trusted: workflows' `!` commands run only then (see RunRequest.trustedWorkspace). */
+      trustedWorkspace?: boolean;
+    } = {},
   ): Promise<PrewarmOutcome[]> {
     const outcomes: PrewarmOutcome[] = [];
     for (const item of items) {
@@ -574,6 +579,7 @@ export class CacheEngine {
           params: { args: [...(item.args ?? [])], inputs: { ...(item.inputs ?? {}) } },
           ...(item.file ? { filePath: item.file } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
+          trustedWorkspace: options.trustedWorkspace === true,
           origin: 'prewarm',
         });
         outcome = { item, result };
@@ -599,14 +605,16 @@ export class CacheEngine {
    */
   async prewarmFromUsage(
     workspace: string,
-    options: Partial<Omit<UsagePrewarmOptions, 'signal' | 'onProgress'>> & Pick<UsagePrewarmOptions, 'signal' | 'onProgress'> = {},
+    options: Partial<Omit<UsagePrewarmOptions, 'signal' | 'onProgress'>> &
+      Pick<UsagePrewarmOptions, 'signal' | 'onProgress'> & { trustedWorkspace?: boolean } = {},
   ): Promise<UsagePrewarmReport> {
     const limits = this.currentConfig.prewarm.fromUsage;
     const root = path.resolve(workspace);
     const report = await prewarmFromUsage(
       {
         records: () => this.tuning.log.read({ workspace: root }),
-        run: async (item, signal) => (await this.prewarm(root, [item], signal ? { signal } : {}))[0] ?? { item },
+        run: async (item, signal) =>
+          (await this.prewarm(root, [item], { ...(signal ? { signal } : {}), trustedWorkspace: options.trustedWorkspace === true }))[0] ?? { item },
       },
       {
         maxUsd: options.maxUsd ?? limits.maxUsd,

@@ -15,7 +15,7 @@ import { settingId } from './config/configKeys';
 import { modelFacts, resolveModel } from './models';
 import { checkContextSnapshot, checkRunManifest, type StoredRunManifest } from './tiered/layerValueSchemas';
 import { UncachedAnswer } from './uncachedAnswer';
-import { buildSnapshot, checkSnapshot, hashSubset, type ChangedPart, type ContextSnapshot } from './context';
+import { assertShellCommandsMayRun, buildSnapshot, checkSnapshot, describeChangedPart, hashSubset, type ChangedPart, type ContextSnapshot } from './context';
 import type { BudgetReservation, CostLedger, Dollars, RecordedCall } from './cost';
 import type { SharedFlight } from './flight';
 import { hasBudget, reserveWithinBudget, worstCaseUsage, type BudgetCaps, type BudgetExceededError } from './budget';
@@ -30,6 +30,8 @@ import type { TieredCache } from './tiered/tieredCache';
 import {
   bindParams,
   fileBlock,
+  fileReferencesOf,
+  shellCommandsOf,
   fillContext,
   findWorkflow,
   normalizeParams,
@@ -122,6 +124,11 @@ export interface RunRequest {
    * without asking again). Absent, the run fails with BudgetExceededError.
    */
   confirmOverBudget?: (problem: BudgetExceededError) => boolean | Promise<boolean>;
+  /**
+   * The workspace is trusted (VS Code: vscode.workspace.isTrusted; CLI: --trust-workspace or
+   * CLAUDE_CACHE_TRUST_WORKSPACE=1). A workflow's `!` commands run only when true; absent is untrusted.
+   */
+  trustedWorkspace?: boolean;
 }
 
 /** A step of a run, as a progress display shows it. */
@@ -243,7 +250,12 @@ export class WorkflowPipeline {
       maxTokens: effectiveMaxTokens(model, request.maxTokens ?? requested.maxTokens),
       providerCache: requested.providerCacheFor?.(workflow.name, model) ?? requested.providerCache,
     };
-    const params = normalizeParams({ args: request.params?.args ?? [], inputs: request.params?.inputs ?? {} });
+    const params = normalizeParams({
+      args: request.params?.args ?? [],
+      // The string as typed (the extension's box) is what `$ARGUMENTS` means; without it, the words joined by spaces.
+      ...(request.params?.rawArguments !== undefined ? { rawArguments: request.params.rawArguments } : {}),
+      inputs: request.params?.inputs ?? {},
+    });
     const run = new RunAccounting(this.deps.ledger, recorder, workflow.name, request.confirmOverBudget, request.onProgress);
     run.progress({ kind: 'checking-cache' });
     // What the run is about, for the context key: the file it reads, if any, relative to the workspace.
@@ -263,9 +275,18 @@ export class WorkflowPipeline {
 
     // L3 context: what the workflow reads, re-checked against the workspace before use.
     const changes: ChangedPart[] = [];
-    const snapshotKey = contextKey(workspace, `${workflow.name}@${target}`);
+    // What the bound prompt runs and references (arguments substituted), and whether it may: refused here, before
+    // any lookup or call, when the workspace is untrusted or allowed-tools does not allow a command.
+    const shellCommands = shellCommandsOf(bound);
+    const fileReferences = fileReferencesOf(bound);
+    const trustedWorkspace = request.trustedWorkspace === true;
+    assertShellCommandsMayRun({ shellCommands, allowedTools: workflow.allowedTools, trustedWorkspace });
+    const commandsAndReferences = { shellCommands, fileReferences, allowedTools: workflow.allowedTools, trustedWorkspace };
+    // Commands with arguments in them differ per run: each set keeps its own snapshot rather than evicting another's.
+    const extraReads = shellCommands.length + fileReferences.length > 0 ? `#${sha256Hex(stableStringify([shellCommands, fileReferences]))}` : '';
+    const snapshotKey = contextKey(workspace, `${workflow.name}@${target}${extraReads}`);
     const readSnapshot = () =>
-      buildSnapshot({ workspace, reads: workflow.reads, filePath: request.filePath, selection: request.selection });
+      buildSnapshot({ workspace, reads: workflow.reads, filePath: request.filePath, selection: request.selection, ...commandsAndReferences });
     // A fresh run reads its context from disk: reusing the cached snapshot would send what the files held before.
     const snapshot = request.fresh
       ? await this.rebuild(run, 'context', snapshotKey, readSnapshot, shareable)
@@ -275,7 +296,7 @@ export class WorkflowPipeline {
           snapshotKey,
           readSnapshot,
           async (cached: ContextSnapshot) => {
-            const check = await checkSnapshot(cached, { selection: request.selection, filePath: request.filePath });
+            const check = await checkSnapshot(cached, { selection: request.selection, filePath: request.filePath, ...commandsAndReferences });
             changes.push(...check.changed);
             return check.fresh;
           },
@@ -299,7 +320,7 @@ export class WorkflowPipeline {
     // Anthropic's prompt cache can hold; the prompt refers to them.
     const documents = documentBlocks(snapshot, moduleAnswers);
     const contextBlocks = documents.map((document) => document.text);
-    const prompt = fillContext(bound, { ...renderContextFromSnapshot(snapshot, moduleAnswers), documentsAbove: true });
+    const prompt = fillContext(bound, { ...renderContextFromSnapshot(snapshot, moduleAnswers, fileReferences), documentsAbove: true });
     if (prompt.trim() === '') throw new EmptyPromptError(workflow.name, workflow.argumentHint);
     const inputHash = resultInputHash({
       model,
@@ -408,7 +429,7 @@ export class WorkflowPipeline {
       workflow: workflow.name,
       cached: result.cached,
       fresh: request.fresh === true,
-      contextChanges: changes.map((change) => describeChange(change)),
+      contextChanges: changes.map((change) => describeChangedPart(change)),
       missReasons,
       tierStatus: (tier) => this.deps.cache.tierStatus(tier),
     });
@@ -614,7 +635,7 @@ export class WorkflowPipeline {
     fresh: boolean | undefined,
   ): Promise<string[]> {
     if (fresh) return ['a fresh answer was asked for'];
-    const reasons = changes.map((change) => describeChange(change));
+    const reasons = changes.map((change) => describeChangedPart(change));
     const previous = (
       await this.deps.cache.get<RunManifest>('context', manifestKey, { uncounted: true, shape: checkRunManifest }).catch(() => undefined)
     )?.value;
@@ -670,13 +691,6 @@ function documentBlocks(snapshot: ContextSnapshot, moduleAnswers: Record<string,
     if (part.kind === 'selection') blocks.push({ text: `<selection>\n${part.content}\n</selection>`, repeats: false });
   }
   return blocks;
-}
-
-function describeChange(change: ChangedPart): string {
-  const what = change.kind === 'file' ? change.id : change.kind === 'gitDiff' ? 'the git diff' : 'the selection';
-  if (change.reason === 'differs' && change.kind !== 'file') return change.detail ?? `${what} changed`;
-  const how = change.reason === 'deleted' ? 'was deleted' : change.reason === 'modified' ? 'was modified' : 'changed';
-  return `${what} ${how}${change.detail ? ` (${change.detail})` : ''}`;
 }
 
 /** Adds up one run's calls and savings as they happen, and books them in the ledger. */

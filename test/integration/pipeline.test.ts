@@ -243,7 +243,8 @@ describe('WorkflowPipeline', function () {
   it('runs workflow files and skips a broken one with a clear problem', async () => {
     await mkdir(join(workspace, '.claude', 'commands', 'frontend'), { recursive: true });
     await writeFile(join(workspace, '.claude', 'commands', 'frontend', 'lint.md'), 'Lint this: $ARGUMENTS\n');
-    await writeFile(join(workspace, '.claude', 'commands', 'broken.md'), '---\ndescription: [unclosed\n---\nBody\n');
+    // A list whose items are indented unevenly is not YAML at all (an unclosed `[` on a plain line is read as text).
+    await writeFile(join(workspace, '.claude', 'commands', 'broken.md'), '---\ntags:\n  - one\n - two\n---\nBody\n');
     const result = await engine.pipeline.run({
       workflow: 'frontend:lint',
       workspace,

@@ -24,7 +24,7 @@ export const prewarmCommand: CliCommand = {
       context.io.stderr('nothing to prewarm: claudeCache.prewarm.workflows is empty in .vscode/settings.json\n');
       return context.json ? (context.printJson({ total: 0, done: 0, failed: 0, items: [] }), 0) : 0;
     }
-    const outcomes = await engine.prewarm(context.workspace, items, { onProgress: progressPrinter(context) });
+    const outcomes = await engine.prewarm(context.workspace, items, { onProgress: progressPrinter(context), trustedWorkspace: context.trustedWorkspace });
     const failed = outcomes.filter((outcome) => outcome.error).length;
     if (context.json) {
       context.printJson({
@@ -56,6 +56,7 @@ async function prewarmFromUsage(context: CliContext): Promise<number> {
       ...(maxUsd !== undefined ? { maxUsd } : {}),
       signal: controller.signal,
       onProgress: progressPrinter(context),
+      trustedWorkspace: context.trustedWorkspace,
     });
     const failed = report.outcomes.filter((outcome) => outcome.error).length;
     if (context.json) {

@@ -1,5 +1,6 @@
 import { CliUsageError } from '../cliErrors';
 import { formatTraceText } from '../../core/trace';
+import { assertInputsGiven } from '../../core/workflows';
 import { EXIT_REFUSED } from '../exitCodes';
 import { formatDollars } from '../format';
 import type { CliCommand } from './command';
@@ -19,6 +20,9 @@ export const runCommand: CliCommand = {
     'over-budget': { type: 'boolean' },
   },
   async run(context) {
+    // The words after the workflow name are its arguments. The shell has already split and unquoted them, so
+    // `$ARGUMENTS` is those words joined by single spaces: `run migrate "Search Bar" React` gives
+    // `$0` = `Search Bar` and `$ARGUMENTS` = `Search Bar React` (Claude Code would keep the quotes it was typed with).
     const [workflow, ...words] = context.positionals;
     if (!workflow) throw new CliUsageError('name the workflow to run (see `claude-cache workflows`)');
     const inputs: Record<string, string> = {};
@@ -28,11 +32,14 @@ export const runCommand: CliCommand = {
       inputs[pair.slice(0, at)] = pair.slice(at + 1);
     }
     const engine = await context.open();
+    // Every `${input:...}` needs a value (a placeholder is only a hint): refused here, before any lookup or call.
+    assertInputsGiven(await engine.pipeline.resolveWorkflow(context.workspace, workflow), inputs);
     const controller = new AbortController();
     const cancel = () => controller.abort(new Error('interrupted'));
     process.once('SIGINT', cancel);
     try {
       const result = await engine.pipeline.run({
+        trustedWorkspace: context.trustedWorkspace,
         workflow,
         workspace: context.workspace,
         params: { args: words, inputs },

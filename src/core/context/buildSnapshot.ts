@@ -4,6 +4,8 @@ import { ContextRequestError, ContextTooLargeError } from './errors';
 import { readFilePart } from './filePart';
 import { readGitDiff } from './gitDiff';
 import { combinePartHashes, sha256 } from './hash';
+import { readReferenceParts } from './referencePart';
+import { readShellParts } from './shellPart';
 import type { ContextKind, ContextLimits, ContextPart, ContextSnapshot } from './snapshot';
 import { DEFAULT_CONTEXT_LIMITS, GIT_DIFF_PART_ID, SELECTION_PART_ID, canonicalReads } from './snapshot';
 
@@ -16,6 +18,14 @@ export interface SnapshotRequest {
   filePath?: string;
   /** Required when reads has 'selection': the selected text itself. */
   selection?: string;
+  /** The workflow's `` !`cmd` `` commands, in order (Workflow.shellCommands); each output becomes a part. */
+  shellCommands?: readonly string[];
+  /** The workflow's `allowed-tools` (Workflow.allowedTools): its Bash rules decide which commands may run. */
+  allowedTools?: readonly string[];
+  /** Whether the workspace is trusted; commands run only when it is. Absent means not trusted. */
+  trustedWorkspace?: boolean;
+  /** Workspace files the workflow's text references (`@path`, Markdown links; Workflow.fileReferences). */
+  fileReferences?: readonly string[];
   limits?: Partial<ContextLimits>;
 }
 
@@ -24,9 +34,18 @@ export async function buildSnapshot(request: SnapshotRequest): Promise<ContextSn
   const workspace = path.resolve(request.workspace);
   await assertDirectory(workspace);
   const limits = { ...DEFAULT_CONTEXT_LIMITS, ...request.limits };
-  const parts = await Promise.all(
-    canonicalReads(request.reads).map((kind) => readPart(kind, workspace, request, limits)),
+  // Commands first, and alone: a refused or failing command stops the run before any file is read, and a
+  // command's view of the workspace is not raced by our own reads.
+  const shellParts = await readShellParts(
+    workspace,
+    { shellCommands: request.shellCommands ?? [], allowedTools: request.allowedTools ?? [], trustedWorkspace: request.trustedWorkspace === true },
+    limits,
   );
+  const [namedParts, referenceParts] = await Promise.all([
+    Promise.all(canonicalReads(request.reads).map((kind) => readPart(kind, workspace, request, limits))),
+    readReferenceParts(workspace, request.fileReferences ?? [], limits.maxFileBytes),
+  ]);
+  const parts = [...namedParts, ...referenceParts, ...shellParts];
   return { workspace, parts, hash: combinePartHashes(parts) };
 }
 

@@ -2,6 +2,8 @@ import { describeError } from '../errors';
 import { gitDiffPart } from './buildSnapshot';
 import { checkFilePart, filePartId } from './filePart';
 import { partMatchesItsHash, sha256 } from './hash';
+import { checkReferences } from './referencePart';
+import { assertShellCommandsMayRun, checkShellPart, uniqueCommands } from './shellPart';
 import type { ChangedPart, ContextLimits, ContextPart, ContextSnapshot, SnapshotCheck } from './snapshot';
 import { DEFAULT_CONTEXT_LIMITS } from './snapshot';
 
@@ -11,6 +13,17 @@ export interface CurrentContext {
   selection?: string;
   /** The file the workflow would read now; when given and different from the snapshot's, that part differs. */
   filePath?: string;
+  /**
+   * The workflow's `` !`cmd` `` commands now. When given and not the snapshot's, the snapshot is stale and none
+   * of its commands is run; when absent, the snapshot's own commands are re-run (subject to the policy below).
+   */
+  shellCommands?: readonly string[];
+  /** The workflow's `allowed-tools` now: re-running a command to check it obeys the same rules as running it. */
+  allowedTools?: readonly string[];
+  /** Whether the workspace is trusted now; a snapshot with shell output is refused (thrown) when it is not. */
+  trustedWorkspace?: boolean;
+  /** The files the workflow's text references now; when given, a reference added, dropped or newly created is a change. */
+  fileReferences?: readonly string[];
   limits?: Partial<ContextLimits>;
 }
 
@@ -37,12 +50,71 @@ export interface CurrentContext {
  * Hashing instead costs little: a snapshot reads one file of at most maxFileBytes (1 MiB), and the git diff it
  * may hold is re-run on every check anyway. Snapshots cached by older versions (with an `mtimeMs`, no other
  * metadata) therefore need nothing special: they are hashed like any other.
+ *
+ * Shell output can only be checked by running the command again: its output hashed as at build time is the only
+ * proof `git status` still says the same (a command whose output changed is "output of `git status` changed").
+ * That run obeys the rules of the first one (trusted workspace, allowed-tools), and a workflow that now runs other
+ * commands is stale without running the old ones. A referenced file is checked like the file a workflow reads;
+ * a reference that named no file is looked for again, so a file created since is a change.
  */
 export async function checkSnapshot(snapshot: ContextSnapshot, current: CurrentContext = {}): Promise<SnapshotCheck> {
   const limits = { ...DEFAULT_CONTEXT_LIMITS, ...current.limits };
-  const results = await Promise.all(snapshot.parts.map((part) => checkPart(snapshot.workspace, part, current, limits)));
-  const changed = results.filter((result): result is ChangedPart => result !== undefined);
+  const tampered: ChangedPart[] = [];
+  const named: ContextPart[] = [];
+  const references: ContextPart[] = [];
+  const shell: ContextPart[] = [];
+  for (const part of snapshot.parts) {
+    // A snapshot comes back from a cache tier (possibly a shared one): the text a prompt would be built from must
+    // be the text the hash vouches for, or a matching workspace would send whatever the cached copy holds.
+    if (!partMatchesItsHash(part)) {
+      tampered.push({ id: part.id, kind: part.kind, reason: 'differs', detail: 'the cached copy does not match its own hash' });
+    } else if (part.kind === 'reference') references.push(part);
+    else if (part.kind === 'shell') shell.push(part);
+    else named.push(part);
+  }
+  const [namedResults, referenceChanges, shellChanges] = await Promise.all([
+    Promise.all(named.map((part) => checkPart(snapshot.workspace, part, current, limits))),
+    checkReferences(snapshot.workspace, references, current.fileReferences),
+    checkShellParts(snapshot.workspace, shell, current, limits),
+  ]);
+  const changed = [
+    ...tampered,
+    ...namedResults.filter((result): result is ChangedPart => result !== undefined),
+    ...referenceChanges,
+    ...shellChanges,
+  ];
   return { fresh: changed.length === 0, changed };
+}
+
+/**
+ * Re-runs each command (in the order written) and compares its output: how a cached answer built on
+ * `git status` learns the working tree moved. The run obeys the same rules as the first one: an untrusted
+ * workspace or a command allowed-tools no longer allows throws, so nothing runs that a fresh build would refuse.
+ */
+async function checkShellParts(
+  workspace: string,
+  parts: readonly ContextPart[],
+  current: CurrentContext,
+  limits: ContextLimits,
+): Promise<ChangedPart[]> {
+  const held = parts.map((part) => part.id);
+  if (current.shellCommands !== undefined) {
+    const wanted = uniqueCommands(current.shellCommands);
+    if (wanted.join('\u0000') !== held.join('\u0000')) {
+      const added = wanted.filter((command) => !held.includes(command));
+      const dropped = held.filter((command) => !wanted.includes(command));
+      const detail = added.length > 0 ? `the workflow now runs \`${added[0]}\`` : dropped.length > 0 ? `the workflow no longer runs \`${dropped[0]}\`` : 'the workflow runs its commands in another order';
+      return [{ id: added[0] ?? dropped[0] ?? held[0] ?? wanted[0] ?? '', kind: 'shell', reason: 'differs', detail }];
+    }
+  }
+  if (parts.length === 0) return [];
+  assertShellCommandsMayRun({ shellCommands: held, allowedTools: current.allowedTools ?? [], trustedWorkspace: current.trustedWorkspace === true });
+  const changed: ChangedPart[] = [];
+  for (const part of parts) {
+    const change = await checkShellPart(workspace, part, limits);
+    if (change) changed.push(change);
+  }
+  return changed;
 }
 
 async function checkPart(
@@ -51,11 +123,6 @@ async function checkPart(
   current: CurrentContext,
   limits: ContextLimits,
 ): Promise<ChangedPart | undefined> {
-  // A snapshot comes back from a cache tier (possibly a shared one): the text a prompt would be built from must
-  // be the text the hash vouches for, or a matching workspace would send whatever the cached copy holds.
-  if (!partMatchesItsHash(part)) {
-    return { id: part.id, kind: part.kind, reason: 'differs', detail: 'the cached copy does not match its own hash' };
-  }
   switch (part.kind) {
     case 'selection': {
       if (current.selection === undefined) {
@@ -80,5 +147,9 @@ async function checkPart(
         return { id: part.id, kind: part.kind, reason: 'differs', detail: describeError(error) };
       }
     }
+    case 'reference':
+    case 'shell':
+      // Checked by kind in checkSnapshot, never here.
+      return undefined;
   }
 }

@@ -19,11 +19,20 @@ export function filePartId(workspace: string, filePath: string): string {
   return (inside ? relative : absolute).split(path.sep).join('/');
 }
 
-export async function readFilePart(workspace: string, filePath: string, maxBytes: number): Promise<ContextPart> {
+/**
+ * The file as a part: the file a workflow reads (`file`), or one its text references (`reference`, from `@path`
+ * or a Markdown link). Both go through the same containment check, size bound and text check.
+ */
+export async function readFilePart(
+  workspace: string,
+  filePath: string,
+  maxBytes: number,
+  kind: 'file' | 'reference' = 'file',
+): Promise<ContextPart> {
   const id = filePartId(workspace, filePath);
   const absolute = await fileInWorkspace(id, workspace, filePath);
   const { bytes } = await readBounded(id, absolute, maxBytes);
-  return { kind: 'file', id, hash: sha256(bytes), size: bytes.length, content: decodeText(id, bytes) };
+  return { kind, id, hash: sha256(bytes), size: bytes.length, content: decodeText(id, bytes) };
 }
 
 /**
@@ -107,7 +116,8 @@ function decodeText(id: string, bytes: Buffer): string {
   }
 }
 
-function isMissing(error: unknown): boolean {
+/** The file is not there (or a folder on its path is a file): ENOENT/ENOTDIR, raw or wrapped. */
+export function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return true;
   return error instanceof ContextReadError && isMissing(error.cause);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ContextKind, ContextPart, ContextSnapshot } from './snapshot';
-import { CONTEXT_KINDS } from './snapshot';
+import { PART_KINDS } from './snapshot';
 
 /** Bumped if the combined-hash layout ever changes, so old and new keys cannot collide. */
 const COMBINED_HASH_VERSION = 'context-v1';
@@ -20,11 +20,13 @@ export function partMatchesItsHash(part: Pick<ContextPart, 'hash' | 'content'>):
 
 /**
  * One hash over parts in a stable order (kind in canonical order, then id), independent of the order the
- * parts were read in. Ids enter the hash so the same content under another path is another context.
+ * parts were read in. Ids enter the hash so the same content under another path is another context, and the
+ * same output of another command another context. The new kinds (reference, shell) sort after the old ones, so
+ * snapshots without them hash as they always did.
  */
 export function combinePartHashes(parts: readonly Pick<ContextPart, 'kind' | 'id' | 'hash'>[]): string {
   const sorted = [...parts].sort(
-    (a, b) => CONTEXT_KINDS.indexOf(a.kind) - CONTEXT_KINDS.indexOf(b.kind) || compareStrings(a.id, b.id),
+    (a, b) => PART_KINDS.indexOf(a.kind) - PART_KINDS.indexOf(b.kind) || compareStrings(a.id, b.id),
   );
   const hash = createHash('sha256').update(`${COMBINED_HASH_VERSION}\n`);
   for (const part of sorted) hash.update(`${part.kind}\t${part.id}\t${part.hash}\n`);
@@ -36,7 +38,7 @@ export function combinePartHashes(parts: readonly Pick<ContextPart, 'kind' | 'id
  * not miss when only the selection moved. Reading every kind gives the snapshot's own hash.
  */
 export function hashSubset(snapshot: ContextSnapshot, reads: readonly ContextKind[]): string {
-  const wanted = new Set(reads);
+  const wanted = new Set<string>(reads);
   return combinePartHashes(snapshot.parts.filter((part) => wanted.has(part.kind)));
 }
 

@@ -4,3 +4,8 @@ export { buildSnapshot, type SnapshotRequest } from './buildSnapshot';
 export { checkSnapshot, type CurrentContext } from './checkSnapshot';
 export { hashSubset, combinePartHashes, sha256 } from './hash';
 export { filePartId } from './filePart';
+export { referenceId } from './referencePart';
+export { assertShellCommandsMayRun, type ShellPolicy } from './shellPart';
+export { bashRulesFrom, checkCommandAgainstRules, type BashRule, type PermissionVerdict } from './bashPermissions';
+export { truncationMarker } from './shellCommand';
+export { describeChangedPart } from './describeChange';

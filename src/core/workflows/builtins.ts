@@ -1,7 +1,7 @@
 import { canonicalReads } from '../context/snapshot';
 import { sha256 } from '../context/hash';
 import { WorkflowDefinitionError } from './errors';
-import { describeTemplate, scanTemplate } from './template';
+import { TEMPLATE_SYNTAX_REVISION, describeTemplate, scanTemplate } from './template';
 import type { ModuleSpec, Workflow } from './workflow';
 
 const BUILTIN_SYNTAX = { dollarArguments: true };
@@ -48,12 +48,16 @@ function defineWorkflow(spec: {
     name: spec.name,
     description: spec.description,
     source: 'builtin',
-    version: versionOf(spec.revision, spec.system, spec.template),
+    // The syntax revision retires prompts bound under older rules; a module's syntax (context only) did not change.
+    version: versionOf(spec.revision, `syntax ${TEMPLATE_SYNTAX_REVISION}`, spec.system, spec.template),
     system: spec.system,
     template: spec.template,
     reads: canonicalReads([...usage.reads, ...modules.flatMap((module) => module.reads)]),
     inputs: usage.inputs,
     modules,
+    shellCommands: [],
+    fileReferences: [],
+    allowedTools: [],
   };
   if (spec.argumentHint !== undefined) workflow.argumentHint = spec.argumentHint;
   return deepFreeze(workflow);

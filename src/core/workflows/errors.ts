@@ -1,15 +1,22 @@
 import { CacheError } from '../errors';
 
-/** A run did not supply inputs the workflow declares without a placeholder. */
+/**
+ * A run did not supply `${input:...}` values the workflow uses. A placeholder is only the hint VS Code shows in the
+ * input field, never a default, so every input must be given (the CLI exits 2 naming them, before any call).
+ */
 export class MissingInputsError extends CacheError {
   readonly code = 'E_WORKFLOW_MISSING_INPUTS';
 
   constructor(
     readonly workflow: string,
     readonly missing: string[],
+    /** The placeholder (hint) of each missing input that has one. */
+    readonly hints: Readonly<Record<string, string>> = {},
   ) {
     super(
-      `${workflow} needs ${missing.length === 1 ? 'an input' : 'inputs'} with no default: ${missing.join(', ')} (pass ${missing.map((name) => `--arg ${name}=...`).join(' ')})`,
+      `${workflow} needs ${missing.length === 1 ? 'a value for the input' : 'values for the inputs'} ` +
+        `${missing.map((name) => (hints[name] ? `${name} (${hints[name]})` : name)).join(', ')}: ` +
+        `pass ${missing.map((name) => `--arg ${name}=...`).join(' ')}`,
     );
   }
 }
@@ -61,10 +68,13 @@ export class EmptyPromptError extends CacheError {
   constructor(
     readonly workflow: string,
     readonly argumentHint: string | undefined,
+    /** The argument placeholders that came out empty, as written in the template (`$ARGUMENTS`, `$0`, `$issue`). */
+    readonly emptyArguments: readonly string[] = [],
   ) {
     super(
-      `${workflow} has nothing to ask Claude: its prompt is empty once its arguments are filled in. ` +
-        `Give it the arguments it expects${argumentHint ? ` (${argumentHint})` : ''}.`,
+      `${workflow} has nothing to ask Claude: its prompt is empty once its arguments are filled in` +
+        (emptyArguments.length > 0 ? ` (${emptyArguments.join(', ')} ${emptyArguments.length === 1 ? 'was' : 'were'} not given)` : '') +
+        `. Give it the arguments it expects${argumentHint ? ` (${argumentHint})` : ''}.`,
     );
   }
 }

@@ -2,8 +2,9 @@ import { sha256 } from '../context/hash';
 import { canonicalReads } from '../context/snapshot';
 import { BUILTIN_MODULES } from './builtins';
 import { isFrontmatterError, parseFrontmatter } from './frontmatter';
-import { templateSyntax } from './render';
-import { describeTemplate, scanTemplate } from './template';
+import { syntaxOf } from './render';
+import { ARGUMENT_NAME, TEMPLATE_SYNTAX_REVISION, describeTemplate, scanTemplate } from './template';
+import { describeToolUse } from './toolsNote';
 import type { ModuleSpec, Workflow, WorkflowProblem } from './workflow';
 
 /** Larger than any prompt anyone writes by hand; anything bigger is not a prompt file. */
@@ -11,10 +12,12 @@ export const MAX_WORKFLOW_FILE_BYTES = 256 * 1024;
 
 /** A workflow file found on disk, before it is read. */
 export interface WorkflowFile {
-  /** Workspace-relative path with `/` separators. */
+  /** Workspace-relative path with `/` separators; for user-level files, `~/.claude/...` (see Workflow.filePath). */
   path: string;
-  source: 'claude-command' | 'github-prompt';
+  source: 'claude-skill' | 'claude-command' | 'github-prompt';
+  /** From the path; a skill's or prompt file's `name:` field replaces it. */
   name: string;
+  scope?: 'user';
 }
 
 export interface ParsedWorkflowFile {
@@ -23,8 +26,13 @@ export interface ParsedWorkflowFile {
   problems: WorkflowProblem[];
 }
 
-/** Frontmatter keys this engine uses, all strings; other keys (`allowed-tools`, `mode`, `tools`, ...) pass. */
-const STRING_FIELDS = ['description', 'argument-hint', 'model'] as const;
+/**
+ * Frontmatter keys this engine reads as text. Every other key (`disable-model-invocation`, `context`, `hooks`, ...)
+ * is kept in the YAML and ignored: a field we do not use is never a reason to refuse a file.
+ */
+const STRING_FIELDS = ['name', 'description', 'argument-hint', 'model'] as const;
+/** Same rule as a file-derived name segment (discover.ts): the name becomes part of cache keys and CLI arguments. */
+const NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(?::[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
@@ -58,20 +66,18 @@ export function parseWorkflowFile(file: WorkflowFile, bytes: Uint8Array): Parsed
 
   const frontmatter = parseFrontmatter(text);
   if (isFrontmatterError(frontmatter)) return fail(`${frontmatter.message}; skipped`, frontmatter.line);
-  const { fields, lines, body, bodyLine } = frontmatter;
+  const { fields, lines, written, body, bodyLine } = frontmatter;
 
   const strings: Partial<Record<(typeof STRING_FIELDS)[number], string>> = {};
-  const mistyped = STRING_FIELDS.filter((key) => fields[key] !== undefined && fields[key] !== null && typeof fields[key] !== 'string');
-  if (mistyped.length > 0) {
-    // Every wrong field at once, in file order, so one fix-and-reload cycle is enough.
-    for (const key of mistyped.sort((a, b) => (lines[a] ?? 0) - (lines[b] ?? 0))) {
-      fail(`frontmatter \`${key}\` must be text, not ${describeType(fields[key])}; skipped`, lines[key]);
-    }
-    return { problems };
-  }
   for (const key of STRING_FIELDS) {
     const value = fields[key];
-    if (typeof value === 'string') strings[key] = value;
+    if (value === undefined || value === null) continue;
+    const asText = fieldText(key, value, written[key]);
+    if (asText === undefined) {
+      warn(`frontmatter \`${key}\` is ${describeType(value)}, not text, so it is ignored`, lines[key] ?? 1);
+    } else {
+      strings[key] = asText;
+    }
   }
 
   const template = body.trim();
@@ -79,37 +85,116 @@ export function parseWorkflowFile(file: WorkflowFile, bytes: Uint8Array): Parsed
   const bodyStart = body.indexOf(template);
   const lineOf = (offset: number): number => bodyLine + countNewlines(body, bodyStart + offset);
 
-  const usage = describeTemplate(scanTemplate(template, templateSyntax(file.source)));
+  let name = file.name;
+  const declaredName = strings.name?.trim();
+  // A skill is named by its `name` field or its folder; a prompt file by `name` or its file name
+  // (https://code.claude.com/docs/en/skills "Frontmatter reference" and the VS Code prompt-files page, 2026-12-06).
+  // A command's name always comes from its path.
+  if (declaredName && file.source !== 'claude-command' && declaredName !== name) {
+    if (NAME.test(declaredName)) name = declaredName;
+    else warn(`frontmatter \`name\` "${declaredName}" has characters a workflow name cannot have; it is run as "${name}"`, lines.name ?? 1);
+  }
+
+  const argumentNames = listField(fields.arguments, written.arguments);
+  const badNames = argumentNames.filter((entry) => !ARGUMENT_NAME.test(entry));
+  if (badNames.length > 0) {
+    warn(`frontmatter \`arguments\` has names that cannot follow \`$\` (${badNames.join(', ')}); they are ignored`, lines.arguments ?? 1);
+  }
+  const draft: Pick<Workflow, 'source' | 'filePath' | 'argumentNames' | 'scope'> = { source: file.source, filePath: file.path };
+  if (file.scope) draft.scope = file.scope;
+  const usableNames = argumentNames.filter((entry) => ARGUMENT_NAME.test(entry));
+  if (usableNames.length > 0) draft.argumentNames = usableNames;
+
+  const usage = describeTemplate(scanTemplate(template, syntaxOf(draft)));
+  // One warning per distinct variable, at its first line: a file that writes `${TIMESTAMP}` ten times (shell
+  // examples) needs one note, not ten.
+  const seen = new Map<string, number>();
+  for (const unknown of usage.unknown) seen.set(unknown.raw, (seen.get(unknown.raw) ?? 0) + 1);
   for (const unknown of usage.unknown) {
-    warn(`unknown variable ${unknown.raw} is left as written (${unknown.reason})`, lineOf(unknown.offset));
+    const times = seen.get(unknown.raw);
+    if (times === undefined) continue;
+    seen.delete(unknown.raw);
+    const also = times > 1 ? `, here and ${times - 1} more time${times === 2 ? '' : 's'}` : '';
+    warn(`unknown variable ${unknown.raw} is left as written${also} (${unknown.reason})`, lineOf(unknown.offset));
   }
   const modules: ModuleSpec[] = [];
-  for (const name of usage.modules) {
-    const module = BUILTIN_MODULES.find((candidate) => candidate.name === name);
+  for (const moduleName of usage.modules) {
+    const module = BUILTIN_MODULES.find((candidate) => candidate.name === moduleName);
     if (module === undefined) {
-      const offset = template.indexOf(`\${module:${name}}`);
+      const offset = template.indexOf(`\${module:${moduleName}}`);
       return fail(
-        `uses \${module:${name}}, but there is no module of that name (available: ${BUILTIN_MODULES.map((m) => m.name).join(', ')}); skipped`,
+        `uses \${module:${moduleName}}, but there is no module of that name (available: ${BUILTIN_MODULES.map((m) => m.name).join(', ')}); skipped`,
         lineOf(offset),
       );
     }
     modules.push(module);
   }
 
+  // `allowed-tools` (Claude Code) and `tools` (prompt files): a YAML list or one comma/space separated line.
+  const allowedTools = [...listField(fields['allowed-tools'], written['allowed-tools']), ...listField(fields.tools, written.tools)];
   const workflow: Workflow = {
-    name: file.name,
+    name,
     description: strings.description?.trim() || firstLine(template),
     source: file.source,
     filePath: file.path,
-    version: sha256(bytes).slice(0, 16),
+    // The syntax revision is hashed in: the same bytes read under new rules bind differently.
+    version: sha256(Buffer.concat([Buffer.from(`syntax ${TEMPLATE_SYNTAX_REVISION}\0`), bytes])).slice(0, 16),
     template,
     reads: canonicalReads([...usage.reads, ...modules.flatMap((module) => module.reads)]),
     inputs: usage.inputs,
     modules,
+    shellCommands: usage.shellCommands,
+    fileReferences: usage.fileReferences,
+    allowedTools,
   };
-  if (strings.model !== undefined) workflow.model = strings.model.trim();
-  if (strings['argument-hint'] !== undefined) workflow.argumentHint = strings['argument-hint'];
+  if (file.scope) workflow.scope = file.scope;
+  if (draft.argumentNames) workflow.argumentNames = draft.argumentNames;
+  if (strings.model !== undefined && strings.model.trim() !== '') workflow.model = strings.model.trim();
+  if (strings['argument-hint'] !== undefined && strings['argument-hint'].trim() !== '') workflow.argumentHint = strings['argument-hint'].trim();
+  const toolsNote = describeToolUse({ allowedTools, agent: textOf(fields.agent), mode: textOf(fields.mode), context: textOf(fields.context) });
+  if (toolsNote) workflow.toolsNote = toolsNote;
   return { workflow, problems };
+}
+
+/**
+ * A field we read as text. `argument-hint: [pr-number]` is a YAML list to a parser but a hint to its author, so a
+ * list comes back as written; a number or true/false as its text; a mapping is not text.
+ */
+function fieldText(key: string, value: unknown, written: string | undefined): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return written ?? String(value);
+  if (Array.isArray(value) && key === 'argument-hint' && written !== undefined && written.startsWith('[')) return written;
+  if (Array.isArray(value) && value.every((item) => item === null || typeof item !== 'object')) {
+    if (key === 'argument-hint') return value.map((item) => `[${String(item)}]`).join(' ');
+    return value.map((item) => String(item)).join(', ');
+  }
+  return undefined;
+}
+
+/** A list field written as a YAML list or as one line separated by commas or spaces (not inside parentheses). */
+function listField(value: unknown, written: string | undefined): string[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.filter((item) => item !== null && typeof item !== 'object').map((item) => String(item).trim()).filter(Boolean);
+  if (typeof value !== 'string') return written ? [written] : [];
+  const entries: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of value) {
+    if (char === '(') depth++;
+    if (char === ')') depth = Math.max(0, depth - 1);
+    if (depth === 0 && (char === ',' || /\s/.test(char))) {
+      if (current.trim()) entries.push(current.trim());
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  if (current.trim()) entries.push(current.trim());
+  return entries;
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value.trim() : undefined;
 }
 
 function firstLine(template: string): string {

@@ -35,6 +35,7 @@ export async function prewarm(services: ExtensionServices, options: { atStartup?
       try {
         return await engine.prewarm(folder.uri.fsPath, items, {
           signal: controller.signal,
+          trustedWorkspace: vscode.workspace.isTrusted,
           onProgress: (done, total, outcome) =>
             progress.report({ increment: 100 / total, message: `${done}/${total} · ${outcome.item.workflow}` }),
         });

@@ -25,6 +25,7 @@ export async function prewarmFromUsage(services: ExtensionServices, options: { a
       try {
         return await engine.prewarmFromUsage(folder.uri.fsPath, {
           signal: controller.signal,
+          trustedWorkspace: vscode.workspace.isTrusted,
           onProgress: (done, total, outcome) =>
             progress.report({ increment: 100 / total, message: `${done}/${total} · ${outcome.item.workflow}` }),
         });

@@ -4,11 +4,14 @@ import { describeFound, isArrayOf, isObject, isPlainObject, isString, type Shape
 
 /**
  * One segment of a bound prompt (BoundSegment in src/core/workflows/render.ts): text, a context variable the
- * renderer knows, or a module's name. The renderer tries `text`, then `context`, then `module`, so the first of
+ * renderer knows, a module's name, a shell command or a file reference. The renderer tries `text`, then `context`, then `module`, so the first of
  * them present decides what the segment is.
  */
 const segmentShape: ShapeCheck = (value, path) => {
   if (!isPlainObject(value)) return `${path} is ${describeFound(value)}, not an object`;
+  // A `!` command (its command text) or a referenced file (its workspace-relative path).
+  if (value.kind === 'shell') return isString(value.command, `${path}.command`);
+  if (value.kind === 'fileRef') return isString(value.path, `${path}.path`);
   if (Object.hasOwn(value, 'text')) return isString(value.text, `${path}.text`);
   if (Object.hasOwn(value, 'context')) {
     const name = value.context;

@@ -1,10 +1,10 @@
-import { CONTEXT_KINDS, type ContextSnapshot } from '../../context/snapshot';
+import { PART_KINDS, type ContextSnapshot } from '../../context/snapshot';
 import { isArrayOf, isFiniteNumber, isNonNegativeNumber, isObject, isOneOf, isString, type ShapeCheck } from './shapeChecks';
 
 /** One thing a workflow read (ContextPart in src/core/context/snapshot.ts). */
 const partShape = isObject({
   required: {
-    kind: isOneOf(CONTEXT_KINDS),
+    kind: isOneOf(PART_KINDS),
     id: isString,
     hash: isString,
     size: isNonNegativeNumber,
