@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { WorkflowDiagnostics } from './workflows/workflowDiagnostics';
 import { SETTINGS_SECTION, type CacheConfig } from '../core/config';
 import type { TierOpening } from '../core/engine';
 import { describeError } from '../core/errors';
@@ -24,7 +25,9 @@ import type { ExtensionServices } from './services';
 import { CacheStatusBar } from './statusBar/cacheStatusBar';
 import { EntryDocuments } from './views/entryDocuments';
 import { ReadOnlyDocuments } from './readOnly/readOnlyDocuments';
+import { EntryLabels } from './views/entryLabels';
 import { TierTreeProvider } from './views/tierTreeProvider';
+import { AnswerCodeLenses } from './workflows/answerCodeLenses';
 import { AnswerDocuments } from './workflows/answerDocuments';
 import { WorkflowCatalog } from './workflows/workflowCatalog';
 import { WorkflowRunner, type PreparedRun } from './workflows/workflowRunner';
@@ -61,7 +64,10 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // Untrusted: no workflow file is read, and the empty list is dropped when trust is granted.
   const discover = trustGatedDiscovery(() => vscode.workspace.isTrusted, discoverWorkflows);
+  const diagnostics = new WorkflowDiagnostics();
+  context.subscriptions.push(diagnostics);
   const catalog = new WorkflowCatalog(discover, (workspace, found) => {
+    diagnostics.update(workspace, found.problems);
     for (const problem of found.problems) {
       const where = `${problem.file}${problem.line ? `:${problem.line}` : ''}`;
       const message = `${where}: ${problem.message}`;
@@ -84,7 +90,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const snapshots = new CacheSnapshots(host, logger.child('views'));
   context.subscriptions.push(toDisposable(() => snapshots.dispose()));
 
-  const tree = new TierTreeProvider(host, snapshots, logger.child('tree'));
+  const labels = new EntryLabels(context.workspaceState);
+  const tree = new TierTreeProvider(host, snapshots, logger.child('tree'), labels);
   const treeView = vscode.window.createTreeView(TIERS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     tree,
@@ -99,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): void {
     host,
     snapshots,
     catalog,
-    runner: new WorkflowRunner(host, answers, logger.child('run')),
+    runner: new WorkflowRunner(host, answers, logger.child('run'), labels),
     answers,
     entries,
     readOnlyDocs,
@@ -111,6 +118,11 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     new CacheStatusBar(host, snapshots),
     answers,
+    new AnswerCodeLenses(answers),
+    // The answer looked at last is the one commands from the Markdown preview (which carries no URI) act on.
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (editor) answers.shown(editor.document.uri);
+    }),
     entries,
     readOnlyDocs,
     dashboard,

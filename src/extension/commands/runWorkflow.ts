@@ -1,18 +1,25 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { Workflow } from '../../core/workflows';
+import type { Workflow, WorkflowProblem } from '../../core/workflows';
 import type { ExtensionServices } from '../services';
 import type { PreparedRun } from '../workflows/workflowRunner';
 import { workflowsTrusted } from '../workflows/trustPrompt';
-import { splitArguments, takesArguments, workflowPickGroups } from '../workflows/workflowPicks';
+import { fileUri } from '../workflows/workflowDiagnostics';
+import { refusedFilePicks, splitArguments, takesArguments, workflowPickGroups } from '../workflows/workflowPicks';
+import { argumentsAreOptional } from '../workflows/builtinCommands';
 
-type PickItem = vscode.QuickPickItem & { workflow?: Workflow };
+type PickItem = vscode.QuickPickItem & { workflow?: Workflow; problem?: WorkflowProblem };
+
+export interface RunWorkflowOptions {
+  /** A one-step command (Explain Selection, Review This File, ...): no arguments box when every argument is optional. */
+  readonly oneStep?: boolean;
+}
 
 /**
  * Run Workflow...: pick a workflow (built-ins and the workspace's workflow files), answer its questions
  * (arguments, `${input:...}` values), and run it on the active editor's file and selection.
  */
-export async function runWorkflow(services: ExtensionServices, workflowName?: unknown): Promise<void> {
+export async function runWorkflow(services: ExtensionServices, workflowName?: unknown, options: RunWorkflowOptions = {}): Promise<void> {
   if (!workflowsTrusted('run')) return;
   const editor = vscode.window.activeTextEditor;
   const folder = await workspaceFolderFor(editor);
@@ -25,14 +32,16 @@ export async function runWorkflow(services: ExtensionServices, workflowName?: un
   const workflow =
     typeof workflowName === 'string'
       ? workflows.find((candidate) => candidate.name === workflowName.replace(/^\//, ''))
-      : await pickWorkflow(workflows, problems.filter((problem) => problem.severity === 'error').length);
+      : await pickWorkflow(workflows, problems, workspace);
   if (!workflow) {
     if (typeof workflowName === 'string') void vscode.window.showErrorMessage(`Claude Cache: no workflow named "${workflowName}".`);
     return;
   }
 
   let args: string[] = [];
-  if (takesArguments(workflow)) {
+  let rawArguments: string | undefined;
+  const skipOptionalArguments = options.oneStep === true && argumentsAreOptional(workflow.argumentHint);
+  if (takesArguments(workflow) && !skipOptionalArguments) {
     const typed = await vscode.window.showInputBox({
       title: `${workflow.name}: arguments`,
       prompt: workflow.argumentHint ? `Arguments: ${workflow.argumentHint} (optional)` : 'Arguments for $ARGUMENTS (optional)',
@@ -40,14 +49,18 @@ export async function runWorkflow(services: ExtensionServices, workflowName?: un
       ignoreFocusOut: true,
     });
     if (typed === undefined) return;
+    // The line as typed is `$ARGUMENTS`; its shell-style split gives `$0`, `$1`, ... and named arguments.
+    rawArguments = typed;
     args = splitArguments(typed);
   }
   const inputs: Record<string, string> = {};
   for (const input of workflow.inputs) {
+    // The placeholder is the hint VS Code shows in the input field, never a value
+    // (https://code.visualstudio.com/docs/agent-customization/prompt-files, "Variables", seen 2026-12-06).
     const value = await vscode.window.showInputBox({
       title: `${workflow.name}: ${input.name}`,
-      prompt: `Value of \${input:${input.name}}`,
-      value: input.placeholder ?? '',
+      prompt: input.placeholder ? `${input.name}: ${input.placeholder}` : `Value of \${input:${input.name}}`,
+      placeHolder: input.placeholder ?? '',
       ignoreFocusOut: true,
     });
     if (value === undefined) return;
@@ -74,7 +87,9 @@ export async function runWorkflow(services: ExtensionServices, workflowName?: un
     workflow: workflow.name,
     workspace,
     args,
+    ...(rawArguments !== undefined ? { rawArguments } : {}),
     inputs,
+    ...(workflow.toolsNote ? { toolsNote: workflow.toolsNote } : {}),
     ...(fileOpen ? { filePath: document.uri.fsPath, file: relativeTo(workspace, document.uri.fsPath) } : {}),
     ...(selection !== undefined && editor
       ? { selection, selectionLines: [editor.selection.start.line + 1, editor.selection.end.line + 1] as const }
@@ -83,7 +98,11 @@ export async function runWorkflow(services: ExtensionServices, workflowName?: un
   await services.runner.run(prepared);
 }
 
-async function pickWorkflow(workflows: readonly Workflow[], brokenFiles: number): Promise<Workflow | undefined> {
+async function pickWorkflow(
+  workflows: readonly Workflow[],
+  problems: readonly WorkflowProblem[],
+  workspace: string,
+): Promise<Workflow | undefined> {
   const items: PickItem[] = [];
   for (const group of workflowPickGroups(workflows)) {
     items.push({ label: group.title, kind: vscode.QuickPickItemKind.Separator });
@@ -91,15 +110,25 @@ async function pickWorkflow(workflows: readonly Workflow[], brokenFiles: number)
       items.push({ label: pick.label, description: pick.description, detail: pick.detail, workflow: pick.workflow });
     }
   }
+  const refused = refusedFilePicks(problems);
+  if (refused.length > 0) {
+    items.push({ label: 'Not loaded (see the Problems panel)', kind: vscode.QuickPickItemKind.Separator });
+    for (const pick of refused) {
+      items.push({ label: `$(error) ${pick.label}`, description: pick.description, detail: pick.detail, problem: pick.problem });
+    }
+  }
   const chosen = await vscode.window.showQuickPick(items, {
     title: 'Claude Cache: Run Workflow',
-    placeHolder:
-      brokenFiles > 0
-        ? `Pick a workflow (${brokenFiles} workflow file problem${brokenFiles === 1 ? '' : 's'}: see "Claude Cache: Show Log")`
-        : 'Pick a workflow',
+    placeHolder: refused.length > 0 ? `Pick a workflow (${refused.length} file${refused.length === 1 ? '' : 's'} not loaded, listed last)` : 'Pick a workflow',
     matchOnDescription: true,
     matchOnDetail: true,
   });
+  if (chosen?.problem) {
+    // A refused file opens at the line of its problem, where the diagnostic is.
+    const line = Math.max(0, (chosen.problem.line ?? 1) - 1);
+    await vscode.window.showTextDocument(fileUri(workspace, chosen.problem.file), { selection: new vscode.Range(line, 0, line, 0) });
+    return undefined;
+  }
   return chosen?.workflow;
 }
 
