@@ -214,4 +214,40 @@ describe('claude-cache CLI (built dist/cli.js, end to end)', function () {
     const noWorkflow = await cliRun(['run']);
     assert.equal(noWorkflow.code, 2);
   });
+
+  it('reports a max_tokens stop as stopReason in --json, warns on stderr, and calls Claude again next time', async () => {
+    const args = ['run', 'explain-selection', '--selection', 'cut me off', '--json'];
+    const before = fake.calls;
+    fake.stopNext('max_tokens');
+    const cut = await cliRun(args);
+    assert.equal(cut.code, 0, cut.stderr);
+    const json = JSON.parse(cut.stdout);
+    assert.equal(json.stopReason, 'max_tokens');
+    assert.match(json.stopNote, /cut off at [\d,]+ tokens/);
+    assert.match(cut.stderr, /^warning: The answer was cut off/m);
+    const again = await cliRun(args);
+    assert.equal(JSON.parse(again.stdout).stopReason, 'end_turn');
+    assert.equal(fake.calls, before + 2, 'the cut-off answer was not served from the cache');
+  });
+
+  it('exits 4 on a refusal, prints it, and never serves it from the cache', async () => {
+    const args = ['run', 'explain-selection', '--selection', 'please refuse'];
+    const before = fake.calls;
+    fake.stopNext('refusal', { category: 'cyber', explanation: 'Declined for the test.' });
+    const refused = await cliRun(args);
+    assert.equal(refused.code, 4, refused.stderr);
+    assert.match(refused.stderr, /declined to answer \(Declined for the test\.\)/);
+    const again = await cliRun(args);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(fake.calls, before + 2);
+  });
+
+  it('runs a workflow file that names its model `haiku` against the strict API double', async () => {
+    await mkdir(join(workspace, '.claude', 'commands'), { recursive: true });
+    await writeFile(join(workspace, '.claude', 'commands', 'quick.md'), '---\nmodel: haiku\n---\nSay hi to $ARGUMENTS.\n');
+    const outcome = await cliRun(['run', 'quick', 'Ada', '--json']);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.equal(JSON.parse(outcome.stdout).stopReason, 'end_turn');
+    assert.match(fake.requests.at(-1)?.model ?? '', /^claude-haiku-/);
+  });
 });

@@ -19,6 +19,7 @@ import type { LayerPolicy, LookupStatus } from '../../src/core/tiered/tierTypes'
 import { TieredCache } from '../../src/core/tiered/tieredCache';
 import { eventually } from '../fixtures/eventually';
 import { startRedisCluster, type RedisClusterHandle } from './harness/redisCluster';
+import { cachedAnswer } from '../fixtures/cachedAnswer';
 import { describeStoreContract } from './storeContract';
 
 const codec = { encode: encodeValue, decode: decodeValue };
@@ -262,10 +263,10 @@ describe('Redis Cluster (3 masters, 3 replicas, on loopback)', function () {
         await eventually(() => a.cache.tierStatus('redis') === 'up' && b.cache.tierStatus('redis') === 'up', 'both engines reach the cluster');
         // The views name the topology as discovered from the one seed.
         assert.equal(opening?.liveDetail?.(), 'cluster, 3 masters');
-        for (let i = 0; i < 20; i++) await a.cache.set('module', `engine:k:${i}`, `v${i}`);
+        for (let i = 0; i < 20; i++) await a.cache.set('module', `engine:k:${i}`, cachedAnswer(`v${i}`));
         // b's embedded SurrealDB is its own: a hit in b can only come from the cluster.
         const status: LookupStatus = {};
-        assert.equal(await b.cache.getOrCompute('module', 'engine:k:7', () => 'missed', { status }), 'v7');
+        assert.equal((await b.cache.getOrCompute('module', 'engine:k:7', () => cachedAnswer('missed'), { status })).text, 'v7');
         assert.equal(status.source, 'redis');
         // The invalidation reaches b's memory over the cluster's pub/sub.
         await a.cache.invalidateLayer('module');

@@ -9,6 +9,7 @@ import type { RedisTopology } from '../../src/core/stores/redisTopology';
 import type { LookupStatus } from '../../src/core/tiered/tierTypes';
 import { eventually } from '../fixtures/eventually';
 import { startRedisSentinel, type RedisSentinelHandle } from './harness/redisSentinel';
+import { cachedAnswer } from '../fixtures/cachedAnswer';
 import { describeStoreContract } from './storeContract';
 
 describe('Redis Sentinel (master, replica, one sentinel, on loopback)', function () {
@@ -61,7 +62,7 @@ describe('Redis Sentinel (master, replica, one sentinel, on loopback)', function
         );
         await eventually(() => engine.cache.tierStatus('redis') === 'up', 'the engine reaches the master');
         assert.equal(opening?.liveDetail?.(), `sentinel "${sentinel.name}", master 127.0.0.1:${sentinel.masterPort}`);
-        await engine.cache.set('result', 'before:k:1', 'written before failover');
+        await engine.cache.set('result', 'before:k:1', cachedAnswer('written before failover'));
         assert.ok(await probe.get('result', 'before:k:1'), 'the write reached the master');
 
         const killedAt = Date.now();
@@ -84,7 +85,7 @@ describe('Redis Sentinel (master, replica, one sentinel, on loopback)', function
           600,
         );
         await eventually(() => engine.cache.tierStatus('redis') === 'up', 'the Redis tier is up again', 600);
-        await engine.cache.set('result', 'after:k:1', 'written after failover');
+        await engine.cache.set('result', 'after:k:1', cachedAnswer('written after failover'));
         assert.ok(await probe.get('result', 'after:k:1'), 'the engine writes to the promoted replica');
         assert.ok(await probe.get('result', 'before:k:1'), 'what was written before the failover was replicated');
         // A second engine, with memory and SurrealDB of its own, opened after the failover reads from the new master.
@@ -92,7 +93,7 @@ describe('Redis Sentinel (master, replica, one sentinel, on loopback)', function
         try {
           await eventually(() => other.cache.tierStatus('redis') === 'up', 'the second engine reaches the new master');
           const status: LookupStatus = {};
-          assert.equal(await other.cache.getOrCompute('result', 'before:k:1', () => 'missed', { status }), 'written before failover');
+          assert.equal((await other.cache.getOrCompute('result', 'before:k:1', () => cachedAnswer('missed'), { status })).text, 'written before failover');
           assert.equal(status.source, 'redis');
         } finally {
           await other.close();

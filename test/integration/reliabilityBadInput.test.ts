@@ -15,6 +15,8 @@ import { RedisStore } from '../../src/core/stores/redisStore';
 import { SurrealStore } from '../../src/core/stores/surrealStore';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { cachedAnswer } from '../fixtures/cachedAnswer';
+import type { CachedAnswer } from '../../src/core/pipeline';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
 
 /** A loopback port nothing listens on: bound, then let go. */
@@ -184,7 +186,7 @@ describe('bad input (real Redis, embedded SurrealDB, fake Claude)', function () 
       const storage = join(root, 'storage');
       const config = configWith({});
       const first = await openEngine(config);
-      await first.cache.set('result', 'explain-selection:keep', 'kept');
+      await first.cache.set('result', 'explain-selection:keep', cachedAnswer('kept'));
       await first.close();
       engines.splice(engines.indexOf(first), 1);
 
@@ -204,7 +206,7 @@ describe('bad input (real Redis, embedded SurrealDB, fake Claude)', function () 
         assert.equal(out.join(''), '');
       }
       const again = await openEngine(config);
-      assert.equal((await again.cache.get('result', 'explain-selection:keep'))?.value, 'kept');
+      assert.equal((await again.cache.get<CachedAnswer>('result', 'explain-selection:keep'))?.value.text, 'kept');
     });
   });
 

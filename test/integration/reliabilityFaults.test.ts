@@ -37,18 +37,7 @@ main().catch((error: unknown) => { process.stderr.write(String((error as Error).
 `;
 }
 import type { CachedAnswer } from '../../src/core/pipeline';
-
-/** A result-layer value of the shape the engine checks on every read back from a tier. */
-function answer(text: string): CachedAnswer {
-  return {
-    text,
-    model: 'claude-sonnet-5-5',
-    stopReason: 'end_turn',
-    usage: { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 },
-    costUsd: 0,
-    createdAt: 0,
-  };
-}
+import { cachedAnswer as answer } from '../fixtures/cachedAnswer';
 
 interface Child {
   process: ChildProcess;
