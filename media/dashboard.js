@@ -54,17 +54,17 @@
     if (!latest) return;
     const lookups = latest.hits + latest.misses;
     const saved = latest.savedByLocalHitsUsd + latest.savedByProviderCacheUsd;
-    card(totals, 'Hit rate, all layers', lookups ? percent(latest.hits / lookups) : '–', `${latest.hits} hits · ${latest.misses} misses`);
-    card(totals, 'Saved', dollars(saved), `${dollars(latest.savedByLocalHitsUsd)} by local hits · ${dollars(latest.savedByProviderCacheUsd)} by provider cache`);
-    card(totals, 'Spent', dollars(latest.spentUsd), `${latest.upstreamCalls} calls to Claude`);
-    card(totals, 'Calls avoided', String(latest.avoidedCalls), `of ${latest.avoidedCalls + latest.upstreamCalls} calls`);
+    card(totals, 'Hit rate, all layers (this window)', lookups ? percent(latest.hits / lookups) : '–', `${latest.hits} hits · ${latest.misses} misses`);
+    card(totals, 'Saved (all time)', dollars(saved), `${dollars(latest.savedByLocalHitsUsd)} by local hits · ${dollars(latest.savedByProviderCacheUsd)} by provider cache`);
+    card(totals, 'Spent (all time)', dollars(latest.spentUsd), `${latest.upstreamCalls} calls to Claude`);
+    card(totals, 'Calls avoided (all time)', String(latest.avoidedCalls), `of ${latest.avoidedCalls + latest.upstreamCalls} calls`);
     card(
       totals,
       'Projected per month',
       projection ? `${dollars(projection.savedUsd)} saved` : '–',
       projection
         ? `${dollars(projection.spentUsd)} spent, at the rate of the last ${duration(projection.windowMs)}`
-        : 'needs a minute of samples',
+        : 'needs a day of data',
     );
   }
 
@@ -267,13 +267,17 @@
     return `${Math.round(rate * 100)}%`;
   }
 
+  // The rule of src/core/format/money.ts (this script runs in the webview and cannot import it): cents from a
+  // dollar up, two significant digits below.
   function dollars(amount) {
     if (!Number.isFinite(amount)) return 'unknown';
     const sign = amount < 0 ? '-' : '';
     const value = Math.abs(amount);
     if (value === 0) return '$0.00';
-    if (value < 0.01) return `${sign}$${value.toFixed(4)}`;
-    return `${sign}$${value.toFixed(2)}`;
+    if (value >= 1) return `${sign}$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const decimals = Math.max(2, 1 - Math.floor(Math.log10(value)));
+    const rounded = Number(value.toFixed(decimals));
+    return rounded >= 1 ? `${sign}$1.00` : `${sign}$${rounded.toFixed(decimals)}`;
   }
 
   function duration(ms) {

@@ -1,13 +1,11 @@
 import type { Alert } from '../core/alerts';
-import type { Dollars } from '../core/cost';
 import type { EngineStats } from '../core/engine';
 import { LAYERS, TIERS } from '../core/layers';
+import { formatDollars } from '../core/format/money';
 import { formatTuning } from './formatTuning';
 
-export function formatDollars(value: Dollars): string {
-  if (value === 'unknown') return 'unknown';
-  return value < 0.01 && value > 0 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
-}
+/** Money is written as the editor writes it (one formatter for both): see src/core/format/money.ts. */
+export { formatDollars } from '../core/format/money';
 
 export function formatPercent(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;

@@ -4,4 +4,6 @@ export const ContextKey = {
   EngineState: 'claudeCache.state',
   /** Whether an API key is set (stored secret or ANTHROPIC_API_KEY). */
   HasApiKey: 'claudeCache.hasApiKey',
+  /** A run in this window was answered from the cache (completes the walkthrough's "see the hit" step). */
+  ServedFromCache: 'claudeCache.servedFromCache',
 } as const;

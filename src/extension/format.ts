@@ -6,15 +6,8 @@ export function formatRate(rate: number, lookups: number): string {
   return `${Math.round(rate * 100)}%`;
 }
 
-/** Dollars with cents, and more digits for amounts under a cent so a cheap call does not read as free. */
-export function formatDollars(amount: number | 'unknown'): string {
-  if (amount === 'unknown' || !Number.isFinite(amount)) return 'unknown';
-  const sign = amount < 0 ? '-' : '';
-  const value = Math.abs(amount);
-  if (value === 0) return '$0.00';
-  if (value < 0.01) return `${sign}$${value.toFixed(4)}`;
-  return `${sign}$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
+/** Money has one format everywhere (editor and CLI): see src/core/format/money.ts. */
+export { formatDollars } from '../core/format/money';
 
 const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 

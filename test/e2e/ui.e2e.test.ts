@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
@@ -9,9 +10,12 @@ import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropi
 import {
   STEP_TIMEOUT_MS,
   dismissNotifications,
+  contextMenuAction,
   expand,
   filesNamed,
+  modalDialog,
   notification,
+  pressDialogButton,
   openFile,
   paletteCommand,
   quickInputTitled,
@@ -46,9 +50,14 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
 
   before(async function () {
     this.timeout(SETUP_TIMEOUT_MS);
-    // Short answers keep the whole answer document, footer included, on screen.
+    // Short answers keep the whole answer, footer included, on screen; a table and a code block show the rendering.
     let answers = 0;
-    fake = await startFakeAnthropic({ responder: () => `Fake answer number ${++answers}.` });
+    fake = await startFakeAnthropic({
+      responder: () => {
+        answers += 1;
+        return `Fake answer number ${answers}.\n\n| Finding | Severity |\n|---|---|\n| none | low |\n\n\`\`\`ts\nconst answer = ${answers};\n\`\`\`\n`;
+      },
+    });
     scratch = mkdtempSync(join(tmpdir(), 'claude-prompt-cache-ui-e2e-'));
     const workspace = fixtureWorkspace(scratch, {
       'claudeCache.apiBaseUrl': fake.url,
@@ -118,15 +127,54 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
     await openFile(page, 'example.ts');
 
     await runWorkflow(page, 'review-file');
-    await answerShows(page, /Answered by claude-sonnet-5-5/);
+    const preview = await previewShows(page, /Answered by claude-sonnet-5-5/);
     const paid = fake.calls;
     assert.ok(paid >= 1, 'the first run called the API');
     assert.equal(fake.requests.at(-1)?.model, 'claude-sonnet-5-5');
+    // Rendered by VS Code's Markdown preview: a real table and a code block, not pipes and backticks.
+    assert.equal(await preview.locator('table td', { hasText: 'none' }).count(), 1);
+    assert.match(await preview.locator('pre code').first().innerText(), /const answer = \d+;/);
+    await screenshot(page, 'ui-rendered-answer');
 
+    // Back in the file, as a person would be after reading.
+    await page.locator('.tabs-container .tab', { hasText: 'example.ts' }).first().click();
     await runWorkflow(page, 'review-file');
-    await answerShows(page, /Served from the cache \(result layer\)/);
-    await notification(page, /review-file: served from the cache/);
+    await previewShows(page, /Served from the cache \(result layer\)/);
+    await statusBarShows(page, /review-file: served from the cache/);
     assert.equal(fake.calls, paid, 'the cached run made no upstream call');
+    // One answer view for the workflow and its file, reused: the paid answer is in its history, not in a new tab.
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: 'review-file' }).count(), 1);
+    assert.equal(await page.locator('.notifications-toasts .notification-toast', { hasText: 'served from the cache' }).count(), 0);
+  });
+
+  it('runs Review This File from the editor context menu and the editor title, and Explain Selection only over a selection', async () => {
+    await dismissNotifications(page);
+    const editor = page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+    await page.locator('.tabs-container .tab', { hasText: 'example.ts' }).first().click();
+    await editor.click();
+    await editor.click({ button: 'right' });
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.locator('.action-item', { hasText: 'Review This File' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.equal(await menu.locator('.action-item', { hasText: 'Explain Selection' }).count(), 0, 'no Explain without a selection');
+    await screenshot(page, 'ui-editor-context-menu');
+    await page.keyboard.press('Escape');
+    await contextMenuAction(page, editor, 'Review This File');
+    await previewShows(page, /Served from the cache \(result layer\)/);
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: 'review-file' }).count(), 1, 'still one answer view');
+    // The title-bar action of a file editor.
+    assert.equal(await page.locator('.editor-actions .action-label[aria-label^="Review This File"]').count(), 1);
+  });
+
+  it('explains the selection with its keyboard shortcut, the progress naming the step', async () => {
+    const editor = page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+    await page.locator('.tabs-container .tab', { hasText: 'example.ts' }).first().click();
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    const before = fake.calls;
+    await page.keyboard.press('Control+Shift+Alt+E');
+    await previewShows(page, /explain-selection[\s\S]*Answered by claude-sonnet-5-5/);
+    assert.ok(fake.calls > before, 'the shortcut ran a workflow that called the API');
+    assert.match(await page.locator('.tabs-container .tab.active, .tabs-container .tab').allInnerTexts().then((tabs) => tabs.join(' | ')), /explain-selection/);
   });
 
   it('shows the hit rate and the dollars saved in the status bar, with a per-layer tooltip', async () => {
@@ -161,19 +209,21 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
     await page.locator('.activitybar .action-item a[aria-label^="Claude Cache"]').first().click();
     const result = treeRow(page, /^Result/);
     await result.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-    assert.match(await result.innerText(), /entr/);
+    // Counted per configured tier, not memory alone.
+    assert.match(await result.innerText(), /Memory \d+ · SurrealDB \d+/);
     await expand(result);
     const memory = treeRow(page, /^Memory/);
     await memory.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     assert.ok(await treeRow(page, /^SurrealDB/).isVisible());
     await expand(memory);
-    const entry = treeRow(page, /^review-file · [0-9a-f]{8}/);
+    // Named by workflow and file, not by hash.
+    const entry = treeRow(page, /^review-file · src\/example\.ts/);
     await entry.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await screenshot(page, 'ui-tier-tree');
 
     // Clicking an entry opens its decoded value, read-only.
     await entry.click();
-    await answerShows(page, /"text": "Fake answer number \d+\."/);
+    await answerShows(page, /"text": "Fake answer number \d+\./);
     await page.locator('.tabs-container .tab.active', { hasText: '.json' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   });
 
@@ -190,10 +240,15 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
       },
       { what: 'the context menu to run "Invalidate Layer..."', timeoutMs: STEP_TIMEOUT_MS, intervalMs: 500 },
     );
-    await waitUntil(async () => (/0 entries/.test(await result.innerText()) ? true : undefined), {
-      what: 'the Result layer to show 0 entries',
+    // The "..." promises a question: one modal, naming the tiers it will touch.
+    const dialog = await modalDialog(page, /Remove every entry of the Result layer from memory(, Redis)? and SurrealDB\?/);
+    await screenshot(page, 'ui-invalidate-confirmation');
+    await pressDialogButton(dialog, 'Invalidate');
+    await waitUntil(async () => (/Memory 0 · SurrealDB 0/.test(await result.innerText()) ? true : undefined), {
+      what: 'the Result layer to show 0 entries in memory and SurrealDB',
       timeoutMs: STEP_TIMEOUT_MS,
     });
+    await statusBarShows(page, /Result layer invalidated: \d+ entr(y|ies) removed \(\d+ from memory, \d+ from SurrealDB\)/);
     await waitUntil(async () => ((await treeRow(page, /^review-file · /).count()) === 0 ? true : undefined), {
       what: 'the result entries to leave the tree',
       timeoutMs: STEP_TIMEOUT_MS,
@@ -219,9 +274,10 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
     const frame = await dashboardFrame(page);
     await frame.locator('#totals .card').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     const totals = await frame.locator('#totals').innerText();
-    assert.match(totals, /Hit rate, all layers/);
-    assert.match(totals, /Saved/);
-    assert.match(totals, /Projected per month/);
+    // Every figure says its scope, and minutes of data project nothing.
+    assert.match(totals, /Hit rate, all layers \(this window\)/);
+    assert.match(totals, /Saved \(all time\)/);
+    assert.match(totals, /Projected per month\s+–\s+needs a day of data/);
     const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     assert.match(csp ?? '', /default-src 'none'/);
     assert.match(await frame.locator('#legend-dollars').innerText(), /saved by local hits/);
@@ -272,6 +328,49 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
     assert.doesNotMatch((await item.getAttribute('class')) ?? '', /warning-kind/);
   });
 
+  it('opens the first-run walkthrough with its five steps', async () => {
+    await dismissNotifications(page);
+    await paletteCommand(page, 'Welcome: Open Walkthrough...');
+    // The walkthrough picker has a placeholder, not a title.
+    await page.locator('.quick-input-widget .quick-input-box input[placeholder*="walkthrough" i]').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const picker = page.locator('.quick-input-widget .quick-input-box input');
+    await picker.fill('Claude Prompt Cache');
+    await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'Get Started with Claude Prompt Cache' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await picker.press('Enter');
+    const steps = page.locator('.gettingStartedContainer .getting-started-step');
+    await waitUntil(async () => ((await steps.count()) === 5 ? true : undefined), { what: 'the walkthrough to show 5 steps', timeoutMs: STEP_TIMEOUT_MS });
+    const titles = (await steps.allInnerTexts()).join('\n');
+    for (const title of ['Set your Anthropic API key', 'Review a file in one step', 'Run it again: served from the cache', 'See what the cache saved', 'Share the cache with your team']) {
+      assert.ok(titles.includes(title), `step "${title}"`);
+    }
+    await screenshot(page, 'ui-walkthrough');
+  });
+
+  it('says where an unreachable API is: the URL, the setting that chose it and the cause', async () => {
+    await page.keyboard.press('Escape');
+    const port = await closedPort();
+    const settingsFile = join(scratch, 'workspace', '.vscode', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(settingsFile, `${JSON.stringify({ ...settings, 'claudeCache.apiBaseUrl': `http://127.0.0.1:${port}` }, null, 2)}\n`);
+    await dismissNotifications(page);
+    await openFile(page, 'example.ts');
+    const editor = page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+    // A selection never asked about: the run must call the API.
+    await editor.locator('.view-line').first().click({ clickCount: 3 });
+    await waitUntil(
+      async () => {
+        await page.keyboard.press('Control+Shift+Alt+E');
+        const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Could not reach the Anthropic API' }).first();
+        return (await toast.isVisible({ timeout: 15_000 }).catch(() => false)) ? toast : undefined;
+      },
+      { what: 'the unreachable-API error (after the settings change reached the engine)', timeoutMs: STEP_TIMEOUT_MS, intervalMs: 5_000 },
+    );
+    const toast = await notification(page, /Could not reach the Anthropic API/);
+    const text = (await toast.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, new RegExp(`at http://127\\.0\\.0\\.1:${port} \\(chosen by the claudeCache\\.apiBaseUrl setting\\): the connection was refused`));
+    await screenshot(page, 'ui-unreachable-api');
+  });
+
   it('keeps the API key out of settings, logs and the cache on disk', async () => {
     await paletteCommand(page, 'Claude Cache: Show Log');
     await waitUntil(
@@ -288,6 +387,43 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
 
 
 
+
+/**
+ * Waits until the Markdown preview of an answer (a webview: an iframe inside an iframe) shows text matching
+ * `pattern`; returns the preview's document body.
+ */
+async function previewShows(page: Page, pattern: RegExp) {
+  return waitUntil(
+    async () => {
+      for (const frame of page.frames()) {
+        const body = frame.locator('body.vscode-body');
+        if ((await body.count().catch(() => 0)) === 0) continue;
+        const text = (await body.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+        if (pattern.test(text)) return body;
+      }
+      return undefined;
+    },
+    { what: `the answer preview showing ${pattern}`, timeoutMs: STEP_TIMEOUT_MS },
+  );
+}
+
+/** Waits until the status bar shows text matching `pattern` (the transient messages of a run live there). */
+async function statusBarShows(page: Page, pattern: RegExp): Promise<void> {
+  await waitUntil(async () => (pattern.test(await page.locator('.part.statusbar').innerText()) ? true : undefined), {
+    what: `the status bar showing ${pattern}`,
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
+}
+
+/** A loopback port nothing listens on (taken, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
 
 /** Waits until a visible editor (an answer or entry document) shows text matching `pattern`. */
 async function answerShows(page: Page, pattern: RegExp): Promise<void> {

@@ -80,12 +80,17 @@ describe('StatsHistory', () => {
 
 describe('projectMonthly', () => {
   it('extrapolates the dollars of the sampled window to 30 days', () => {
-    const hour = 3_600_000;
-    const projection = projectMonthly([sample(0, 1, 0.5), sample(hour, 2, 1)]);
+    const twoDays = 2 * 86_400_000;
+    const projection = projectMonthly([sample(0, 1, 0.5), sample(twoDays, 2, 1)]);
     assert.ok(projection);
-    assert.equal(projection.windowMs, hour);
-    assert.ok(Math.abs(projection.savedUsd - 720) < 1e-9);
-    assert.ok(Math.abs(projection.spentUsd - 360) < 1e-9);
+    assert.equal(projection.windowMs, twoDays);
+    assert.ok(Math.abs(projection.savedUsd - 15) < 1e-9);
+    assert.ok(Math.abs(projection.spentUsd - 7.5) < 1e-9);
+  });
+
+  it('projects nothing from less than a day of data', () => {
+    assert.equal(MIN_PROJECTION_WINDOW_MS, 86_400_000);
+    assert.equal(projectMonthly([sample(0, 0, 0), sample(3 * 60_000, 1, 1)]), undefined);
   });
 
   it('waits for a window long enough to mean something', () => {

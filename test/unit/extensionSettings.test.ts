@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { CONFIG_KEYS, type ConfigReader } from '../../src/core/config';
 import { configFromSettings, TRUST_RESTRICTED_SETTINGS, trustAwareReader } from '../../src/extension/config/settingsConfig';
-import { describeRemoval } from '../../src/extension/commands/removalMessage';
+import { describeRemoval, removalConfirmation } from '../../src/extension/commands/removalMessage';
 import { entryJson } from '../../src/extension/views/entryJson';
 
 const reader =
@@ -53,21 +53,48 @@ describe('trustAwareReader', () => {
 });
 
 describe('describeRemoval', () => {
-  it('counts removed entries per tier', () => {
+  it('counts removed entries per tier, naming every tier it touched, zeros included', () => {
     assert.equal(
-      describeRemoval('Result layer invalidated', {
-        scope: 'layer',
-        layer: 'result',
-        removed: { memory: 2, redis: 0, surreal: 3 },
-        unreachable: [],
-        remote: false,
-      }),
-      'Claude Cache: Result layer invalidated: 5 entries removed (2 from memory, 3 from surreal).',
+      describeRemoval(
+        'Result layer invalidated',
+        { scope: 'layer', layer: 'result', removed: { memory: 0, redis: 0, surreal: 5 }, unreachable: [], remote: false },
+        ['memory', 'surreal'],
+      ),
+      'Claude Cache: Result layer invalidated: 5 entries removed (0 from memory, 5 from SurrealDB).',
     );
     assert.equal(
       describeRemoval('x', { scope: 'key', layer: 'prompt', removed: { memory: 1, redis: 0, surreal: 0 }, unreachable: [], remote: false }),
       'Claude Cache: x: 1 entry removed (1 from memory).',
     );
+  });
+
+  it('says which tiers it could not reach, since they may still hold entries', () => {
+    assert.equal(
+      describeRemoval(
+        'everything invalidated',
+        { scope: 'all', layer: null, removed: { memory: 2, redis: 0, surreal: 0 }, unreachable: ['redis'], remote: false },
+        ['memory', 'redis'],
+      ),
+      'Claude Cache: everything invalidated: 2 entries removed (2 from memory; Redis could not be reached and may still hold some).',
+    );
+  });
+});
+
+describe('removalConfirmation', () => {
+  it('asks with the same words for a layer whichever entry point asked, naming the tiers it will touch', () => {
+    const confirmation = removalConfirmation({ kind: 'layer', layer: 'Result' }, ['memory', 'redis', 'surreal']);
+    assert.equal(confirmation.message, 'Remove every entry of the Result layer from memory, Redis and SurrealDB?');
+    assert.equal(confirmation.button, 'Invalidate');
+    assert.match(confirmation.detail, /paid for again/);
+  });
+
+  it('names the one tier a tier removal touches, and the scope of a pattern', () => {
+    assert.match(removalConfirmation({ kind: 'tier', layer: 'Prompt', tier: 'redis' }, ['memory', 'redis']).message, /^Remove every entry of the Prompt layer from Redis\? The other tiers keep their copies\.$/);
+    assert.equal(
+      removalConfirmation({ kind: 'pattern', pattern: 'review-file:*', layer: null }).message,
+      'Remove the keys matching review-file:* from every layer in memory?',
+    );
+    assert.equal(removalConfirmation({ kind: 'all' }, ['memory', 'surreal']).button, 'Invalidate All');
   });
 });
 

@@ -28,7 +28,7 @@ describe('TierTreeModel', () => {
     );
   });
 
-  it('describes a layer by hit rate, entries and bytes of its memory budget', () => {
+  it('describes a layer by hit rate and the entries of every configured tier, memory and bytes in the tooltip', () => {
     const model = new TierTreeModel();
     model.update(
       snapshot({
@@ -38,7 +38,9 @@ describe('TierTreeModel', () => {
     );
     const view = model.present({ kind: 'layer', layer: 'result' }, NOW);
     assert.equal(view.label, 'Result');
-    assert.equal(view.description, '88% · 3 entries · 1.5 KB of 200 MB');
+    assert.equal(view.description, '88% · Memory 3');
+    assert.match(view.tooltip, /\| Memory used \| 1\.5 KB of 200 MB \|/);
+    assert.match(view.tooltip, /lookups in this window/, 'the hit counts say their scope');
     assert.equal(view.contextValue, 'layer');
     assert.equal(view.id, 'layer:result');
     assert.equal(view.collapsible, true);
@@ -49,8 +51,33 @@ describe('TierTreeModel', () => {
   it('shows a dash, not 0 %, for a layer nobody asked yet', () => {
     const model = new TierTreeModel();
     model.update(snapshot({ tiers: { memory: { entries: 1 } }, layers: { prompt: { entries: 1 } } }));
-    assert.match(model.present({ kind: 'layer', layer: 'module' }, NOW).description, /^– · 0 entries/);
-    assert.match(model.present({ kind: 'layer', layer: 'prompt' }, NOW).description, /1 entry ·/);
+    assert.equal(model.present({ kind: 'layer', layer: 'module' }, NOW).description, '– · Memory 0');
+    assert.equal(model.present({ kind: 'layer', layer: 'prompt' }, NOW).description, '– · Memory 1');
+  });
+
+  it('counts a layer in every configured tier, not in memory alone', () => {
+    const model = new TierTreeModel();
+    model.update(
+      snapshot({ layers: { result: { entries: 1 } }, tiers: { memory: { entries: 1 }, surreal: { status: 'up', entries: 6 } } }),
+    );
+    model.updateCounts({ result: { surreal: 6 } });
+    const view = model.present({ kind: 'layer', layer: 'result' }, NOW);
+    assert.equal(view.description, '– · Memory 1 · SurrealDB 6');
+    assert.match(view.tooltip, /\| Entries in SurrealDB \| 6 \|/);
+    model.updateCounts({ result: { surreal: ENTRIES_PER_TIER } });
+    assert.match(model.present({ kind: 'layer', layer: 'result' }, NOW).description, new RegExp(`SurrealDB ${ENTRIES_PER_TIER}\\+$`));
+  });
+
+  it('names an entry by the workflow, file and arguments that produced it, the full key only on the tooltip\'s last line', () => {
+    const origins = new Map([[KEY, { workflow: 'review-file', file: 'src/greeting.ts', args: 'focus on errors' }]]);
+    const model = new TierTreeModel({ origin: (key) => origins.get(key) });
+    const view = model.present({ kind: 'entry', layer: 'result', tier: 'surreal', entry: entry() }, NOW);
+    assert.equal(view.label, 'review-file · src/greeting.ts · "focus on errors"');
+    assert.equal(view.description, '2 KB · 3 min old');
+    const lines = view.tooltip.split('\n');
+    assert.equal(lines.at(-1), `Key: \`${KEY}\``);
+    assert.equal(lines.filter((line) => line.includes(KEY)).length, 1, 'the key appears once');
+    assert.ok(view.tooltip.includes('| File | src/greeting\\.ts |'), 'the file, Markdown-escaped');
   });
 
   it('shows each tier with its status and entry count, memory counted exactly', () => {

@@ -26,6 +26,9 @@ function workflow(overrides: Partial<Workflow>): Workflow {
     reads: [],
     inputs: [],
     modules: [],
+    shellCommands: [],
+    fileReferences: [],
+    allowedTools: [],
     ...overrides,
   };
 }
@@ -113,6 +116,25 @@ describe('workflowPickGroups', () => {
     assert.ok(builtins.some((pick) => pick.label === 'review-file' && pick.detail === 'built in' && pick.description !== ''));
   });
 
+  it('groups skills and personal files apart, and says in the description when a workflow runs without its tools', () => {
+    const note = 'This workflow asks for tools (Bash); here it runs as a single answer without tools.';
+    const groups = workflowPickGroups([
+      workflow({ name: 'greet', source: 'claude-skill', filePath: '.claude/skills/greet/SKILL.md' }),
+      workflow({ name: 'standup', source: 'claude-skill', scope: 'user', filePath: '~/.claude/skills/standup/SKILL.md' }),
+      workflow({ name: 'commit', description: 'Commit it', source: 'claude-command', filePath: '.claude/commands/commit.md', toolsNote: note }),
+    ]);
+    assert.deepEqual(
+      groups.map((group) => [group.title, group.picks.map((pick) => pick.label)]),
+      [
+        ['.claude/skills', ['greet']],
+        ['.claude/commands', ['commit']],
+        ['~/.claude/skills (personal)', ['standup']],
+      ],
+    );
+    assert.equal(groups[1]?.picks[0]?.description, `Commit it · ⚠ ${note}`);
+    assert.equal(groups[0]?.picks[0]?.description, 'd');
+  });
+
   it('leaves out empty groups', () => {
     assert.deepEqual(
       workflowPickGroups(BUILTIN_WORKFLOWS).map((group) => group.title),
@@ -125,6 +147,9 @@ describe('takesArguments', () => {
   it('asks for arguments when the template uses them or the workflow describes them', () => {
     assert.equal(takesArguments(workflow({ template: 'Focus on $ARGUMENTS' })), true);
     assert.equal(takesArguments(workflow({ template: 'First: $1' })), true);
+    assert.equal(takesArguments(workflow({ template: 'First: $0' })), true);
+    assert.equal(takesArguments(workflow({ template: 'Fix $issue', source: 'claude-skill', argumentNames: ['issue'] })), true);
+    assert.equal(takesArguments(workflow({ template: 'Costs $issue', source: 'claude-skill' })), false);
     assert.equal(takesArguments(workflow({ argumentHint: '[focus]' })), true);
     assert.equal(takesArguments(workflow({ template: 'no words here' })), false);
   });
@@ -188,6 +213,21 @@ describe('answer document text', () => {
     assert.equal(answerHeader({ workflow: 'w', args: [], inputs: {}, fresh: false }), '# w\n\n');
   });
 
+  it('shows the arguments as typed, and the note of a workflow that runs without its tools', () => {
+    const header = answerHeader({
+      workflow: 'commit',
+      args: ['fix bug', 'now'],
+      rawArguments: '"fix bug" now',
+      inputs: {},
+      fresh: false,
+      toolsNote: 'This workflow asks for tools (Bash); here it runs as a single answer without tools.',
+    });
+    assert.equal(
+      header,
+      '# commit\n\n_arguments: "fix bug" now_\n\n> This workflow asks for tools (Bash); here it runs as a single answer without tools.\n\n',
+    );
+  });
+
   it('says a cached answer came from the cache and what it saved', () => {
     assert.match(answerFooter(result({ cached: true, layer: 'result', savedUsd: 0.0045 })), /Served from the cache \(result layer\): no call to Claude, \$0\.0045 saved/);
   });
@@ -195,7 +235,7 @@ describe('answer document text', () => {
   it('says who answered a fresh one, its cost and why the cache could not answer', () => {
     const note = 'The answer was cut off at 32,000 tokens (max tokens, thinking included); it was not cached.';
     const footer = answerFooter(result({ missReasons: ['src/a.ts was modified'], stopReason: 'max_tokens', stopNote: note, savedUsd: 0.5 }));
-    assert.match(footer, /Answered by claude-sonnet-5-5 · cost \$0\.01 · \$0\.50 saved by cached parts\./);
+    assert.match(footer, /Answered by claude-sonnet-5-5 · cost \$0\.012 · \$0\.50 saved by cached parts\./);
     assert.match(footer, /Not from the cache because src\/a\.ts was modified/);
     assert.ok(footer.includes(`> **${note}**`), 'the cut-off is said where the answer ends');
     assert.ok(!answerFooter(result({ stopReason: 'end_turn' })).includes('> **'), 'a whole answer has no note');

@@ -27,4 +27,17 @@ export enum CommandId {
   FindSimilar = 'claudeCache.findSimilar',
   /** Internal: a tree entry's metadata and value preview; hidden from the palette. */
   InspectEntry = 'claudeCache.inspectEntry',
+  /** One step per built-in workflow (menus and keybindings in src/extension/workflows/builtinCommands.ts). */
+  ExplainSelection = 'claudeCache.explainSelection',
+  ReviewFile = 'claudeCache.reviewFile',
+  WriteTests = 'claudeCache.writeTests',
+  SummarizeChanges = 'claudeCache.summarizeChanges',
+  /** Copies a code block of an answer (CodeLens above the block, or a pick from the answer in view). */
+  CopyCodeBlock = 'claudeCache.copyCodeBlock',
+  /** Inserts a code block of an answer at the cursor of the last file editor. */
+  InsertCodeBlock = 'claudeCache.insertCodeBlock',
+  /** Earlier answers of the answer view in front. */
+  ShowAnswerHistory = 'claudeCache.showAnswerHistory',
+  /** Opens the Markdown source of the answer in view (where the code-block CodeLenses are). */
+  ShowAnswerSource = 'claudeCache.showAnswerSource',
 }

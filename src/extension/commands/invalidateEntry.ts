@@ -3,7 +3,7 @@ import { TIERS, type Layer } from '../../core/layers';
 import type { ExtensionServices } from '../services';
 import { ENTRIES_PER_TIER, entryLabel } from '../views/tierTreeModel';
 import { pickLayer } from './invalidateLayer';
-import { announceRemoval } from './invalidation';
+import { announceRemoval, confirmRemoval } from './invalidation';
 
 interface EntryTarget {
   layer: Layer;
@@ -15,6 +15,7 @@ export async function invalidateEntry(services: ExtensionServices, target?: unkn
   const engine = await services.host.engine();
   const entry = entryTarget(target) ?? (await pickEntry(services));
   if (!entry) return;
+  if (!(await confirmRemoval(services, { kind: 'entry', label: entryLabel(entry.key) }))) return;
   announceRemoval(services, `entry ${entryLabel(entry.key)} invalidated`, await engine.cache.invalidate(entry.layer, entry.key));
 }
 

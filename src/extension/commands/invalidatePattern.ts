@@ -4,7 +4,7 @@ import { LAYERS, type Layer } from '../../core/layers';
 import { assertSafePattern } from '../../core/keys/pattern';
 import type { ExtensionServices } from '../services';
 import { LAYER_LABELS } from '../views/tierTreeModel';
-import { announceRemoval } from './invalidation';
+import { announceRemoval, confirmRemoval } from './invalidation';
 
 /** Invalidate by Pattern...: a glob over keys (`review-file:*`), in one layer or all of them. */
 export async function invalidatePattern(services: ExtensionServices): Promise<void> {
@@ -33,6 +33,8 @@ export async function invalidatePattern(services: ExtensionServices): Promise<vo
     { title: 'Claude Cache: Invalidate by Pattern', placeHolder: `Remove keys matching ${pattern.trim()} from` },
   );
   if (!scope) return;
+  const layer = scope.layer === null ? null : LAYER_LABELS[scope.layer];
+  if (!(await confirmRemoval(services, { kind: 'pattern', pattern: pattern.trim(), layer }))) return;
   const event = await engine.cache.invalidatePattern(pattern.trim(), scope.layer);
   announceRemoval(services, `keys matching ${pattern.trim()} invalidated`, event);
 }

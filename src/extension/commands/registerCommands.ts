@@ -24,8 +24,17 @@ import { showLog } from './showLog';
 import { showArchive } from './showArchive';
 import { findSimilar } from './findSimilar';
 import { inspectEntry } from './inspectEntry';
+import { copyCodeBlock, insertCodeBlock } from './codeBlocks';
+import { showAnswerHistory, showAnswerSource } from './answerHistory';
+import { BUILTIN_WORKFLOW_COMMANDS } from '../workflows/builtinCommands';
 
 type Handler = (services: ExtensionServices, ...args: unknown[]) => unknown;
+
+/** A one-step command runs its built-in workflow without asking for optional arguments. */
+function runBuiltin(services: ExtensionServices, command: CommandId): Promise<void> {
+  const workflow = BUILTIN_WORKFLOW_COMMANDS.find((entry) => entry.command === command)?.workflow;
+  return runWorkflow(services, workflow, { oneStep: true });
+}
 
 const HANDLERS: Readonly<Record<CommandId, Handler>> = {
   [CommandId.RunWorkflow]: (services, name) => runWorkflow(services, name),
@@ -50,6 +59,14 @@ const HANDLERS: Readonly<Record<CommandId, Handler>> = {
   [CommandId.ShowArchive]: (services) => showArchive(services),
   [CommandId.FindSimilar]: (services) => findSimilar(services),
   [CommandId.InspectEntry]: (services, node) => inspectEntry(services, node),
+  [CommandId.ExplainSelection]: (services) => runBuiltin(services, CommandId.ExplainSelection),
+  [CommandId.ReviewFile]: (services) => runBuiltin(services, CommandId.ReviewFile),
+  [CommandId.WriteTests]: (services) => runBuiltin(services, CommandId.WriteTests),
+  [CommandId.SummarizeChanges]: (services) => runBuiltin(services, CommandId.SummarizeChanges),
+  [CommandId.CopyCodeBlock]: (services, uri, index) => copyCodeBlock(services, uri, index),
+  [CommandId.InsertCodeBlock]: (services, uri, index) => insertCodeBlock(services, uri, index),
+  [CommandId.ShowAnswerHistory]: (services, uri) => showAnswerHistory(services, uri),
+  [CommandId.ShowAnswerSource]: (services, uri) => showAnswerSource(services, uri),
 };
 
 /**

@@ -5,7 +5,8 @@ import { workflowsTrusted } from '../workflows/trustPrompt';
 /** Runs the workflow behind an answer document again, skipping its cached answer. */
 export async function runFresh(services: ExtensionServices, uri?: unknown): Promise<void> {
   if (!workflowsTrusted('run')) return;
-  const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+  // From the answer's editor title or CodeLens the URI comes along; from the Markdown preview, the answer in view.
+  const target = services.answers.resolve(uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri);
   const request = target ? services.answers.requestOf(target) : undefined;
   if (!request) {
     void vscode.window.showInformationMessage('Claude Cache: this answer is no longer kept; use "Run Workflow..." instead.');

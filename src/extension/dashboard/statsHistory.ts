@@ -2,8 +2,8 @@ import type { DashboardSample } from './dashboardSample';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MONTH_MS = 30 * DAY_MS;
-/** Shorter windows extrapolate noise, not a rate. */
-export const MIN_PROJECTION_WINDOW_MS = 60_000;
+/** Less than a day extrapolates a burst of use (3 minutes once read as "$200 per month"), not a rate. */
+export const MIN_PROJECTION_WINDOW_MS = DAY_MS;
 
 /** Dollars per 30 days at the rate seen over the samples kept. */
 export interface MonthlyProjection {

@@ -1,6 +1,8 @@
 import { CommandId } from '../commands/commandId';
 import { ContextKey } from '../contextKeys';
 import { ANSWER_SCHEME } from '../workflows/answerDocumentScheme';
+import { BUILTIN_WORKFLOW_COMMANDS } from '../workflows/builtinCommands';
+import { walkthroughs } from './walkthrough';
 import { configurationProperties } from './configurationSchema';
 
 /** The command category every palette entry shows: "Claude Cache: Run Workflow...". */
@@ -39,7 +41,43 @@ const COMMANDS: ReadonlyArray<Omit<CommandContribution, 'category'>> = [
   { command: CommandId.ShowArchive, title: 'Show Archived Answers...', icon: '$(archive)' },
   { command: CommandId.FindSimilar, title: 'Find Similar Cached Answers...', icon: '$(lightbulb)' },
   { command: CommandId.InspectEntry, title: 'Inspect Entry', icon: '$(info)' },
+  ...BUILTIN_WORKFLOW_COMMANDS.map(({ command, title, icon }) => ({ command, title, icon })),
+  { command: CommandId.CopyCodeBlock, title: 'Copy Code Block from Answer', icon: '$(copy)' },
+  { command: CommandId.InsertCodeBlock, title: 'Insert Code Block from Answer at Cursor', icon: '$(insert)' },
+  { command: CommandId.ShowAnswerHistory, title: 'Show Earlier Answers...', icon: '$(history)' },
+  { command: CommandId.ShowAnswerSource, title: 'Show Answer Source', icon: '$(go-to-file)' },
 ];
+
+/** A file on disk in an editor: where the one-step workflow commands apply. */
+const inFileEditor = 'resourceScheme == file';
+
+/**
+ * Default keys of the one-step workflow commands. `when` limits them to a focused editor (and Explain to one with
+ * a selection) so they never shadow a key elsewhere
+ * (https://code.visualstudio.com/api/references/contribution-points#contributes.keybindings and
+ * https://code.visualstudio.com/api/references/when-clause-contexts, seen 2026-12-06).
+ */
+function keybindings(): Array<Record<string, string>> {
+  return BUILTIN_WORKFLOW_COMMANDS.map((entry) => ({
+    command: entry.command,
+    key: entry.key,
+    mac: entry.mac,
+    when: entry.needsSelection ? `editorTextFocus && editorHasSelection && ${inFileEditor}` : `editorTextFocus && ${inFileEditor}`,
+  }));
+}
+
+/**
+ * The editor's context menu: one group with the one-step workflows, Explain only over a selection. Groups sort
+ * by name after `navigation` and `@n` orders items inside one
+ * (https://code.visualstudio.com/api/references/contribution-points#Sorting-of-groups, seen 2026-12-06).
+ */
+function editorContextMenu(): Array<Record<string, string>> {
+  return BUILTIN_WORKFLOW_COMMANDS.map((entry, index) => ({
+    command: entry.command,
+    when: entry.needsSelection ? `editorHasSelection && ${inFileEditor}` : inFileEditor,
+    group: `1_claudeCache@${index + 1}`,
+  }));
+}
 
 const inView = `view == ${TIERS_VIEW_ID}`;
 const onAnswer = `resourceScheme == ${ANSWER_SCHEME}`;
@@ -108,8 +146,16 @@ export function contributes(): Record<string, unknown> {
         { command: CommandId.InvalidateEntry, when: `${inView} && viewItem == entry`, group: 'inline' },
         { command: CommandId.InvalidateEntry, when: `${inView} && viewItem == entry`, group: '2_invalidate@1' },
       ],
-      'editor/title': [{ command: CommandId.RunFresh, when: onAnswer, group: 'navigation' }],
+      'editor/context': editorContextMenu(),
+      'editor/title': [
+        { command: CommandId.RunFresh, when: onAnswer, group: 'navigation@1' },
+        { command: CommandId.ShowAnswerHistory, when: onAnswer, group: 'navigation@2' },
+        // One action on a file's title bar: the review, the workflow that needs nothing but the file.
+        { command: CommandId.ReviewFile, when: `${inFileEditor} && !isInDiffEditor`, group: 'navigation@90' },
+      ],
     },
+    keybindings: keybindings(),
+    walkthroughs: walkthroughs(),
     configuration: {
       title: 'Claude Prompt Cache',
       properties: configurationProperties(),

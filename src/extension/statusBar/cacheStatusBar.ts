@@ -4,7 +4,7 @@ import { CommandId } from '../commands/commandId';
 import type { CacheSnapshot, CacheSnapshots } from '../engine/cacheSnapshots';
 import type { EngineHost, EngineState } from '../engine/engineHost';
 import { Disposable, toDisposable } from '../lifecycle';
-import { statusBarContent, type StatusBarInput } from './statusBarContent';
+import { ZERO_COST, costSince, statusBarContent, type CostFigures, type StatusBarInput } from './statusBarContent';
 
 const BUDGET_REFRESH_MS = 60_000;
 
@@ -34,8 +34,19 @@ export class CacheStatusBar extends Disposable {
     this._register(toDisposable(() => clearInterval(budgetTimer)));
   }
 
+  /** The ledger when this window first saw it: the status bar counts from here, as the hit counters do. */
+  private baseline: CostFigures | undefined;
+
   private render(): void {
-    const content = statusBarContent(inputFor(this.host.state, this.snapshots.latest));
+    const snapshot = this.snapshots.latest;
+    if (snapshot && this.host.state.phase === 'ready') {
+      this.baseline ??= snapshot.totals;
+      // Reset Statistics emptied the ledger: from now on everything in it was counted in this window.
+      if (snapshot.totals.upstreamCalls < this.baseline.upstreamCalls || snapshot.totals.avoidedCalls < this.baseline.avoidedCalls) {
+        this.baseline = ZERO_COST;
+      }
+    }
+    const content = statusBarContent(inputFor(this.host.state, snapshot, this.baseline));
     this.item.text = content.text;
     const tooltip = new vscode.MarkdownString(content.tooltip);
     tooltip.supportThemeIcons = true;
@@ -44,7 +55,7 @@ export class CacheStatusBar extends Disposable {
   }
 }
 
-function inputFor(state: EngineState, snapshot: CacheSnapshot | undefined): StatusBarInput {
+function inputFor(state: EngineState, snapshot: CacheSnapshot | undefined, baseline: CostFigures | undefined): StatusBarInput {
   switch (state.phase) {
     case 'failed':
       return { phase: 'failed', reason: describeError(state.error) };
@@ -56,6 +67,7 @@ function inputFor(state: EngineState, snapshot: CacheSnapshot | undefined): Stat
           layers: snapshot.report.layers,
           tiers: snapshot.health,
           cost: snapshot.totals,
+          ...(baseline ? { windowCost: costSince(baseline, snapshot.totals) } : {}),
           ...(snapshot.budget ? { budget: snapshot.budget } : {}),
         },
       };

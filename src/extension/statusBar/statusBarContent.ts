@@ -5,11 +5,42 @@ import type { TierHealth } from '../engine/tierHealth';
 import { escapeMarkdown, formatDollars, formatRate } from '../format';
 import { LAYER_LABELS, TIER_LABELS } from '../views/tierTreeModel';
 
+export type CostFigures = Pick<LedgerTotals, 'spentUsd' | 'savedUsd' | 'savedByLocalHitsUsd' | 'savedByProviderCacheUsd' | 'upstreamCalls' | 'avoidedCalls'>;
+
+/** The ledger's growth since `baseline`; a ledger that shrank (statistics reset) counts from zero. */
+export function costSince(baseline: CostFigures, now: CostFigures): CostFigures {
+  const reset = now.upstreamCalls < baseline.upstreamCalls || now.avoidedCalls < baseline.avoidedCalls || now.spentUsd < baseline.spentUsd;
+  const from = reset ? ZERO_COST : baseline;
+  return {
+    spentUsd: now.spentUsd - from.spentUsd,
+    savedUsd: now.savedUsd - from.savedUsd,
+    savedByLocalHitsUsd: now.savedByLocalHitsUsd - from.savedByLocalHitsUsd,
+    savedByProviderCacheUsd: now.savedByProviderCacheUsd - from.savedByProviderCacheUsd,
+    upstreamCalls: now.upstreamCalls - from.upstreamCalls,
+    avoidedCalls: now.avoidedCalls - from.avoidedCalls,
+  };
+}
+
+export const ZERO_COST: CostFigures = {
+  spentUsd: 0,
+  savedUsd: 0,
+  savedByLocalHitsUsd: 0,
+  savedByProviderCacheUsd: 0,
+  upstreamCalls: 0,
+  avoidedCalls: 0,
+};
+
 /** What the status bar shows once the engine is open. */
 export interface CacheSummary {
   layers: Readonly<Record<Layer, { readonly hits: number; readonly misses: number }>>;
   tiers: Readonly<Record<Tier, TierHealth>>;
-  cost: Pick<LedgerTotals, 'spentUsd' | 'savedUsd' | 'savedByLocalHitsUsd' | 'savedByProviderCacheUsd' | 'upstreamCalls' | 'avoidedCalls'>;
+  /** All time: the ledger on disk, shared by every window and CLI run. */
+  cost: CostFigures;
+  /**
+   * Since this window opened (the ledger minus what it held then): the scope of the hit counters, so the item's
+   * text speaks of one scope. Absent: the text falls back to `cost`.
+   */
+  windowCost?: CostFigures;
   /** Set when a budget cap is: today's spend (every window and CLI run) against it. */
   budget?: TodayBudget;
 }
@@ -54,10 +85,12 @@ function readyContent(summary: CacheSummary): StatusBarContent {
   }
   const lookups = hits + misses;
   const rate = formatRate(lookups === 0 ? 0 : hits / lookups, lookups);
-  const idle = lookups === 0 && summary.cost.savedUsd === 0 && summary.cost.spentUsd === 0;
+  // The text speaks of this window only: its hit rate and what it saved (a reload starts both again).
+  const window = summary.windowCost ?? summary.cost;
+  const idle = lookups === 0 && window.savedUsd === 0 && window.spentUsd === 0;
   const budget = summary.budget;
   const todayText = budget && budget.dailyCapUsd > 0 ? ` · ${formatDollars(budget.spentTodayUsd)}/${formatDollars(budget.dailyCapUsd)} today` : '';
-  const text = (idle ? '$(database) Claude Cache' : `$(database) ${rate} · ${formatDollars(summary.cost.savedUsd)} saved`) + todayText;
+  const text = (idle ? '$(database) Claude Cache' : `$(database) ${rate} · ${formatDollars(window.savedUsd)} saved`) + todayText;
   const overBudget = budget !== undefined && budget.dailyCapUsd > 0 && budget.spentTodayUsd >= budget.dailyCapUsd;
   const unhealthy = TIERS.filter((tier) => summary.tiers[tier].status === 'degraded' || summary.tiers[tier].status === 'down');
 
@@ -67,19 +100,19 @@ function readyContent(summary: CacheSummary): StatusBarContent {
   });
   const tierLine = TIERS.map((tier) => `${TIER_LABELS[tier]} ${summary.tiers[tier].status}`).join(' · ');
   const tooltip = [
-    '**Claude Prompt Cache**',
+    '**Claude Prompt Cache**: this window, since it opened',
     '',
     '| Layer | Hits | Misses | Rate |',
     '|---|---:|---:|---:|',
     ...rows,
     `| **All** | **${hits}** | **${misses}** | **${rate}** |`,
     '',
-    '| Dollars | |',
-    '|---|---:|',
-    `| Saved by local hits | ${formatDollars(summary.cost.savedByLocalHitsUsd)} |`,
-    `| Saved by provider cache | ${formatDollars(summary.cost.savedByProviderCacheUsd)} |`,
-    `| Spent | ${formatDollars(summary.cost.spentUsd)} |`,
-    `| Calls avoided / made | ${summary.cost.avoidedCalls} / ${summary.cost.upstreamCalls} |`,
+    '| Dollars | This window | All time |',
+    '|---|---:|---:|',
+    `| Saved by local hits | ${formatDollars(window.savedByLocalHitsUsd)} | ${formatDollars(summary.cost.savedByLocalHitsUsd)} |`,
+    `| Saved by provider cache | ${formatDollars(window.savedByProviderCacheUsd)} | ${formatDollars(summary.cost.savedByProviderCacheUsd)} |`,
+    `| Spent | ${formatDollars(window.spentUsd)} | ${formatDollars(summary.cost.spentUsd)} |`,
+    `| Calls avoided / made | ${window.avoidedCalls} / ${window.upstreamCalls} | ${summary.cost.avoidedCalls} / ${summary.cost.upstreamCalls} |`,
     ...(budget ? ['', ...budgetLines(budget)] : []),
     '',
     `Tiers: ${tierLine}`,

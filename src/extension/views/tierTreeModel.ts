@@ -4,6 +4,10 @@ import type { CacheSnapshot } from '../engine/cacheSnapshots';
 import type { TierHealth } from '../engine/tierHealth';
 import { escapeMarkdown, formatBytes, formatDuration, formatRate } from '../format';
 import { alertRoots, presentAlertNode, type AlertTreeNode } from './alertTreeNodes';
+import type { EntryOrigin } from './entryLabels';
+
+/** Entries per layer per tier, as listed (capped at ENTRIES_PER_TIER); absent for a tier that was not listed. */
+export type LayerTierCounts = Partial<Record<Layer, Partial<Record<Tier, number>>>>;
 
 /** How many recent entries a tier node lists. */
 export const ENTRIES_PER_TIER = 50;
@@ -73,9 +77,29 @@ const STATUS_COLORS: Readonly<Record<TierStatus, string>> = {
  */
 export class TierTreeModel {
   private snapshot: CacheSnapshot | undefined;
+  private counts: LayerTierCounts = {};
+
+  constructor(private readonly origins?: { origin(key: string): EntryOrigin | undefined }) {}
 
   update(snapshot: CacheSnapshot | undefined): void {
     this.snapshot = snapshot;
+  }
+
+  /** What each tier holds per layer (memory alone undercounts: SurrealDB may hold what memory evicted). */
+  updateCounts(counts: LayerTierCounts): void {
+    this.counts = counts;
+  }
+
+  /** The tiers worth a count: configured ones (memory always). */
+  private tiersOn(): Tier[] {
+    return TIERS.filter((tier) => tier === 'memory' || this.health(tier).status !== 'off');
+  }
+
+  private count(layer: Layer, tier: Tier): string | undefined {
+    if (tier === 'memory' && this.snapshot) return String(this.snapshot.report.layers[layer].entries);
+    const listed = this.counts[layer]?.[tier];
+    if (listed === undefined) return undefined;
+    return listed >= ENTRIES_PER_TIER ? `${ENTRIES_PER_TIER}+` : String(listed);
   }
 
   /** True until something is stored in any tier: the view then shows its welcome content instead. */
@@ -118,7 +142,7 @@ export class TierTreeModel {
       case 'tier':
         return this.presentTier(node.layer, node.tier, node.entries);
       case 'entry':
-        return presentEntry(node.layer, node.tier, node.entry, now);
+        return presentEntry(node.layer, node.tier, node.entry, now, this.origins?.origin(node.entry.key));
       case 'alerts':
       case 'alert':
         return presentAlertNode(node);
@@ -130,7 +154,7 @@ export class TierTreeModel {
     const hits = stats?.hits ?? 0;
     const misses = stats?.misses ?? 0;
     const rate = formatRate(stats?.hitRate ?? 0, hits + misses);
-    const entries = stats?.entries ?? 0;
+    const perTier = this.tiersOn().map((tier) => ({ tier, count: this.count(layer, tier) ?? '?' }));
     const bytes = `${formatBytes(stats?.bytes ?? 0)} of ${formatBytes(stats?.budgetBytes ?? 0)}`;
     const tooltip = [
       `**${LAYER_LABELS[layer]} layer**: ${LAYER_PURPOSE[layer]}`,
@@ -141,13 +165,15 @@ export class TierTreeModel {
       `| Hits | ${hits} |`,
       `| Misses | ${misses} |`,
       `| Computed | ${stats?.computations ?? 0} |`,
-      `| Entries in memory | ${entries} |`,
+      ...perTier.map(({ tier, count }) => `| Entries in ${TIER_LABELS[tier]} | ${count} |`),
       `| Memory used | ${bytes} |`,
+      '',
+      'Hits and misses count lookups in this window since it opened.',
     ].join('\n');
     return {
       id: `layer:${layer}`,
       label: LAYER_LABELS[layer],
-      description: `${rate} · ${plural(entries, 'entry', 'entries')} · ${bytes}`,
+      description: `${rate} · ${perTier.map(({ tier, count }) => `${TIER_LABELS[tier]} ${count}`).join(' · ')}`,
       tooltip,
       contextValue: 'layer',
       icon: LAYER_ICONS[layer],
@@ -181,15 +207,19 @@ export class TierTreeModel {
   }
 }
 
-function presentEntry(layer: Layer, tier: Tier, entry: EntryInfo, now: number): NodePresentation {
+function presentEntry(layer: Layer, tier: Tier, entry: EntryInfo, now: number, origin?: EntryOrigin): NodePresentation {
   const size = formatBytes(entry.size);
   const age = formatDuration(now - entry.createdAt);
   const ttlLeft = entry.expiresAt > now ? formatDuration(entry.expiresAt - now) : 'expired';
   const tooltip = [
-    `\`${entry.key}\``,
+    `**${escapeMarkdown(origin ? originLabel(origin) : entryLabel(entry.key))}**`,
     '',
     '| | |',
     '|---|---:|',
+    ...(origin ? [`| Workflow | ${escapeMarkdown(origin.workflow)} |`] : []),
+    ...(origin?.module ? [`| Module | ${escapeMarkdown(origin.module)} |`] : []),
+    ...(origin?.file ? [`| File | ${escapeMarkdown(origin.file)} |`] : []),
+    ...(origin?.args ? [`| Arguments | ${escapeMarkdown(origin.args)} |`] : []),
     `| Layer | ${LAYER_LABELS[layer]} |`,
     `| Tier | ${TIER_LABELS[tier]} |`,
     `| Size | ${size} |`,
@@ -197,16 +227,27 @@ function presentEntry(layer: Layer, tier: Tier, entry: EntryInfo, now: number): 
     `| TTL left | ${ttlLeft} |`,
     `| Hits | ${entry.hits === undefined ? 'not counted by this tier' : entry.hits} |`,
     ...(tier === 'memory' ? [`| Pinned | ${entry.pinned === true ? 'yes: read often, kept ahead of LRU order' : 'no'} |`] : []),
+    '',
+    // The full key last: needed to match it in logs or a pattern, not to tell entries apart.
+    `Key: \`${entry.key}\``,
   ].join('\n');
   return {
     id: `entry:${layer}:${tier}:${entry.key}`,
-    label: entryLabel(entry.key),
+    label: origin ? originLabel(origin) : entryLabel(entry.key),
     description: `${entry.pinned === true ? 'pinned · ' : ''}${size} · ${age} old`,
     tooltip,
     contextValue: 'entry',
     icon: entry.pinned === true ? 'pinned' : 'symbol-key',
     collapsible: false,
   };
+}
+
+/** `review-file · src/a.ts · "focus on errors"`; a module entry says which module. */
+export function originLabel(origin: EntryOrigin): string {
+  const parts = [origin.module ? `${origin.workflow} › ${origin.module}` : origin.workflow];
+  if (origin.file) parts.push(origin.file);
+  if (origin.args) parts.push(`"${origin.args}"`);
+  return parts.join(' · ');
 }
 
 /** `review-file:k1:3f2a…` -> `review-file · 3f2a9c01`: the readable name and enough hash to tell entries apart. */
@@ -229,8 +270,4 @@ function describeStatus(status: TierStatus): string {
     case 'off':
       return 'off: not configured.';
   }
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
 }

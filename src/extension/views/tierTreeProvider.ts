@@ -1,21 +1,22 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { TIERS } from '../../core/layers';
+import { LAYERS, TIERS } from '../../core/layers';
 import type { EntryInfo } from '../../core/stores/store';
 import { CommandId } from '../commands/commandId';
 import type { CacheSnapshots } from '../engine/cacheSnapshots';
 import type { EngineHost } from '../engine/engineHost';
 import { Disposable, toDisposable } from '../lifecycle';
 import { alertChildren } from './alertTreeNodes';
-import { ENTRIES_PER_TIER, TierTreeModel, type TierTreeNode } from './tierTreeModel';
+import type { EntryLabels } from './entryLabels';
+import { ENTRIES_PER_TIER, TierTreeModel, type LayerTierCounts, type TierTreeNode } from './tierTreeModel';
 
 /**
  * Renders the tier tree: layers, then each layer's tiers, then each tier's newest entries. It repaints on each
  * cache snapshot, taken on the host's throttled change signal (engine events), never on a timer.
  */
 export class TierTreeProvider extends Disposable implements vscode.TreeDataProvider<TierTreeNode> {
-  readonly model = new TierTreeModel();
+  readonly model: TierTreeModel;
   private readonly changeEmitter = this._register(new vscode.EventEmitter<TierTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
 
@@ -23,8 +24,10 @@ export class TierTreeProvider extends Disposable implements vscode.TreeDataProvi
     private readonly host: EngineHost,
     snapshots: CacheSnapshots,
     private readonly logger: Logger,
+    labels?: EntryLabels,
   ) {
     super();
+    this.model = new TierTreeModel(labels);
     this.model.update(snapshots.latest);
     this._register(
       toDisposable(
@@ -58,7 +61,10 @@ export class TierTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   async getChildren(node?: TierTreeNode): Promise<TierTreeNode[]> {
-    if (!node) return this.model.roots();
+    if (!node) {
+      await this.countEntries();
+      return this.model.roots();
+    }
     if (node.kind === 'entry') return [];
     if (node.kind === 'alerts' || node.kind === 'alert') return alertChildren(node);
     if (node.kind === 'tier') {
@@ -78,5 +84,25 @@ export class TierTreeProvider extends Disposable implements vscode.TreeDataProvi
         return { kind: 'tier', layer: node.layer, tier, entries };
       }),
     );
+  }
+
+  /** Lists each shared tier of each layer (capped) so the layer rows count what every tier holds, not memory only. */
+  private async countEntries(): Promise<void> {
+    const engine = this.host.engineIfReady;
+    if (!engine) return;
+    const counts: LayerTierCounts = {};
+    await Promise.all(
+      LAYERS.flatMap((layer) =>
+        TIERS.filter((tier) => tier !== 'memory' && this.model.isListable(tier)).map(async (tier) => {
+          try {
+            const listed = await engine.cache.entries(layer, tier, ENTRIES_PER_TIER);
+            (counts[layer] ??= {})[tier] = listed.length;
+          } catch (error) {
+            this.logger.debug(`counting ${tier} entries of ${layer} failed: ${describeError(error)}`);
+          }
+        }),
+      ),
+    );
+    this.model.updateCounts(counts);
   }
 }

@@ -9,8 +9,12 @@ export interface RunDescription {
   /** 1-based line range of the selection, when one was sent. */
   readonly selectionLines?: readonly [number, number];
   readonly args: readonly string[];
+  /** The arguments as typed in the box, kept for `$ARGUMENTS`; shown instead of the split words when given. */
+  readonly rawArguments?: string;
   readonly inputs: Readonly<Record<string, string>>;
   readonly fresh: boolean;
+  /** The workflow's note that it asks for tools or an agent but runs here as one answer without tools. */
+  readonly toolsNote?: string;
 }
 
 /** The markdown header above a streamed answer. */
@@ -21,10 +25,12 @@ export function answerHeader(run: RunDescription): string {
     const [from, to] = run.selectionLines;
     facts.push(from === to ? `selection line ${from}` : `selection lines ${from}–${to}`);
   }
-  if (run.args.length > 0) facts.push(`arguments: ${run.args.map((arg) => JSON.stringify(arg)).join(' ')}`);
+  if (run.rawArguments !== undefined && run.rawArguments.trim() !== '') facts.push(`arguments: ${run.rawArguments.trim()}`);
+  else if (run.args.length > 0) facts.push(`arguments: ${run.args.map((arg) => JSON.stringify(arg)).join(' ')}`);
   for (const [name, value] of Object.entries(run.inputs)) facts.push(`${name}: ${JSON.stringify(value)}`);
   if (run.fresh) facts.push('fresh run');
-  return `# ${run.workflow}\n\n${facts.length > 0 ? `_${facts.join(' · ')}_\n\n` : ''}`;
+  const note = run.toolsNote ? `> ${run.toolsNote}\n\n` : '';
+  return `# ${run.workflow}\n\n${facts.length > 0 ? `_${facts.join(' · ')}_\n\n` : ''}${note}`;
 }
 
 /** The line under a finished answer: where it came from and what it cost or saved. */

@@ -8,7 +8,7 @@ import { Throttle } from '../throttle';
 import type { WorkflowCatalog } from './workflowCatalog';
 
 /** Workflow files, as discoverWorkflows finds them. */
-const WORKFLOW_GLOBS = ['**/.claude/commands/**/*.md', '**/.github/prompts/*.prompt.md'];
+const WORKFLOW_GLOBS = ['**/.claude/commands/**/*.md', '**/.claude/skills/*/SKILL.md', '**/.github/prompts/*.prompt.md'];
 /** Saves and deletes are gathered this long, so a "save all" is one pass. */
 const BATCH_MS = 300;
 /** Changes under these folders are never something a workflow read. */
