@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { BudgetExceededError } from '../core/budget';
-import { ClaudeAuthenticationError } from '../core/claude';
+import { ClaudeAuthenticationError, ClaudeNetworkError } from '../core/claude/errors';
+import { apiEndpoint, describeUnreachable } from '../core/format/networkTrouble';
 import { CacheError, describeError } from '../core/errors';
 import { EmptyPromptError, MissingInputsError, UnknownInputsError } from '../core/workflows';
 import { CliContext, GLOBAL_OPTIONS, type CliIo, type ParsedValues } from './cliContext';
@@ -74,7 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     context = new CliContext(io, parsed.values as ParsedValues, parsed.positionals);
     return await command.run(context);
   } catch (error) {
-    return reportFailure(error, command, io);
+    return reportFailure(error, command, io, context);
   } finally {
     await context?.close().catch((error: unknown) => io.stderr(`claude-cache: closing the cache failed: ${describeError(error)}\n`));
   }
@@ -82,7 +83,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 export { EXIT_OVER_BUDGET, EXIT_REFUSED };
 
-function reportFailure(error: unknown, command: CliCommand, io: CliIo): number {
+function reportFailure(error: unknown, command: CliCommand, io: CliIo, context?: CliContext): number {
+  if (error instanceof ClaudeNetworkError) {
+    // Where it tried and what chose that address, with the cause (DNS, refused, TLS, timeout), as the editor says it.
+    // ANTHROPIC_BASE_URL reaches the config as apiBaseUrl: name the variable when that is where the address came from.
+    const configured = context?.loadedConfig?.config.apiBaseUrl ?? '';
+    const fromEnv = io.env.ANTHROPIC_BASE_URL?.trim();
+    const endpoint = apiEndpoint(fromEnv !== undefined && fromEnv === configured ? '' : configured, io.env);
+    io.stderr(`claude-cache: ${describeUnreachable(endpoint, error)}\n`);
+    return 1;
+  }
   if (error instanceof CliUsageError || isParseArgsError(error)) {
     io.stderr(`claude-cache ${command.name}: ${describeError(error)}\nusage: ${command.usage}\n`);
     return 2;

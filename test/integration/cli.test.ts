@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -249,5 +250,23 @@ describe('claude-cache CLI (built dist/cli.js, end to end)', function () {
     assert.equal(outcome.code, 0, outcome.stderr);
     assert.equal(JSON.parse(outcome.stdout).stopReason, 'end_turn');
     assert.match(fake.requests.at(-1)?.model ?? '', /^claude-haiku-/);
+  });
+
+  it('says where it could not reach the API: the address, what chose it, and why', async () => {
+    // A port that was free a moment ago: nothing listens there (fetch refuses some low ports outright).
+    const closed = await new Promise<number>((resolvePort) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolvePort(port));
+      });
+    });
+    const url = `http://127.0.0.1:${closed}`;
+    const outcome = await cliRun(['run', 'explain-selection', '--selection', 'nobody there'], { ANTHROPIC_BASE_URL: url });
+    assert.equal(outcome.code, 1);
+    assert.ok(
+      outcome.stderr.includes(`Could not reach the Anthropic API at ${url} (chosen by the ANTHROPIC_BASE_URL environment variable): the connection was refused (ECONNREFUSED)`),
+      outcome.stderr,
+    );
   });
 });
