@@ -2,7 +2,8 @@
  * `npm run bench`: every tier against its floor and against BentoCache and cache-manager, side by side in one
  * process. `--smoke` runs a tiny subset of every section (CI keeps it from rotting); `--out DIR` writes the
  * results elsewhere than bench/results; `--only a,b` runs some sections (a partial run never writes latest.*, unless
- * `--merge` is given: then the sections that ran replace theirs in bench/results/latest.* and the rest stay).
+ * `--merge` is given: then the sections that ran replace theirs in bench/results/latest.* and the rest stay);
+ * `--history DIR` has the history section replay that git repository's history instead of the shared trace.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,7 +12,7 @@ import { loadCorpus } from './lib/corpus';
 import { createContext, type BenchContext } from './lib/context';
 import { describeMachine, openEnvironment } from './lib/environment';
 import { renderMarkdown } from './report/markdown';
-import { SECTION_IDS, type BenchResults, type Section, type SectionId } from './report/results';
+import { costOracleOf, SECTION_IDS, type BenchResults, type Section, type SectionId } from './report/results';
 import { renderLatencySvg } from './report/svg';
 import { evaluateTargets } from './report/targets';
 import { coldStartSection } from './sections/coldStart';
@@ -22,6 +23,7 @@ import { invalidationSection } from './sections/invalidation';
 import { loadSection } from './sections/load';
 import { missesSection } from './sections/misses';
 import { stampedeSection } from './sections/stampede';
+import { historySection } from './sections/history';
 import { teamSection } from './sections/team';
 import { traceSection } from './sections/trace';
 import { tuningSection } from './sections/tuning';
@@ -42,6 +44,7 @@ const SECTIONS: Record<SectionId, (ctx: BenchContext) => Promise<Section>> = {
   load: loadSection,
   tuning: tuningSection,
   team: teamSection,
+  history: historySection,
 };
 
 export interface RunOptions {
@@ -50,6 +53,8 @@ export interface RunOptions {
   only?: SectionId[];
   /** Replace the sections that ran in `outDir`/latest.json and keep the others (with `only`). */
   merge?: boolean;
+  /** A git repository whose history the history section replays (instead of the shared trace). */
+  historyDir?: string;
   log?: (message: string) => void;
 }
 
@@ -67,13 +72,14 @@ function parseArgs(argv: readonly string[]): RunOptions {
     return name as SectionId;
   });
   const merge = argv.includes('--merge');
+  const history = valueOf('--history');
   if (merge && (!only || smoke)) throw new Error('--merge goes with --only (and not with --smoke)');
   const outDir = out
     ? path.resolve(out)
     : !merge && (smoke || only)
       ? path.join(os.tmpdir(), 'claude-cache-bench')
       : path.join(ROOT, 'bench', 'results');
-  return { smoke, outDir, ...(only ? { only } : {}), ...(merge ? { merge } : {}) };
+  return { smoke, outDir, ...(only ? { only } : {}), ...(merge ? { merge } : {}), ...(history ? { historyDir: path.resolve(history) } : {}) };
 }
 
 /** Runs the sections, then writes latest.json, latest.md and latency.svg into `outDir`. */
@@ -87,7 +93,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
   try {
     machine = await describeMachine(env);
     if (!machine.gcExposed) log('node runs without --expose-gc: heap figures will be noisy');
-    const ctx = createContext(env, corpus, options.smoke, log);
+    const ctx = createContext(env, corpus, options.smoke, log, options.historyDir);
     for (const id of options.only ?? SECTION_IDS) {
       log(`section ${id}`);
       sections.push(await SECTIONS[id](ctx));
@@ -104,6 +110,8 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     targets: [],
   };
   if (options.merge) results = await mergeInto(path.join(options.outDir, 'latest.json'), results);
+  const costOracle = costOracleOf(results.sections);
+  if (costOracle) results.costOracle = costOracle;
   results.targets = evaluateTargets(results);
   await mkdir(options.outDir, { recursive: true });
   await writeFile(path.join(options.outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -17,9 +17,17 @@ export interface BenchContext {
   /** `count` distinct answers of about `bytes` each, built once and reused (never inside timed code). */
   answers(bytes: number, count: number): BenchAnswer[];
   log(message: string): void;
+  /** `--history DIR`: the git repository whose history the history section replays. */
+  historyDir?: string;
 }
 
-export function createContext(env: BenchEnvironment, corpus: Corpus, smoke: boolean, log: (message: string) => void): BenchContext {
+export function createContext(
+  env: BenchEnvironment,
+  corpus: Corpus,
+  smoke: boolean,
+  log: (message: string) => void,
+  historyDir?: string,
+): BenchContext {
   setDefaultBudgetMs(smoke ? 150 : 500);
   const pools = new Map<number, BenchAnswer[]>();
   let prefixes = 0;
@@ -37,6 +45,7 @@ export function createContext(env: BenchEnvironment, corpus: Corpus, smoke: bool
       return pool.slice(0, count);
     },
     log,
+    ...(historyDir !== undefined ? { historyDir } : {}),
   };
 }
 

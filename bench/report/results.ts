@@ -63,6 +63,7 @@ export const SECTION_IDS = [
   'load',
   'tuning',
   'team',
+  'history',
 ] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
@@ -86,6 +87,35 @@ export interface BenchResults {
   method: string[];
   sections: Section[];
   targets: Target[];
+  /** The real-history replay with shipped settings against its hindsight optimum (from the history section). */
+  costOracle?: CostOracleSummary;
+}
+
+/** Dollars and result-layer hit rates (0..1) of the real-history replay, shipped settings, beside the oracle's. */
+export interface CostOracleSummary {
+  noCacheUsd: number;
+  oracleUsd: number;
+  oursUsd: number;
+  oracleHitRate: number;
+  oursHitRate: number;
+  staleAnswers: number;
+  providerCacheSavedUsd: number;
+}
+
+/** The costOracle object of a run that measured the history section, else undefined. */
+export function costOracleOf(sections: readonly Section[]): CostOracleSummary | undefined {
+  const metrics = sections.find((section) => section.id === 'history')?.metrics;
+  if (!metrics) return undefined;
+  const read = (name: keyof CostOracleSummary): number => metrics[name] ?? Number.NaN;
+  return {
+    noCacheUsd: read('noCacheUsd'),
+    oracleUsd: read('oracleUsd'),
+    oursUsd: read('oursUsd'),
+    oracleHitRate: read('oracleHitRate'),
+    oursHitRate: read('oursHitRate'),
+    staleAnswers: read('staleAnswers'),
+    providerCacheSavedUsd: read('providerCacheSavedUsd'),
+  };
 }
 
 /** Time per call of a figure as the row compares it (throughput rows: the inverse of operations per second). */

@@ -103,5 +103,17 @@ export function evaluateTargets(results: BenchResults): Target[] {
   targets.push(
     target('team-single-flight', 'concurrent identical runs over two instances: each upstream request made once', metric(results, 'team', 'concurrentCallsPerSoloCall'), '==', 1, 'x', 'fake API calls of N concurrent identical runs over A and B / calls of one such run alone'),
   );
+  targets.push(
+    target('cli-cached-run', 'cached claude-cache run <= 2.5x node -e 0', metric(results, 'coldStart', 'cliCachedRunOverNode'), '<=', 2.5, 'x', 'median per-round ratio of whole-process wall times, same rounds'),
+  );
+  const history = (name: string) => metric(results, 'history', name);
+  const oursOverOracle = history('oursOverOracle');
+  targets.push(target('history-dollars', 'real-history replay, shipped settings: dollars <= 1.10x the oracle', oursOverOracle, '<=', 1.1, 'x', 'ledger dollars of ours / hindsight-optimal dollars, same stream'));
+  const ofOracle = history('hitRateOfOracle');
+  targets.push(
+    target('history-hit-rate', 'real-history replay: result hit rate >= 95 % of the oracle', ofOracle === undefined ? undefined : 100 * ofOracle, '>=', 95, '%', 'ours result-layer hit rate / the oracle'),
+  );
+  targets.push(target('history-stale', 'real-history replay: zero stale answers', history('staleAnswers'), '==', 0, 'count', 'over every arm'));
+  targets.push(target('history-provider-cache', 'real-history replay: provider-cache savings >= 0', history('providerCacheSavedUsd'), '>=', 0, 'x', 'ledger dollars saved by the provider cache, shipped settings'));
   return targets.filter((candidate): candidate is Target => candidate !== undefined);
 }

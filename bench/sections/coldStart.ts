@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CacheEngine } from '../../src/core/engine';
 import { RedisStore } from '../../src/core/stores/redisStore';
 import { SurrealStore } from '../../src/core/stores/surrealStore';
+import path from 'node:path';
+import { timeCli } from '../lib/cliTiming';
 import { benchEngineConfig } from '../lib/engineConfig';
 import { figure, SectionBuilder, type BenchContext } from '../lib/context';
 import { measureRepeated } from '../lib/measure';
@@ -111,6 +113,22 @@ export async function coldStartSection(ctx: BenchContext): Promise<Section> {
     operation: 'Redis tier ready (RedisStore.connect)',
     ours: figure('ours', 'ours', 'RedisStore.connect', redisConnect),
     peers: [],
+  });
+  ctx.log('cold start: the CLI, whole process');
+  const cli = await timeCli(ctx, path.resolve(__dirname, '..', '..'), ctx.scale(15, 2));
+  section.metric('cliCachedRunOverNode', cli.cachedRunOverNode);
+  section.metric('cliHelpOverNode', cli.helpOverNode);
+  section.row({
+    id: 'cold-start-cli-cached-run',
+    operation: 'claude-cache run answered from the cache, whole process (spawn to exit)',
+    ours: figure('ours', 'ours', 'node dist/cli.js run review-file --file src/sum.ts (a hit, embedded SurrealDB)', cli.cachedRun),
+    floor: figure('node -e 0', 'floor', 'node -e 0: Node starting and exiting', cli.node),
+    references: [
+      figure('ours, --help', 'ours', 'node dist/cli.js --help', cli.help),
+      figure('ours, workflows', 'ours', 'node dist/cli.js workflows (opens no store)', cli.workflows),
+    ],
+    peers: [],
+    note: `Rounds alternate node -e 0, --help, workflows and the cached run; the ratio is the median of per-round ratios: cached run ${cli.cachedRunOverNode.toFixed(2)}x node -e 0, --help ${cli.helpOverNode.toFixed(2)}x.`,
   });
   await ctx.env.admin.flushdb();
   return section.build();

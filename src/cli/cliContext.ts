@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { CacheEngine } from '../core/engine';
+// Type only: the engine (SurrealDB, ioredis, the Claude SDK behind it) loads in open(), so `--help`,
+// `workflows` and usage errors never load or open any store.
+import type { CacheEngine } from '../core/engine';
 import { createLogger, type Logger } from '../core/logger';
-import { ENCRYPTION_KEY_ENV } from '../core/security';
+import { ENCRYPTION_KEY_ENV } from '../core/security/encryptionKey';
 import { loadCliConfig, type CliConfig } from './cliConfig';
 import { userSettingsPath } from './userSettingsPath';
 import { ignoredSettingsNotice, workspaceTrusted } from './workspaceTrust';
@@ -50,6 +52,11 @@ export class CliContext {
   private engine: CacheEngine | undefined;
   private loaded: CliConfig | undefined;
 
+  /** The configuration, once a command has loaded it (for messages that name a setting). */
+  get loadedConfig(): CliConfig | undefined {
+    return this.loaded;
+  }
+
   constructor(
     readonly io: CliIo,
     readonly values: ParsedValues,
@@ -95,6 +102,7 @@ export class CliContext {
   async open(): Promise<CacheEngine> {
     if (this.engine) return this.engine;
     const { config } = await this.config();
+    const { CacheEngine } = await import('../core/engine');
     this.engine = await CacheEngine.open({
       config,
       apiKey: this.io.env.ANTHROPIC_API_KEY,

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { LAYER_VALUE_SCHEMAS } from './tiered/layerValueSchemas';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { ClaudeAuthenticationError, ClaudeClient } from './claude';
+import { ClaudeAuthenticationError, LazyClaudeClient } from './claude';
 import { systemClock, type Clock } from './clock';
 import type { CacheConfig } from './config';
 import { CostLedger, JsonFileLedgerPersistence, validatePriceOverrides, type LedgerTotals } from './cost';
@@ -123,7 +123,7 @@ export interface TierOpening {
  */
 export class CacheEngine {
   private apiKey: string | undefined;
-  private client: ClaudeClient | undefined;
+  private client: LazyClaudeClient | undefined;
   /** This process's counters as they were at the last flush into the shared stats file. */
   private flushed: LifetimeCounters = emptyCounters();
   private readonly flushTimer: NodeJS.Timeout;
@@ -509,7 +509,7 @@ export class CacheEngine {
         'No Anthropic API key is set. In VS Code run "Claude Cache: Set API Key"; for the CLI set ANTHROPIC_API_KEY.',
       );
     }
-    this.client ??= new ClaudeClient({
+    this.client ??= new LazyClaudeClient({
       apiKey: this.apiKey as string,
       ...(this.currentConfig.apiBaseUrl ? { baseURL: this.currentConfig.apiBaseUrl } : {}),
       timeoutMs: this.currentConfig.requestTimeoutSeconds * 1000,

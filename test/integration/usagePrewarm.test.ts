@@ -16,7 +16,10 @@ describe('Usage log and prewarm from usage (engine, embedded SurrealDB, fake Cla
   let engine: CacheEngine;
 
   async function openEngine(settings: Record<string, unknown> = {}, extra: { encryptionKey?: string } = {}) {
-    return CacheEngine.open({ config: testEngineConfig(fake.url, join(root, 'storage'), settings), apiKey: 'test-key', clock, ...extra });
+    // These tests expire answers by moving the clock 13 h, so they use the seeds' TTLs (module 12 h, result 1 h),
+    // not the shipped 30 days.
+    const expiring = { 'layers.module.ttlSeconds': 12 * 3600, 'layers.result.ttlSeconds': 3600, ...settings };
+    return CacheEngine.open({ config: testEngineConfig(fake.url, join(root, 'storage'), expiring), apiKey: 'test-key', clock, ...extra });
   }
 
   const review = (file = 'src/math.ts') => engine.pipeline.run({ workflow: 'review-file', workspace, filePath: file });

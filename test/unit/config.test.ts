@@ -57,9 +57,10 @@ describe('config', () => {
         LAYERS.map((layer) => [c.layers[layer].ttlSeconds, c.layers[layer].memoryBudgetMB]),
         [
           [86400, 10],
-          [43200, 50],
+          // Module and result keys cover every input: 30 days (issue 16, the real-history replay).
+          [2592000, 50],
           [21600, 100],
-          [3600, 200],
+          [2592000, 200],
         ],
       );
       assert.ok(LAYERS.every((layer) => c.layers[layer].maxEntryMB === 8));
@@ -74,7 +75,8 @@ describe('config', () => {
       assert.deepEqual(c.prewarm, { workflows: [], onStartup: false, fromUsage: { onStartup: false, maxUsd: 0.5, maxItems: 10 } });
       assert.deepEqual(c.usage, { retentionDays: 30, maxRecords: 20000 });
       assert.equal(c.ttlTuning.enabled, false);
-      assert.deepEqual(c.ttlTuning.layers.result, { minSeconds: 300, maxSeconds: 86400 });
+      assert.deepEqual(c.ttlTuning.layers.result, { minSeconds: 86400, maxSeconds: 7776000 });
+      assert.deepEqual(c.ttlTuning.layers.module, { minSeconds: 86400, maxSeconds: 7776000 });
       // Secure by default: encryption is not required, and prompts holding secrets stay off the shared tiers.
       assert.deepEqual(c.encryption, { enabled: false });
       assert.deepEqual(c.secrets, { cacheInSharedTiers: false });

@@ -1,4 +1,3 @@
-import { CacheMetrics } from '../../core/metrics';
 import type { CliCommand } from './command';
 
 export const metricsCommand: CliCommand = {
@@ -8,6 +7,8 @@ export const metricsCommand: CliCommand = {
   options: {},
   async run(context) {
     const engine = await context.open();
+    // prom-client loads only for this command.
+    const { CacheMetrics } = await import('../../core/metrics');
     const metrics = new CacheMetrics(engine);
     try {
       context.print(await metrics.exposition());

@@ -1,5 +1,6 @@
-export { ClaudeClient, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './claudeClient';
-export type { ClaudeClientOptions, ClaudeRequest, ClaudeResponse, CompleteOptions } from './claudeClient';
+// The client itself loads the Anthropic SDK: import it from './claudeClient' directly; the engine uses the lazy one.
+export { LazyClaudeClient } from './lazyClaudeClient';
+export type { ClaudeClient, ClaudeClientOptions, ClaudeRequest, ClaudeResponse, CompleteOptions } from './claudeClient';
 export * from './errors';
 export { DEFAULT_MODEL, estimateTokensLow, minCacheableTokens } from '../models';
 export { completenessOf, describeStop, isCacheableStop } from './stopReason';
