@@ -1,34 +1,45 @@
-// The dashboard page: renders the samples the extension posts. No libraries, no remote content.
+// The dashboard page: renders what the extension posts (this window's samples, the ledger's last 30 days).
+// No libraries, no remote content; money and dollar ticks come from dashboardFormat.js, loaded before this.
 // @ts-check
 (function () {
   'use strict';
 
   // @ts-ignore -- provided by the webview host
   const vscode = acquireVsCodeApi();
+  // @ts-ignore -- set by media/dashboardFormat.js
+  const { dollars, dollarTicks } = window.claudeCacheFormat;
   const LAYERS = ['prompt', 'module', 'context', 'result'];
   const TIERS = ['memory', 'redis', 'surreal'];
   const TIER_LABELS = { memory: 'Memory', redis: 'Redis', surreal: 'SurrealDB' };
   const MAX_SAMPLES = 720;
 
+  // What the page was last sent, kept by the webview host while the tab is hidden (getState / setState), so it
+  // redraws at once when shown again; the source is cited in src/extension/dashboard/dashboardPanel.ts.
+  const saved = vscode.getState() || {};
   /** @type {any[]} */
-  let samples = [];
-  /** @type {{ savedUsd: number, spentUsd: number, windowMs: number } | null} */
-  let projection = null;
+  let samples = Array.isArray(saved.samples) ? saved.samples : [];
+  /** @type {any[] | null} */
+  let daily = Array.isArray(saved.daily) ? saved.daily : null;
+  /** @type {{ savedUsd: number, spentUsd: number, days: number } | null} */
+  let projection = saved.projection || null;
 
   window.addEventListener('message', (event) => {
     const message = event.data;
     if (!message || typeof message !== 'object') return;
     if (message.type === 'history') {
       samples = Array.isArray(message.samples) ? message.samples : [];
-      projection = message.projection || null;
     } else if (message.type === 'sample') {
       // The extension's StatsHistory rule: at most two samples per second, and still moving forward.
       const beforeLast = samples[samples.length - 2];
       if (beforeLast && message.sample.t - beforeLast.t < 1000) samples[samples.length - 1] = message.sample;
       else samples.push(message.sample);
       if (samples.length > MAX_SAMPLES) samples.splice(0, samples.length - MAX_SAMPLES);
-      projection = message.projection || null;
+    } else {
+      return;
     }
+    daily = Array.isArray(message.daily) ? message.daily : daily;
+    projection = message.projection || null;
+    vscode.setState({ samples, daily, projection });
     render();
   });
 
@@ -38,6 +49,7 @@
     });
   }
   window.addEventListener('resize', () => render());
+  render();
   vscode.postMessage({ type: 'ready' });
 
   function render() {
@@ -45,27 +57,140 @@
     byId('empty').classList.toggle('hidden', Boolean(latest));
     renderTotals(latest);
     renderTiers(latest);
+    renderDaily();
     renderCharts();
   }
 
   function renderTotals(latest) {
     const totals = byId('totals');
     totals.textContent = '';
-    if (!latest) return;
-    const lookups = latest.hits + latest.misses;
-    const saved = latest.savedByLocalHitsUsd + latest.savedByProviderCacheUsd;
-    card(totals, 'Hit rate, all layers (this window)', lookups ? percent(latest.hits / lookups) : '–', `${latest.hits} hits · ${latest.misses} misses`);
-    card(totals, 'Saved (all time)', dollars(saved), `${dollars(latest.savedByLocalHitsUsd)} by local hits · ${dollars(latest.savedByProviderCacheUsd)} by provider cache`);
-    card(totals, 'Spent (all time)', dollars(latest.spentUsd), `${latest.upstreamCalls} calls to Claude`);
-    card(totals, 'Calls avoided (all time)', String(latest.avoidedCalls), `of ${latest.avoidedCalls + latest.upstreamCalls} calls`);
-    card(
-      totals,
-      'Projected per month',
-      projection ? `${dollars(projection.savedUsd)} saved` : '–',
-      projection
-        ? `${dollars(projection.spentUsd)} spent, at the rate of the last ${duration(projection.windowMs)}`
-        : 'needs a day of data',
-    );
+    if (latest) {
+      const lookups = latest.hits + latest.misses;
+      card(totals, 'Hit rate, all layers (this window)', lookups ? percent(latest.hits / lookups) : '–', `${latest.hits} hits · ${latest.misses} misses`);
+    }
+    if (daily && daily.length) {
+      const today = daily[daily.length - 1];
+      card(totals, 'Saved (today, UTC)', dollars(savedOf(today)), `${dollars(today.spentUsd)} spent · ${today.avoidedCalls} calls avoided`);
+      const month = daily.reduce(
+        (sum, day) => ({ saved: sum.saved + savedOf(day), spent: sum.spent + day.spentUsd }),
+        { saved: 0, spent: 0 },
+      );
+      card(totals, 'Saved (last 30 days)', dollars(month.saved), `${dollars(month.spent)} spent`);
+    }
+    if (latest) {
+      const saved = latest.savedByLocalHitsUsd + latest.savedByProviderCacheUsd;
+      card(totals, 'Saved (all time)', dollars(saved), `${dollars(latest.savedByLocalHitsUsd)} by local hits · ${dollars(latest.savedByProviderCacheUsd)} by provider cache`);
+      card(totals, 'Spent (all time)', dollars(latest.spentUsd), `${latest.upstreamCalls} calls to Claude`);
+      card(totals, 'Calls avoided (all time)', String(latest.avoidedCalls), `of ${latest.avoidedCalls + latest.upstreamCalls} calls`);
+    }
+    if (latest || daily) {
+      card(
+        totals,
+        'Projected per month',
+        projection ? `${dollars(projection.savedUsd)} saved` : '–',
+        projection
+          ? `${dollars(projection.spentUsd)} spent, at the rate of the last ${projection.days} complete day${projection.days === 1 ? '' : 's'}`
+          : 'needs a complete day of data',
+      );
+    }
+  }
+
+  function savedOf(day) {
+    return day.savedByLocalHitsUsd + day.savedByProviderCacheUsd + day.savedUnattributedUsd;
+  }
+
+  /** The last 30 days: a bar chart, and a table of the days with calls (newest first) that says the same in words. */
+  function renderDaily() {
+    const rows = byId('daily-rows');
+    rows.textContent = '';
+    const days = daily || [];
+    const active = days.filter((day) => day.upstreamCalls + day.avoidedCalls > 0).reverse();
+    for (const day of active) {
+      const row = document.createElement('tr');
+      const cells = [
+        day.day,
+        dollars(day.spentUsd),
+        dollars(day.savedByLocalHitsUsd),
+        dollars(day.savedByProviderCacheUsd),
+        String(day.upstreamCalls),
+        String(day.avoidedCalls),
+      ];
+      for (const text of cells) {
+        const cell = document.createElement('td');
+        cell.textContent = text;
+        row.appendChild(cell);
+      }
+      if (day.savedUnattributedUsd) row.title = `${dollars(day.savedUnattributedUsd)} saved before the ledger kept the sources apart`;
+      rows.appendChild(row);
+    }
+    byId('daily-table').classList.toggle('hidden', active.length === 0);
+    byId('daily-empty').classList.toggle('hidden', active.length > 0);
+    drawDaily(days);
+  }
+
+  function drawDaily(days) {
+    const palette = colors();
+    const parts = [
+      { label: 'spent', color: palette.red, value: (day) => day.spentUsd, column: 0 },
+      { label: 'saved by local hits', color: palette.green, value: (day) => day.savedByLocalHitsUsd, column: 1 },
+      { label: 'saved by provider cache', color: palette.blue, value: (day) => day.savedByProviderCacheUsd, column: 1 },
+      { label: 'saved, source not recorded', color: palette.gray, value: (day) => day.savedUnattributedUsd, column: 1 },
+    ];
+    const canvas = /** @type {HTMLCanvasElement} */ (byId('chart-daily'));
+    const { ctx, width, height } = prepare(canvas, 200);
+    if (!ctx) return;
+    const pad = { left: 64, right: 12, top: 10, bottom: 22 };
+    const plotWidth = width - pad.left - pad.right;
+    const plotHeight = height - pad.top - pad.bottom;
+    // Each day's spent bar, and its saved bar stacked by source (a negative provider saving hangs below zero).
+    let high = 0;
+    let low = 0;
+    for (const day of days) {
+      high = Math.max(high, day.spentUsd);
+      let up = 0;
+      let down = 0;
+      for (const part of parts.slice(1)) {
+        const value = part.value(day);
+        if (value > 0) up += value;
+        else down += value;
+      }
+      high = Math.max(high, up);
+      low = Math.min(low, down);
+    }
+    const ticks = dollarTicks(low, high);
+    const bottom = ticks[0];
+    const top = ticks[ticks.length - 1];
+    const y = (v) => pad.top + plotHeight - ((v - bottom) / (top - bottom)) * plotHeight;
+    axis(ctx, ticks, y, pad, width, dollars);
+
+    const slot = plotWidth / Math.max(1, days.length);
+    const bar = Math.max(1, Math.min(12, (slot - 2) / 2));
+    days.forEach((day, index) => {
+      const left = pad.left + index * slot + (slot - 2 * bar) / 2;
+      const stack = { up: 0, down: 0 };
+      for (const part of parts) {
+        const value = part.value(day);
+        if (!value) continue;
+        const x = left + part.column * bar;
+        const from = part.column === 0 ? 0 : value > 0 ? stack.up : stack.down;
+        const to = from + value;
+        if (part.column === 1) {
+          if (value > 0) stack.up = to;
+          else stack.down = to;
+        }
+        ctx.fillStyle = part.color;
+        ctx.fillRect(x, Math.min(y(from), y(to)), bar, Math.max(1, Math.abs(y(to) - y(from))));
+      }
+    });
+    if (days.length) {
+      ctx.fillStyle = cssVar('--vscode-foreground', '#ccc');
+      ctx.textBaseline = 'top';
+      ctx.textAlign = 'left';
+      ctx.fillText(days[0].day, pad.left, height - pad.bottom + 6);
+      ctx.textAlign = 'right';
+      ctx.fillText(`${days[days.length - 1].day} (today)`, width - pad.right, height - pad.bottom + 6);
+    }
+    renderLegend('daily', parts.filter((part) => part.label !== 'saved, source not recorded' || days.some((day) => day.savedUnattributedUsd)));
   }
 
   function renderTiers(latest) {
@@ -92,15 +217,6 @@
         points: samples.map((s) => [s.t, s.hitRate[layer] === null ? null : s.hitRate[layer] * 100]),
       })),
       { fixedMax: 100, format: (v) => `${Math.round(v)}%` },
-    );
-    drawChart(
-      'dollars',
-      [
-        { label: 'saved by local hits', color: palette.green, points: samples.map((s) => [s.t, s.savedByLocalHitsUsd]) },
-        { label: 'saved by provider cache', color: palette.blue, points: samples.map((s) => [s.t, s.savedByProviderCacheUsd]) },
-        { label: 'spent', color: palette.red, points: samples.map((s) => [s.t, s.spentUsd]) },
-      ],
-      { format: dollars },
     );
     const tierColors = { memory: palette.green, redis: palette.red, surreal: palette.purple };
     drawChart(
@@ -129,21 +245,9 @@
    */
   function drawChart(name, series, options) {
     const canvas = /** @type {HTMLCanvasElement} */ (byId(`chart-${name}`));
-    const ratio = window.devicePixelRatio || 1;
-    const width = Math.max(200, canvas.clientWidth);
-    const height = 180;
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    canvas.style.height = `${height}px`;
-    const ctx = canvas.getContext('2d');
+    const { ctx, width, height } = prepare(canvas, 180);
     if (!ctx) return;
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
-
-    const foreground = cssVar('--vscode-foreground', '#ccc');
-    const grid = cssVar('--vscode-editorWidget-border', '#8884');
-    const font = cssVar('--vscode-font-family', 'sans-serif');
-    const pad = { left: 58, right: 12, top: 10, bottom: 22 };
+    const pad = { left: 64, right: 12, top: 10, bottom: 22 };
     const plotWidth = width - pad.left - pad.right;
     const plotHeight = height - pad.top - pad.bottom;
 
@@ -155,23 +259,9 @@
     const span = Math.max(1, t1 - t0);
     const x = (t) => pad.left + (times.length < 2 ? plotWidth : ((t - t0) / span) * plotWidth);
     const y = (v) => pad.top + plotHeight - (maxValue === 0 ? 0 : (v / maxValue) * plotHeight);
-
-    ctx.font = `11px ${font}`;
+    axis(ctx, [0, 1, 2, 3, 4].map((step) => (maxValue * step) / 4), y, pad, width, options.format);
+    const foreground = cssVar('--vscode-foreground', '#ccc');
     ctx.fillStyle = foreground;
-    ctx.strokeStyle = grid;
-    ctx.lineWidth = 1;
-    ctx.setLineDash([]);
-    for (let step = 0; step <= 4; step++) {
-      const value = (maxValue * step) / 4;
-      const gy = Math.round(y(value)) + 0.5;
-      ctx.beginPath();
-      ctx.moveTo(pad.left, gy);
-      ctx.lineTo(width - pad.right, gy);
-      ctx.stroke();
-      ctx.textAlign = 'right';
-      ctx.textBaseline = 'middle';
-      ctx.fillText(options.format(value), pad.left - 6, gy);
-    }
     if (times.length) {
       ctx.textBaseline = 'top';
       ctx.textAlign = 'left';
@@ -208,6 +298,40 @@
     renderLegend(name, series);
   }
 
+  /** Sizes a canvas for the device's pixel ratio and clears it; drawing is then in CSS pixels. */
+  function prepare(canvas, height) {
+    const ratio = window.devicePixelRatio || 1;
+    const width = Math.max(200, canvas.clientWidth);
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    canvas.style.height = `${height}px`;
+    const ctx = canvas.getContext('2d');
+    if (ctx) {
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, width, height);
+      ctx.font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
+    }
+    return { ctx, width, height };
+  }
+
+  /** Horizontal grid lines at `ticks`, each labelled on the left. */
+  function axis(ctx, ticks, y, pad, width, format) {
+    ctx.fillStyle = cssVar('--vscode-foreground', '#ccc');
+    ctx.strokeStyle = cssVar('--vscode-editorWidget-border', '#8884');
+    ctx.lineWidth = 1;
+    ctx.setLineDash([]);
+    for (const value of ticks) {
+      const gy = Math.round(y(value)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(pad.left, gy);
+      ctx.lineTo(width - pad.right, gy);
+      ctx.stroke();
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(format(value), pad.left - 6, gy);
+    }
+  }
+
   function renderLegend(name, series) {
     const legend = byId(`legend-${name}`);
     legend.textContent = '';
@@ -242,6 +366,7 @@
       green: cssVar('--vscode-charts-green', '#89d185'),
       orange: cssVar('--vscode-charts-orange', '#d18616'),
       purple: cssVar('--vscode-charts-purple', '#b180d7'),
+      gray: cssVar('--vscode-descriptionForeground', '#999'),
     };
   }
 
@@ -265,25 +390,6 @@
 
   function percent(rate) {
     return `${Math.round(rate * 100)}%`;
-  }
-
-  // The rule of src/core/format/money.ts (this script runs in the webview and cannot import it): cents from a
-  // dollar up, two significant digits below.
-  function dollars(amount) {
-    if (!Number.isFinite(amount)) return 'unknown';
-    const sign = amount < 0 ? '-' : '';
-    const value = Math.abs(amount);
-    if (value === 0) return '$0.00';
-    if (value >= 1) return `${sign}$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-    const decimals = Math.max(2, 1 - Math.floor(Math.log10(value)));
-    const rounded = Number(value.toFixed(decimals));
-    return rounded >= 1 ? `${sign}$1.00` : `${sign}$${rounded.toFixed(decimals)}`;
-  }
-
-  function duration(ms) {
-    const minutes = Math.round(ms / 60000);
-    if (minutes < 120) return `${minutes} min`;
-    return `${Math.round(minutes / 60)} h`;
   }
 
   function clock(t) {

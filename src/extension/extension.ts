@@ -101,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const answers = new AnswerDocuments<PreparedRun>();
   const entries = new EntryDocuments(host);
   const readOnlyDocs = new ReadOnlyDocuments();
-  const dashboard = new DashboardPanel(context.extensionUri, snapshots);
+  const dashboard = new DashboardPanel(context.extensionUri, snapshots, () => host.engineIfReady?.ledger.dailyCosts());
   const services: ExtensionServices = {
     host,
     snapshots,
@@ -109,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): void {
     runner: new WorkflowRunner(host, answers, logger.child('run'), labels),
     answers,
     entries,
+    labels,
     readOnlyDocs,
     dashboard,
     secrets,

@@ -177,6 +177,42 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
     assert.match(await page.locator('.tabs-container .tab.active, .tabs-container .tab').allInnerTexts().then((tabs) => tabs.join(' | ')), /explain-selection/);
   });
 
+  it('lists a broken workflow file in the Problems panel on its line, and last in the Run Workflow picker', async () => {
+    await dismissNotifications(page);
+    await page.keyboard.press('Escape');
+    await paletteCommand(page, 'Focus Problems (Errors, Warnings, Infos)');
+    const markers = page.locator('.markers-panel');
+    await waitUntil(async () => (/broken\.md/.test(await markers.innerText().catch(() => '')) ? true : undefined), {
+      what: 'the Problems panel to list .claude/commands/broken.md',
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
+    const problem = markers.locator('.monaco-list-row', { hasText: 'not valid YAML' }).first();
+    await problem.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const text = (await problem.innerText()).replace(/\s+/g, ' ');
+    // The parser's line (the misaligned list item), shown by the panel as [Ln 5, Col 1].
+    assert.match(text, /not valid YAML at line 5/);
+    assert.match(text, /Claude Cache/);
+    assert.match(text, /\[Ln 5, Col 1\]/);
+    await screenshot(page, 'ui-problems-panel');
+
+    await paletteCommand(page, 'Claude Cache: Run Workflow');
+    const picker = await quickInputTitled(page, 'Claude Cache: Run Workflow');
+    assert.match((await picker.getAttribute('placeholder')) ?? '', /1 file not loaded, listed last/);
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    // Up from the first row wraps to the last one: the refused file, with its reason and line.
+    await picker.press('ArrowUp');
+    const last = page.locator('.quick-input-list .monaco-list-row.focused').first();
+    await waitUntil(async () => (/broken\.md/.test(await last.innerText().catch(() => '')) ? true : undefined), {
+      what: 'the last row of the picker to be .claude/commands/broken.md',
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
+    assert.equal(await last.getAttribute('aria-posinset'), await last.getAttribute('aria-setsize'), 'listed last');
+    assert.match((await last.innerText()).replace(/\s+/g, ' '), /not loaded \(line 5\)/);
+    await screenshot(page, 'ui-run-workflow-refused-file');
+    await page.keyboard.press('Escape');
+  });
+
   it('shows the hit rate and the dollars saved in the status bar, with a per-layer tooltip', async () => {
     const item = await waitForExtensionStatusBarItem(page, EXTENSION_ID);
     // The item repaints from engine events (throttled): wait for the reading that includes the cached run.
@@ -277,11 +313,36 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
     // Every figure says its scope, and minutes of data project nothing.
     assert.match(totals, /Hit rate, all layers \(this window\)/);
     assert.match(totals, /Saved \(all time\)/);
-    assert.match(totals, /Projected per month\s+–\s+needs a day of data/);
+    assert.match(totals, /Saved \(today, UTC\)/);
+    assert.match(totals, /Saved \(last 30 days\)/);
+    assert.match(totals, /Projected per month\s+–\s+needs a complete day of data/);
     const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     assert.match(csp ?? '', /default-src 'none'/);
-    assert.match(await frame.locator('#legend-dollars').innerText(), /saved by local hits/);
+    assert.match(await frame.locator('#legend-daily').innerText(), /saved by local hits[\s\S]*saved by provider cache/);
     await screenshot(page, 'ui-dashboard');
+  });
+
+  it('shows the daily history from the ledger on disk after a window reload', async () => {
+    await page.reload({ timeout: 180_000 });
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 180_000 });
+    await waitForExtensionStatusBarItem(page, EXTENSION_ID, STEP_TIMEOUT_MS);
+    await paletteCommand(page, 'Claude Cache: Show Dashboard');
+    const frame = await dashboardFrame(page);
+    const today = new Date().toISOString().slice(0, 10);
+    // The reloaded window has no samples of its own yet: today's row comes from ledger.json.
+    const row = frame.locator('#daily-rows tr').first();
+    await waitUntil(async () => ((await row.count()) > 0 && (await row.innerText()).startsWith(today) ? true : undefined), {
+      what: `the daily table to list today (${today}) after the reload`,
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
+    const cells = await row.locator('td').allInnerTexts();
+    // Day, spent, saved by local hits, saved by provider cache, calls to Claude, calls avoided.
+    assert.equal(cells.length, 6);
+    assert.notEqual(cells[1], '$0.00', 'the paid runs of this session are spent today');
+    assert.notEqual(cells[2], '$0.00', 'the cached runs saved something by local hits');
+    assert.ok(Number(cells[4]) >= 1 && Number(cells[5]) >= 1, cells.join(' | '));
+    assert.match(await frame.locator('#totals').innerText(), /Saved \(today, UTC\)\s+\$0\.\d+/);
+    await screenshot(page, 'ui-dashboard-daily-after-reload');
   });
 
   it('resets the statistics from the dashboard after a modal confirmation', async () => {

@@ -7,6 +7,7 @@ import { dashboardHtml, type DashboardHtmlOptions } from '../../src/extension/da
 const WEBVIEW: DashboardHtmlOptions = {
   cspSource: 'vscode-webview-resource:',
   scriptUri: 'vscode-webview-resource://panel/media/dashboard.js',
+  formatScriptUri: 'vscode-webview-resource://panel/media/dashboardFormat.js',
   styleUri: 'vscode-webview-resource://panel/media/dashboard.css',
 };
 
@@ -43,7 +44,7 @@ describe('Dashboard Content-Security-Policy', () => {
   it('runs scripts only with the page nonce', () => {
     const [nonce] = scriptNonces(html);
     assert.deepEqual(policy.get('script-src'), [`'nonce-${nonce}'`]);
-    assert.deepEqual(scriptNonces(html), [nonce], 'one script, carrying the nonce');
+    assert.deepEqual(scriptNonces(html), [nonce, nonce], 'the money format, then the page script, each carrying the nonce');
     assert.match(html, /<script nonce="[^"]+" src="vscode-webview-resource:\/\/panel\/media\/dashboard\.js"><\/script>/);
     assert.doesNotMatch(html, /<script\b[^>]*>[^<]+<\/script>/, 'no inline script body');
     assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');
@@ -70,7 +71,7 @@ describe('Dashboard Content-Security-Policy', () => {
 
   it('names no http or https address anywhere in the page or the media it loads', () => {
     assert.doesNotMatch(html, /https?:/i);
-    for (const file of ['dashboard.js', 'dashboard.css']) {
+    for (const file of ['dashboard.js', 'dashboardFormat.js', 'dashboard.css']) {
       const text = fs.readFileSync(path.join(__dirname, '..', '..', 'media', file), 'utf8');
       assert.doesNotMatch(text, /https?:\/\//i, file);
     }
@@ -90,7 +91,7 @@ describe('Dashboard Content-Security-Policy', () => {
 
   it('cannot be broken out of by a quote in a resource URI', () => {
     const page = dashboardHtml({ ...WEBVIEW, scriptUri: 'vscode-webview-resource://x/a.js"><script>alert(1)</script>' });
-    assert.equal((page.match(/<script\b/g) ?? []).length, 1);
+    assert.equal((page.match(/<script\b/g) ?? []).length, 2);
     assert.match(page, /&quot;&gt;&lt;script&gt;/);
   });
 });

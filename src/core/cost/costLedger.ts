@@ -149,6 +149,7 @@ export class CostLedger {
     totals.savedByProviderCacheUsd += savingUsd;
     day.spentUsd += costUsd;
     day.savedUsd += savingUsd;
+    day.savedByProviderCacheUsd = (day.savedByProviderCacheUsd ?? 0) + savingUsd;
     const local = this.localToday();
     local.spentUsd += costUsd;
     if (call.workflow !== undefined) local.byWorkflow[call.workflow] = (local.byWorkflow[call.workflow] ?? 0) + costUsd;
@@ -167,6 +168,7 @@ export class CostLedger {
     } else {
       totals.savedByLocalHitsUsd += originalCostUsd;
       day.savedUsd += originalCostUsd;
+      day.savedByLocalHitsUsd = (day.savedByLocalHitsUsd ?? 0) + originalCostUsd;
     }
     this.changed();
   }
@@ -301,7 +303,7 @@ export class CostLedger {
     const key = dayOf(this.clock.now());
     let day = this.pending.days.find((entry) => entry.day === key);
     if (!day) {
-      day = { day: key, spentUsd: 0, savedUsd: 0, upstreamCalls: 0, avoidedCalls: 0 };
+      day = { day: key, spentUsd: 0, savedUsd: 0, savedByLocalHitsUsd: 0, savedByProviderCacheUsd: 0, upstreamCalls: 0, avoidedCalls: 0 };
       this.pending.days.push(day);
     }
     return day;

@@ -23,6 +23,13 @@ export function addSnapshots(a: LedgerSnapshot, b: LedgerSnapshot, keep: { days:
     else {
       sum.spentUsd += day.spentUsd;
       sum.savedUsd += day.savedUsd;
+      // A source absent on either side (a day from an older file) stays unattributed: the sum keeps what is known.
+      if (day.savedByLocalHitsUsd !== undefined || sum.savedByLocalHitsUsd !== undefined) {
+        sum.savedByLocalHitsUsd = (sum.savedByLocalHitsUsd ?? 0) + (day.savedByLocalHitsUsd ?? 0);
+      }
+      if (day.savedByProviderCacheUsd !== undefined || sum.savedByProviderCacheUsd !== undefined) {
+        sum.savedByProviderCacheUsd = (sum.savedByProviderCacheUsd ?? 0) + (day.savedByProviderCacheUsd ?? 0);
+      }
       sum.upstreamCalls += day.upstreamCalls;
       sum.avoidedCalls += day.avoidedCalls;
     }

@@ -19,6 +19,12 @@ export interface DailyCost {
   day: string;
   spentUsd: number;
   savedUsd: number;
+  /**
+   * savedUsd by source (the dashboard's daily history shows them apart). Absent in files written before the
+   * split was kept: such a day's savedUsd has no known source.
+   */
+  savedByLocalHitsUsd?: number;
+  savedByProviderCacheUsd?: number;
   upstreamCalls: number;
   avoidedCalls: number;
 }
@@ -77,7 +83,9 @@ export function parseLedgerSnapshot(value: unknown): LedgerSnapshot | string {
       !isFiniteNumber(entry.spentUsd) ||
       !isFiniteNumber(entry.savedUsd) ||
       !isCount(entry.upstreamCalls) ||
-      !isCount(entry.avoidedCalls)
+      !isCount(entry.avoidedCalls) ||
+      !isOptionalFiniteNumber(entry.savedByLocalHitsUsd) ||
+      !isOptionalFiniteNumber(entry.savedByProviderCacheUsd)
     ) {
       return 'a day entry is malformed';
     }
@@ -85,6 +93,8 @@ export function parseLedgerSnapshot(value: unknown): LedgerSnapshot | string {
       day: entry.day,
       spentUsd: entry.spentUsd,
       savedUsd: entry.savedUsd,
+      ...(entry.savedByLocalHitsUsd !== undefined ? { savedByLocalHitsUsd: entry.savedByLocalHitsUsd } : {}),
+      ...(entry.savedByProviderCacheUsd !== undefined ? { savedByProviderCacheUsd: entry.savedByProviderCacheUsd } : {}),
       upstreamCalls: entry.upstreamCalls,
       avoidedCalls: entry.avoidedCalls,
     });
@@ -132,6 +142,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isOptionalFiniteNumber(value: unknown): value is number | undefined {
+  return value === undefined || isFiniteNumber(value);
 }
 
 function isCount(value: unknown): value is number {

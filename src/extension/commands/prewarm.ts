@@ -44,6 +44,7 @@ export async function prewarm(services: ExtensionServices, options: { atStartup?
       }
     },
   );
+  services.labels.recordPrewarm(folder.uri.fsPath, outcomes);
   const summary = summarizePrewarm(outcomes, items.length, controller.signal.aborted);
   services.logger.info(summary.message);
   if (summary.failed > 0) {

@@ -34,6 +34,7 @@ export async function prewarmFromUsage(services: ExtensionServices, options: { a
       }
     },
   );
+  services.labels.recordPrewarm(folder.uri.fsPath, report.outcomes);
   const summary = summarizeUsagePrewarm(report, maxUsd);
   services.logger.info(summary.message);
   for (const skip of report.skipped) services.logger.info(`prewarm from usage skipped ${skip.candidate.workflow}: ${skip.reason}`);

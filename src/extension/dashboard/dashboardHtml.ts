@@ -4,8 +4,10 @@ export interface DashboardHtmlOptions {
   /** webview.cspSource: the only origin scripts and styles may come from. */
   cspSource: string;
   scriptUri: string;
+  /** media/dashboardFormat.js: the money format and axis ticks, loaded before the script that uses them. */
+  formatScriptUri: string;
   styleUri: string;
-  /** A fresh random value per page; the one script tag carries it. */
+  /** A fresh random value per page; each script tag carries it. */
   nonce?: string;
 }
 
@@ -16,7 +18,9 @@ export function createNonce(): string {
 
 /**
  * The dashboard page: no inline script or style, no remote content. Everything it draws comes from
- * media/dashboard.js, which renders the samples the extension posts.
+ * media/dashboard.js, which renders the samples and the daily history the extension posts. The policy follows
+ * https://code.visualstudio.com/api/extension-guides/webview#content-security-policy (seen 2026-12-06):
+ * `default-src 'none'`, styles and images from `webview.cspSource` only, scripts by nonce.
  */
 export function dashboardHtml(options: DashboardHtmlOptions): string {
   const nonce = options.nonce ?? createNonce();
@@ -49,24 +53,32 @@ export function dashboardHtml(options: DashboardHtmlOptions): string {
 </header>
 <section class="totals" id="totals" aria-label="Totals"></section>
 <section class="tiers" id="tiers" aria-label="Tiers"></section>
+<section class="daily" aria-label="Daily history">
+  <figure>
+    <figcaption>Last 30 days (UTC days, from the ledger on disk: every window and CLI run): spent, and saved by local hits and by the provider cache</figcaption>
+    <canvas id="chart-daily" height="200" aria-label="Dollars spent and saved per day over the last 30 days"></canvas>
+    <div class="legend" id="legend-daily"></div>
+  </figure>
+  <table id="daily-table" aria-label="Dollars per day">
+    <thead><tr><th>Day (UTC)</th><th>Spent</th><th>Saved by local hits</th><th>Saved by provider cache</th><th>Calls to Claude</th><th>Calls avoided</th></tr></thead>
+    <tbody id="daily-rows"></tbody>
+  </table>
+  <p class="empty" id="daily-empty">No calls in the last 30 days.</p>
+</section>
 <section class="charts">
   <figure>
-    <figcaption>Hit rate per layer</figcaption>
-    <canvas id="chart-hit-rate" height="180" aria-label="Hit rate per layer over time"></canvas>
+    <figcaption>Hit rate per layer (this window)</figcaption>
+    <canvas id="chart-hit-rate" height="180" aria-label="Hit rate per layer over time, this window"></canvas>
     <div class="legend" id="legend-hit-rate"></div>
   </figure>
   <figure>
-    <figcaption>Dollars: saved by local hits, saved by provider cache, spent</figcaption>
-    <canvas id="chart-dollars" height="180" aria-label="Dollars saved and spent over time"></canvas>
-    <div class="legend" id="legend-dollars"></div>
-  </figure>
-  <figure>
-    <figcaption>Tier latency, p50 (solid) and p99 (dashed)</figcaption>
-    <canvas id="chart-latency" height="180" aria-label="Tier latencies over time"></canvas>
+    <figcaption>Tier latency, p50 (solid) and p99 (dashed) (this window)</figcaption>
+    <canvas id="chart-latency" height="180" aria-label="Tier latencies over time, this window"></canvas>
     <div class="legend" id="legend-latency"></div>
   </figure>
 </section>
-<p class="empty" id="empty">No samples yet: run a workflow and the charts fill in.</p>
+<p class="empty" id="empty">No samples in this window yet: run a workflow and the charts fill in.</p>
+<script nonce="${nonce}" src="${escapeAttribute(options.formatScriptUri)}"></script>
 <script nonce="${nonce}" src="${escapeAttribute(options.scriptUri)}"></script>
 </body>
 </html>`;

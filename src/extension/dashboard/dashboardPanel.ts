@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../commands/commandId';
+import type { DailyCost } from '../../core/cost';
 import type { CacheSnapshot, CacheSnapshots } from '../engine/cacheSnapshots';
 import { Disposable, toDisposable } from '../lifecycle';
+import { dailyHistory, projectMonthly, type DailyPoint, type MonthlyProjection } from './dailyHistory';
 import { dashboardHtml } from './dashboardHtml';
 import { sampleOf } from './dashboardSample';
 import { StatsHistory } from './statsHistory';
@@ -13,8 +15,12 @@ const SAMPLE_INTERVAL_MS = 3_000;
 const PAGE_COMMANDS: ReadonlySet<string> = new Set([CommandId.Refresh, CommandId.ResetStats]);
 
 /**
- * The dashboard webview: charts of hit rate, dollars and tier latency over time. The history is kept here
- * (from every snapshot, open or not), so closing and reopening the panel keeps the charts.
+ * The dashboard webview: the ledger's last 30 days of dollars (read from ledger.json, so a window reload keeps
+ * them), and this window's hit rate and tier latency over time. The window's samples are kept here (from every
+ * snapshot, open or not), so closing and reopening the panel keeps those charts too; the page itself keeps what
+ * it was last sent with setState, so it redraws at once when its tab is shown again instead of holding its
+ * context while hidden (https://code.visualstudio.com/api/extension-guides/webview#persistence, seen 2026-12-06:
+ * retainContextWhenHidden costs memory and is for pages that cannot save and restore quickly).
  */
 export class DashboardPanel extends Disposable {
   static readonly viewType = 'claudeCache.dashboard';
@@ -25,6 +31,9 @@ export class DashboardPanel extends Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly snapshots: CacheSnapshots,
+    /** The ledger's per-day figures (undefined while the engine is not open). */
+    private readonly ledgerDays: () => readonly DailyCost[] | undefined,
+    private readonly now: () => number = Date.now,
   ) {
     super();
     this._register(toDisposable(snapshots.events.on('snapshot', (snapshot) => this.record(snapshot))));
@@ -46,7 +55,9 @@ export class DashboardPanel extends Disposable {
     panel.iconPath = vscode.Uri.joinPath(media, 'claude-cache.svg');
     panel.webview.html = dashboardHtml({
       cspSource: panel.webview.cspSource,
+      // asWebviewUri: the page may load only what localResourceRoots allows, through the webview's own origin.
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'dashboard.js')).toString(),
+      formatScriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'dashboardFormat.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'dashboard.css')).toString(),
     });
     const subscriptions = [
@@ -61,7 +72,7 @@ export class DashboardPanel extends Disposable {
     this.startSampling();
   }
 
-  /** Forgets the charts' history (statistics were reset). */
+  /** Forgets this window's samples (statistics were reset; the ledger's days are reset with the ledger). */
   resetHistory(): void {
     this.history.clear();
     this.postHistory();
@@ -82,15 +93,19 @@ export class DashboardPanel extends Disposable {
     if (!snapshot) return;
     const sample = sampleOf(snapshot);
     this.history.add(sample);
-    void this.panel?.webview.postMessage({ type: 'sample', sample, projection: this.history.projection() ?? null });
+    void this.panel?.webview.postMessage({ type: 'sample', sample, ...this.daily() });
   }
 
   private postHistory(): void {
-    void this.panel?.webview.postMessage({
-      type: 'history',
-      samples: this.history.all(),
-      projection: this.history.projection() ?? null,
-    });
+    void this.panel?.webview.postMessage({ type: 'history', samples: this.history.all(), ...this.daily() });
+  }
+
+  /** The last 30 days from the ledger, and the monthly rate of its complete days; null while the engine is closed. */
+  private daily(): { daily: DailyPoint[] | null; projection: MonthlyProjection | null } {
+    const days = this.ledgerDays();
+    if (!days) return { daily: null, projection: null };
+    const points = dailyHistory(days, this.now());
+    return { daily: points, projection: projectMonthly(points) ?? null };
   }
 
   private async sampleNow(): Promise<void> {

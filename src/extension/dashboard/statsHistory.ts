@@ -1,21 +1,9 @@
 import type { DashboardSample } from './dashboardSample';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const MONTH_MS = 30 * DAY_MS;
-/** Less than a day extrapolates a burst of use (3 minutes once read as "$200 per month"), not a rate. */
-export const MIN_PROJECTION_WINDOW_MS = DAY_MS;
-
-/** Dollars per 30 days at the rate seen over the samples kept. */
-export interface MonthlyProjection {
-  savedUsd: number;
-  spentUsd: number;
-  /** How much time the rate was measured over. */
-  windowMs: number;
-}
-
 /**
- * The dashboard's time series: a bounded ring of samples, at most two per `minGapMs`, so a burst of events
- * does not crowd out the history.
+ * The dashboard's time series of this window: a bounded ring of samples, at most two per `minGapMs`, so a burst
+ * of events does not crowd out the history. Kept in memory only: hit rates and latencies are this window's
+ * (the daily dollars, which outlive a reload, come from the ledger: see dailyHistory.ts).
  */
 export class StatsHistory {
   private readonly samples: DashboardSample[] = [];
@@ -40,26 +28,4 @@ export class StatsHistory {
   clear(): void {
     this.samples.length = 0;
   }
-
-  projection(): MonthlyProjection | undefined {
-    return projectMonthly(this.samples);
-  }
-}
-
-/**
- * Savings and spending over a month at the rate between the first and last sample. Undefined until the
- * samples span MIN_PROJECTION_WINDOW_MS, or when the ledger was reset in between (totals went down).
- */
-export function projectMonthly(samples: readonly DashboardSample[]): MonthlyProjection | undefined {
-  const first = samples[0];
-  const last = samples[samples.length - 1];
-  if (!first || !last) return undefined;
-  const windowMs = last.t - first.t;
-  if (windowMs < MIN_PROJECTION_WINDOW_MS) return undefined;
-  const saved = (sample: DashboardSample) => sample.savedByLocalHitsUsd + sample.savedByProviderCacheUsd;
-  const savedDelta = saved(last) - saved(first);
-  const spentDelta = last.spentUsd - first.spentUsd;
-  if (spentDelta < 0 || last.avoidedCalls < first.avoidedCalls) return undefined;
-  const scale = MONTH_MS / windowMs;
-  return { savedUsd: savedDelta * scale, spentUsd: spentDelta * scale, windowMs };
 }

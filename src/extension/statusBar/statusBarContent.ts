@@ -1,4 +1,4 @@
-import type { LedgerTotals } from '../../core/cost';
+import { emptyTotals, type LedgerTotals } from '../../core/cost';
 import type { TodayBudget } from '../engine/todayBudget';
 import { LAYERS, TIERS, type Layer, type Tier } from '../../core/layers';
 import type { TierHealth } from '../engine/tierHealth';
@@ -21,14 +21,8 @@ export function costSince(baseline: CostFigures, now: CostFigures): CostFigures 
   };
 }
 
-export const ZERO_COST: CostFigures = {
-  spentUsd: 0,
-  savedUsd: 0,
-  savedByLocalHitsUsd: 0,
-  savedByProviderCacheUsd: 0,
-  upstreamCalls: 0,
-  avoidedCalls: 0,
-};
+/** No cost at all: the ledger's own empty totals (one definition of zero). */
+export const ZERO_COST: CostFigures = Object.freeze(emptyTotals());
 
 /** What the status bar shows once the engine is open. */
 export interface CacheSummary {

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import type { PrewarmOutcome } from '../../core/engine';
 import type { Layer } from '../../core/layers';
 
 /** What produced a cache entry, as a person would name it. */
@@ -51,6 +53,21 @@ export class EntryLabels {
     void this.storage.update(STORAGE_KEY, [...this.origins]);
   }
 
+  /**
+   * Records the keys of prewarm runs (Prewarm Cache, Prewarm from Usage): they run in the engine, not through
+   * the runner that records labels, and their entries would otherwise be named by hash. A file given as an
+   * absolute path inside `workspace` is named relative to it, as a run from the editor names it.
+   */
+  recordPrewarm(workspace: string, outcomes: readonly PrewarmOutcome[]): void {
+    for (const outcome of outcomes) {
+      if (!outcome.result) continue;
+      const { item } = outcome;
+      const file = item.file ? workspaceRelative(workspace, item.file) : undefined;
+      const args = (item.args ?? []).join(' ');
+      this.record({ workflow: item.workflow, ...(file ? { file } : {}), args }, outcome.result.steps);
+    }
+  }
+
   origin(key: string): EntryOrigin | undefined {
     return this.origins.get(key);
   }
@@ -58,4 +75,11 @@ export class EntryLabels {
 
 function isPair(value: unknown): value is [string, EntryOrigin] {
   return Array.isArray(value) && typeof value[0] === 'string' && typeof (value[1] as { workflow?: unknown })?.workflow === 'string';
+}
+
+/** `file` relative to `workspace` with `/`, when it lies inside it; as given otherwise. */
+function workspaceRelative(workspace: string, file: string): string {
+  if (!path.isAbsolute(file)) return file.split(path.sep).join('/');
+  const relative = path.relative(workspace, file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
 }
