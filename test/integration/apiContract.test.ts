@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClaudeModelNotFoundError } from '../../src/core/claude';
 import { CacheEngine } from '../../src/core/engine';
 import { FAMILY_ALIASES, ModelRetiredError, UnknownModelError } from '../../src/core/models';
 import { EmptyPromptError } from '../../src/core/workflows';
+import { git, gitCeilingPerSuite } from '../fixtures/gitRepository';
 import { fakeAnthropicPerSuite, makeTempWorkspace, testEngineConfig } from '../fixtures/engineWorkspace';
 
 /**
@@ -25,13 +25,13 @@ describe('the Claude API contract, through the engine', function () {
     await writeFile(join(workspace, '.claude/commands', `${name}.md`), text);
   }
 
+  gitCeilingPerSuite();
+
   /** A git repository with one commit and an uncommitted edit, for the workflow that reads the diff. */
   async function commitThenEdit(): Promise<void> {
-    const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=T', ...args], { cwd: workspace, stdio: 'ignore' });
-    git('init', '-q');
-    git('add', '.');
-    git('commit', '-qm', 'start');
+    git(workspace, 'init', '-q');
+    git(workspace, 'add', '.');
+    git(workspace, 'commit', '-qm', 'start');
     await writeFile(join(workspace, 'src/long.ts'), 'export const edited = 1;\n');
   }
 

@@ -1,35 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSnapshot, checkSnapshot, sha256 } from '../../src/core/context';
+import { git, gitCeilingPerSuite } from '../fixtures/gitRepository';
 import { findWorkflow, BUILTIN_WORKFLOWS, renderContextFromSnapshot, renderWorkflow } from '../../src/core/workflows';
 
 /** Runs real git in a throwaway repository, with an identity and no signing, whatever the machine's config. */
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args],
-    { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd } },
-  );
-}
-
 describe('context snapshots of a git working tree', () => {
   let root: string;
   let repo: string;
-  let savedCeiling: string | undefined;
-
-  before(() => {
-    // A temp folder must not be mistaken for part of some repository above it.
-    savedCeiling = process.env.GIT_CEILING_DIRECTORIES;
-    process.env.GIT_CEILING_DIRECTORIES = tmpdir();
-  });
-
-  after(() => {
-    if (savedCeiling === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
-    else process.env.GIT_CEILING_DIRECTORIES = savedCeiling;
-  });
+  gitCeilingPerSuite();
 
   beforeEach(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'context-git-'));

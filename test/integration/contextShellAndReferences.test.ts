@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { access, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CacheEngine } from '../../src/core/engine';
 import { ShellCommandNotAllowedError, ShellCommandsUntrustedError } from '../../src/core/context';
+import { git, gitCeilingPerSuite } from '../fixtures/gitRepository';
 import { fakeAnthropicPerSuite, makeTempWorkspace, testEngineConfig } from '../fixtures/engineWorkspace';
 
 /**
@@ -26,31 +25,13 @@ const REVIEW_A = ['---', 'description: Review a.ts', '---', 'Review @src/a.ts fo
 const STYLE_PROMPT = ['---', 'description: Style check', '---', 'Follow [the guide](../../docs/guide.md) when reviewing.', ''].join('\n');
 const A_SOURCE = 'export const a = 1;\n';
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args],
-    { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } },
-  );
-}
-
 describe('`!` commands and `@` files through the pipeline', function () {
   this.timeout(60_000);
   const fake = fakeAnthropicPerSuite();
   let root: string;
   let workspace: string;
   let engine: CacheEngine;
-  let savedCeiling: string | undefined;
-
-  before(() => {
-    savedCeiling = process.env.GIT_CEILING_DIRECTORIES;
-    process.env.GIT_CEILING_DIRECTORIES = tmpdir();
-  });
-
-  after(() => {
-    if (savedCeiling === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
-    else process.env.GIT_CEILING_DIRECTORIES = savedCeiling;
-  });
+  gitCeilingPerSuite();
 
   beforeEach(async () => {
     let storage: string;

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { access, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,17 +19,10 @@ import {
   type SnapshotRequest,
 } from '../../src/core/context';
 import { parseCommand } from '../../src/core/context/shellSyntax';
+import { git, gitCeilingPerSuite } from '../fixtures/gitRepository';
 import { commandEnvironment } from '../../src/core/context/shellCommand';
 
 /** Runs real git in a throwaway repository, with an identity and no signing, whatever the machine's config. */
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args],
-    { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } },
-  );
-}
-
 async function exists(file: string): Promise<boolean> {
   try {
     await access(file);
@@ -111,17 +103,7 @@ describe('`!` commands as context parts', function () {
   this.timeout(20_000);
   let root: string;
   let workspace: string;
-  let savedCeiling: string | undefined;
-
-  before(() => {
-    savedCeiling = process.env.GIT_CEILING_DIRECTORIES;
-    process.env.GIT_CEILING_DIRECTORIES = tmpdir();
-  });
-
-  after(() => {
-    if (savedCeiling === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
-    else process.env.GIT_CEILING_DIRECTORIES = savedCeiling;
-  });
+  gitCeilingPerSuite();
 
   beforeEach(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'context-shell-'));
