@@ -75,6 +75,11 @@ describe('bench smoke run', function () {
     assert.deepEqual(
       results.targets.map((target) => target.id).sort(),
       [
+        'cli-cached-run',
+        'history-dollars',
+        'history-hit-rate',
+        'history-provider-cache',
+        'history-stale',
         'load-errors',
         'load-heap-flat',
         'load-invalidations',
