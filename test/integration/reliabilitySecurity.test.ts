@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -9,22 +9,12 @@ import { CacheEngine, type EngineOptions } from '../../src/core/engine';
 import { describeError } from '../../src/core/errors';
 import { createLogger } from '../../src/core/logger';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { filesUnder } from '../fixtures/filesUnder';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
 
 const PLANTED_API_KEY = `sk-ant-test-PLANTED-${randomBytes(12).toString('hex')}`;
 const CODE_MARKER = 'proprietaryAlgorithmZebra42';
 const SOURCE = `export function ${CODE_MARKER}(a: number): number {\n  return a * 42;\n}\n`;
-
-/** Every file under `dir`, recursively, as bytes. */
-async function filesUnder(dir: string): Promise<Array<{ file: string; bytes: Buffer }>> {
-  const out: Array<{ file: string; bytes: Buffer }> = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const file = join(entry.parentPath, entry.name);
-    out.push({ file, bytes: await readFile(file) });
-  }
-  return out;
-}
 
 describe('security (engine over real Redis and embedded SurrealDB)', function () {
   this.timeout(120_000);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -9,6 +9,7 @@ import { CacheEngine, type EngineOptions } from '../../src/core/engine';
 import type { EngineProblem } from '../../src/core/engineProblems';
 import { createLogger } from '../../src/core/logger';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { filesUnder } from '../fixtures/filesUnder';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
 
 // Secrets given to a run as arguments (`--arg password=…`, a key as a word) must not be readable at rest when
@@ -19,17 +20,6 @@ const PASSWORD = 'hunter2word';
 const AWS_KEY = 'AKIAIOSFODNN7EXAMPLE';
 const DB_PASSWORD = 'dbpassletters';
 const PLANTED = [PASSWORD, AWS_KEY, DB_PASSWORD];
-
-/** Every file under `dir`, recursively, as bytes. */
-async function filesUnder(dir: string): Promise<Array<{ file: string; bytes: Buffer }>> {
-  const out: Array<{ file: string; bytes: Buffer }> = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const file = join(entry.parentPath, entry.name);
-    out.push({ file, bytes: await readFile(file) });
-  }
-  return out;
-}
 
 describe('secrets at rest (engine over real Redis and embedded SurrealDB)', function () {
   this.timeout(120_000);

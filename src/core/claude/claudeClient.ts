@@ -24,7 +24,7 @@ export interface ClaudeClientOptions {
 }
 
 /**
- * What one Claude call needs. There is no temperature, top_p or top_k: API version 2026-10-21 (sent by SDK 1.x)
+ * What one Claude call needs. There is no temperature, top_p or top_k, because API version 2026-10-21 (sent by SDK 1.x)
  * refuses them with a 400 "Extra inputs are not permitted", even at their defaults
  * (https://platform.claude.com/docs/en/api/versioning and the 2026-10-21 migration guide, read 2026-12-06).
  */
