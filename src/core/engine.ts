@@ -43,6 +43,7 @@ import { hitRate } from './tiered/cacheStats';
 import { TieredCache } from './tiered/tieredCache';
 import { SelfTuning, type TuningStats } from './tuning/selfTuning';
 import { prewarmFromUsage, type UsagePrewarmOptions, type UsagePrewarmReport } from './usage/usagePrewarm';
+import { formatDollars } from './format/money';
 import { discoverWorkflows, type DiscoveredWorkflows } from './workflows';
 
 export interface EngineOptions {
@@ -625,7 +626,7 @@ export class CacheEngine {
     );
     this.logger.info(
       `prewarm from usage: ${report.outcomes.length} of ${report.candidates.length} runs, ` +
-        `${report.upstreamCalls} Claude calls, $${report.spentUsd.toFixed(4)} (${report.stoppedBy})`,
+        `${report.upstreamCalls} Claude calls, ${formatDollars(report.spentUsd)} (${report.stoppedBy})`,
     );
     return report;
   }

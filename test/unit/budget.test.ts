@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { BudgetExceededError, checkBudget, hasBudget, usd, worstCaseUsage } from '../../src/core/budget';
+import { BudgetExceededError, checkBudget, hasBudget, worstCaseUsage } from '../../src/core/budget';
+import { formatDollars } from '../../src/core/format/money';
 import type { ClaudeRequest } from '../../src/core/claude';
 import { costOfUsage, PRICE_TABLE } from '../../src/core/cost';
 import { statusBarContent, type CacheSummary } from '../../src/extension/statusBar/statusBarContent';
@@ -60,7 +61,7 @@ describe('checkBudget', () => {
     assert.deepEqual([problem.scope, problem.spentUsd, problem.capUsd, problem.estimateUsd], ['daily', 4.8, 5, 0.5]);
     assert.equal(
       problem.message,
-      "Running review-file could cost up to $0.5000, and today's spend is $4.80 of the $5.00 daily budget (claudeCache.budget.dailyUsd).",
+      "Running review-file could cost up to $0.50, and today's spend is $4.80 of the $5.00 daily budget (claudeCache.budget.dailyUsd).",
     );
   });
 
@@ -69,7 +70,7 @@ describe('checkBudget', () => {
     assert.equal(problem?.scope, 'workflow');
     assert.equal(
       problem?.message,
-      'Running review-file could cost up to $0.5000, and review-file has spent $0.6000 today of the $1.00 per-workflow daily budget (claudeCache.budget.perWorkflowUsd).',
+      'Running review-file could cost up to $0.50, and review-file has spent $0.60 today of the $1.00 per-workflow daily budget (claudeCache.budget.perWorkflowUsd).',
     );
   });
 
@@ -84,7 +85,7 @@ describe('checkBudget', () => {
     assert.equal(hasBudget(undefined), false);
     assert.equal(hasBudget({ dailyUsd: 0, perWorkflowUsd: 2 }), true);
     assert.equal(checkBudget({ ...question, caps: { dailyUsd: 0, perWorkflowUsd: 0 }, estimateUsd: 'unknown' }), undefined);
-    assert.equal(usd(0), '$0.00');
+    assert.equal(formatDollars(0), '$0.00', 'the message writes money with the one formatter');
   });
 });
 

@@ -1,4 +1,5 @@
 import { CacheError } from '../errors';
+import { formatDollars } from '../format/money';
 import type { Dollars } from '../cost';
 
 /** Which cap a run would break: the day's total, or its workflow's share of the day. */
@@ -32,7 +33,5 @@ function budgetMessage(scope: BudgetScope, workflow: string, model: string, spen
   return `Running ${workflow} could cost up to ${usd(estimate)}, and ${spentText} of ${capText}.`;
 }
 
-/** Dollars with cents, or with four decimals below a dollar where cents would read as zero. */
-export function usd(amount: number): string {
-  return amount >= 1 || amount === 0 ? `$${amount.toFixed(2)}` : `$${amount.toFixed(4)}`;
-}
+/** Money as everything else writes it: the one formatter (src/core/format/money.ts). */
+const usd = formatDollars;

@@ -1,5 +1,6 @@
 import type { PrewarmItem, PrewarmOutcome } from '../engine';
 import { prewarmCandidates, type PrewarmCandidate } from './prewarmCandidates';
+import { formatDollars } from '../format/money';
 import type { UsageRecord } from './usageRecord';
 
 export interface UsagePrewarmOptions {
@@ -51,7 +52,7 @@ export async function prewarmFromUsage(deps: UsagePrewarmDependencies, options: 
       report.stoppedBy = 'cap';
       const left = candidates.slice(index).filter((other) => !report.skipped.some((skip) => skip.candidate === other));
       for (const other of left) {
-        report.skipped.push({ candidate: other, reason: `the cap of $${options.maxUsd.toFixed(2)} would be passed` });
+        report.skipped.push({ candidate: other, reason: `the cap of ${formatDollars(options.maxUsd)} would be passed` });
       }
       break;
     }
