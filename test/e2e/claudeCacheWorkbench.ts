@@ -39,15 +39,31 @@ export async function quickInputClosed(page: Page): Promise<void> {
 /** Run Workflow... -> `workflow` -> no arguments, on the active editor's file. */
 export async function runWorkflow(page: Page, workflow: string): Promise<void> {
   await dismissNotifications(page);
-  await paletteCommand(page, 'Claude Cache: Run Workflow...');
-  const picker = await quickInputTitled(page, 'Claude Cache: Run Workflow');
-  await picker.fill(workflow);
-  await page.locator(`${QUICK_INPUT} .monaco-list-row.focused`, { hasText: workflow }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await picker.press('Enter');
-  const args = await quickInputTitled(page, `${workflow}: arguments`);
-  await args.press('Enter');
+  // An answer view that is still opening can take the focus back and close a quick input that just opened, as it
+  // would under a person's hands: then the picker is opened again, at most three times.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await paletteCommand(page, 'Claude Cache: Run Workflow...');
+      const picker = await quickInputTitled(page, 'Claude Cache: Run Workflow');
+      await picker.fill(workflow);
+      await page.locator(`${QUICK_INPUT} .monaco-list-row.focused`, { hasText: workflow }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await picker.press('Enter');
+      await page
+        .locator(`${QUICK_INPUT} .quick-input-title`, { hasText: `${workflow}: arguments` })
+        .first()
+        .waitFor({ state: 'visible', timeout: attempt < 3 ? ARGUMENTS_BOX_TIMEOUT_MS : STEP_TIMEOUT_MS });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.locator(`${QUICK_INPUT} .quick-input-box input`).press('Enter');
   await quickInputClosed(page);
 }
+
+/** How long the arguments box may take to follow the picker before the picker is opened again. */
+const ARGUMENTS_BOX_TIMEOUT_MS = 15_000;
 
 /** Opens a workspace file through Quick Open, as a person would. */
 export async function openFile(page: Page, name: string): Promise<void> {
@@ -144,4 +160,31 @@ export function filesNamed(dir: string, name: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name === name)
     .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/**
+ * Waits until the Markdown preview of an answer (a webview: an iframe inside an iframe) shows text matching
+ * `pattern`; returns the preview's document body.
+ */
+export async function previewShows(page: Page, pattern: RegExp) {
+  return waitUntil(
+    async () => {
+      for (const frame of page.frames()) {
+        const body = frame.locator('body.vscode-body');
+        if ((await body.count().catch(() => 0)) === 0) continue;
+        const text = (await body.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+        if (pattern.test(text)) return body;
+      }
+      return undefined;
+    },
+    { what: `the answer preview showing ${pattern}`, timeoutMs: STEP_TIMEOUT_MS },
+  );
+}
+
+/** Waits until the status bar shows text matching `pattern` (the transient messages of a run live there). */
+export async function statusBarShows(page: Page, pattern: RegExp): Promise<void> {
+  await waitUntil(async () => (pattern.test(await page.locator('.part.statusbar').innerText()) ? true : undefined), {
+    what: `the status bar showing ${pattern}`,
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
 }

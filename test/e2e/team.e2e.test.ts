@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { formatDollars } from '../../src/core/format/money';
 import { waitUntil } from '../../src/launcher/waitUntil';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 import {
@@ -16,10 +17,12 @@ import {
   openFile,
   paletteCommand,
   pressDialogButton,
+  previewShows,
   quickInputClosed,
   quickInputTitled,
   runWorkflow,
   showCacheView,
+  statusBarShows,
   treeRow,
 } from './claudeCacheWorkbench';
 import { closeDevWorkbench, fixtureWorkspace, keepFailureEvidence, openDevWorkbench, type DevWorkbench } from './devWorkbench';
@@ -32,6 +35,8 @@ const EXTENSION_ID = 'claude-prompt-cache.claude-prompt-cache';
 const SETUP_TIMEOUT_MS = 20 * 60_000;
 /** Far below the worst case of any Claude call, so every paid run must ask first. */
 const DAILY_CAP_USD = 0.0001;
+/** The cap as the status bar, the tooltip and the dialog write it. */
+const CAP = formatDollars(DAILY_CAP_USD);
 /** More than the 20 lookups a layer needs in the window before its hit rate is judged. */
 const PREWARM_ITEMS = 24;
 /** The engine samples its alert rules every 30 seconds; a loaded machine may take a while longer. */
@@ -77,8 +82,10 @@ describe('team features in VS Code (code-server + Chromium)', function () {
 
   it('shows the daily budget in the status bar once the cache is open', async () => {
     const item = await waitForExtensionStatusBarItem(page, EXTENSION_ID, 180_000);
-    await waitUntil(async () => ((await item.innerText()).trim() === 'Claude Cache · $0.00/$0.0001 today' ? true : undefined), {
-      what: 'the status bar to show "Claude Cache · $0.00/$0.0001 today"',
+    // Money as the one formatter writes it (src/core/format/money.ts): the cap is $0.00010.
+    const today = `${formatDollars(0)}/${CAP} today`;
+    await waitUntil(async () => ((await item.innerText()).trim().endsWith(today) ? true : undefined), {
+      what: `the status bar to end with "${today}"`,
       timeoutMs: STEP_TIMEOUT_MS,
     });
     // The key comes from "Set API Key", as a person would give it.
@@ -95,20 +102,22 @@ describe('team features in VS Code (code-server + Chromium)', function () {
     await runWorkflow(page, 'review-file');
     const dialog = await modalDialog(page, 'Claude Cache: over the daily budget');
     const text = await dialog.innerText();
-    assert.match(text, /Running review-file could cost up to \$[\d.]+, and today's spend is \$0\.00 of the \$0\.0001 daily budget \(claudeCache\.budget\.dailyUsd\)/);
+    assert.match(text, /Running review-file could cost up to \$[\d.]+, and today's spend is \$0\.00 of the \$0\.00010 daily budget \(claudeCache\.budget\.dailyUsd\)/);
     assert.match(text, /Run Anyway/);
     await screenshot(page, 'team-budget-modal');
     await pressDialogButton(dialog, 'Cancel');
-    await editorShows(page, /review-file: not run, over budget\./);
+    await previewShows(page, /review-file: not run, over budget\./);
     assert.equal(fake.calls, before, 'declining made no upstream call');
   });
 
   it('"Run Anyway" pays for the run once, and the status bar shows the spend over the cap', async () => {
+    // The answer view took the focus last; the workflow reads the file in the active editor.
+    await openFile(page, 'example.ts');
     const before = fake.calls;
     await runWorkflow(page, 'review-file');
     const dialog = await modalDialog(page, 'Claude Cache: over the daily budget');
     await pressDialogButton(dialog, 'Run Anyway');
-    await editorShows(page, /Answered by claude-sonnet-5-5/);
+    await previewShows(page, /Answered by claude-sonnet-5-5/);
     // One question per run covers both of its calls: the file outline (module layer) and the review (result layer).
     const paid = fake.calls - before;
     assert.equal(paid, 2, 'the run called Claude for the outline and for the review');
@@ -120,7 +129,7 @@ describe('team features in VS Code (code-server + Chromium)', function () {
     const spent = await waitUntil(
       async () => {
         shown = (await item.innerText()).trim();
-        const match = /· \$([\d.,]+)\/\$0\.0001 today$/.exec(shown);
+        const match = /· \$([\d.,]+)\/\$0\.00010 today$/.exec(shown);
         return match && Number(match[1]) > DAILY_CAP_USD ? Number(match[1]) : undefined;
       },
       { what: 'the status bar to show a spend above the $0.0001 cap', timeoutMs: STEP_TIMEOUT_MS },
@@ -138,7 +147,7 @@ describe('team features in VS Code (code-server + Chromium)', function () {
     await hover.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     const tooltip = await hover.innerText();
     assert.match(tooltip, /Spent today: \$[\d.]+, over every window and CLI run\./);
-    assert.match(tooltip, /Daily budget: \$0\.0001 \(\$0\.00 left\)\./);
+    assert.match(tooltip, /Daily budget: \$0\.00010 \(\$0\.00 left\)\./);
     await screenshot(page, 'team-budget-status-bar');
     await page.mouse.move(700, 400);
   });
@@ -157,7 +166,7 @@ describe('team features in VS Code (code-server + Chromium)', function () {
     await openFile(page, 'example.ts');
     const before = fake.calls;
     await runWorkflow(page, 'review-file');
-    await notification(page, /review-file: served from the cache/);
+    await statusBarShows(page, /review-file: served from the cache/);
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'a cached run does not ask');
     assert.equal(fake.calls, before);
     await paletteCommand(page, 'Claude Cache: Explain Last Run');
@@ -215,7 +224,8 @@ describe('team features in VS Code (code-server + Chromium)', function () {
     const memory = treeRow(page, /^Memory/);
     await memory.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await expand(memory);
-    const entry = treeRow(page, /^review-file · [0-9a-f]{8}/);
+    // Entries are named by workflow and file (the key is in the tooltip only).
+    const entry = treeRow(page, /^review-file · src\/example\.ts/);
     await entry.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await contextMenuAction(page, entry, 'Inspect Entry');
     const inspection = await editorShows(page, /# Cache entry `/);

@@ -18,8 +18,10 @@ import {
   pressDialogButton,
   openFile,
   paletteCommand,
+  previewShows,
   quickInputTitled,
   runWorkflow,
+  statusBarShows,
   treeRow,
 } from './claudeCacheWorkbench';
 import { closeDevWorkbench, fixtureWorkspace, keepFailureEvidence, openDevWorkbench, type DevWorkbench } from './devWorkbench';
@@ -448,33 +450,6 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
 
 
 
-
-/**
- * Waits until the Markdown preview of an answer (a webview: an iframe inside an iframe) shows text matching
- * `pattern`; returns the preview's document body.
- */
-async function previewShows(page: Page, pattern: RegExp) {
-  return waitUntil(
-    async () => {
-      for (const frame of page.frames()) {
-        const body = frame.locator('body.vscode-body');
-        if ((await body.count().catch(() => 0)) === 0) continue;
-        const text = (await body.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
-        if (pattern.test(text)) return body;
-      }
-      return undefined;
-    },
-    { what: `the answer preview showing ${pattern}`, timeoutMs: STEP_TIMEOUT_MS },
-  );
-}
-
-/** Waits until the status bar shows text matching `pattern` (the transient messages of a run live there). */
-async function statusBarShows(page: Page, pattern: RegExp): Promise<void> {
-  await waitUntil(async () => (pattern.test(await page.locator('.part.statusbar').innerText()) ? true : undefined), {
-    what: `the status bar showing ${pattern}`,
-    timeoutMs: STEP_TIMEOUT_MS,
-  });
-}
 
 /** A loopback port nothing listens on (taken, then released). */
 async function closedPort(): Promise<number> {
