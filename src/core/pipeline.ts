@@ -37,7 +37,6 @@ import {
   normalizeParams,
   renderContextFromSnapshot,
   renderModule,
-  EmptyPromptError,
   UnknownWorkflowError,
   type BoundPrompt,
   type DiscoveredWorkflows,
@@ -321,7 +320,6 @@ export class WorkflowPipeline {
     const documents = documentBlocks(snapshot, moduleAnswers);
     const contextBlocks = documents.map((document) => document.text);
     const prompt = fillContext(bound, { ...renderContextFromSnapshot(snapshot, moduleAnswers, fileReferences), documentsAbove: true });
-    if (prompt.trim() === '') throw new EmptyPromptError(workflow.name, workflow.argumentHint);
     const inputHash = resultInputHash({
       model,
       system: workflow.system ?? '',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packCliPackage } from '../../../src/launcher/cliPackage';
 import { repoRoot } from '../../../src/launcher/paths';
+import { cliSandboxEnv } from '../../fixtures/builtCli';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fixtures/fakeAnthropic';
 
 const run = promisify(execFile);
@@ -39,16 +40,7 @@ describe('the CLI npm package (npm pack, npm install -g --prefix)', function () 
   const cli = (args: string[]) => {
     const workspace = join(root, 'workspace');
     mkdirSync(workspace, { recursive: true });
-    return run(bin, [...args, '--workspace', workspace], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: root,
-        ANTHROPIC_API_KEY: 'test-key',
-        ANTHROPIC_BASE_URL: fake.url,
-        CLAUDE_CACHE_STORAGE_DIR: join(root, 'storage'),
-      },
-    });
+    return run(bin, [...args, '--workspace', workspace], { cwd: root, env: cliSandboxEnv(root, fake.url) });
   };
 
   it('runs claude-cache --help from the global bin folder', async () => {
