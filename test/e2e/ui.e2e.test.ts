@@ -330,13 +330,22 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
     await waitForExtensionStatusBarItem(page, EXTENSION_ID, STEP_TIMEOUT_MS);
     await paletteCommand(page, 'Claude Cache: Show Dashboard');
     const frame = await dashboardFrame(page);
-    const today = new Date().toISOString().slice(0, 10);
-    // The reloaded window has no samples of its own yet: today's row comes from ledger.json.
+    // The reloaded window has no samples of its own yet: the newest row comes from ledger.json. It is today's, or
+    // yesterday's when the suite ran across midnight UTC.
+    const now = Date.now();
+    const days = [now, now - 86_400_000].map((ms) => new Date(ms).toISOString().slice(0, 10));
     const row = frame.locator('#daily-rows tr').first();
-    await waitUntil(async () => ((await row.count()) > 0 && (await row.innerText()).startsWith(today) ? true : undefined), {
-      what: `the daily table to list today (${today}) after the reload`,
-      timeoutMs: STEP_TIMEOUT_MS,
-    });
+    await waitUntil(
+      async () => {
+        if ((await row.count()) === 0) return undefined;
+        const text = await row.innerText();
+        return days.some((day) => text.startsWith(day)) ? true : undefined;
+      },
+      {
+        what: `the daily table to list the session's day (${days.join(' or ')}) after the reload`,
+        timeoutMs: STEP_TIMEOUT_MS,
+      },
+    );
     const cells = await row.locator('td').allInnerTexts();
     // Day, spent, saved by local hits, saved by provider cache, calls to Claude, calls avoided.
     assert.equal(cells.length, 6);
