@@ -73,7 +73,12 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await input.fill(name);
   await page.locator(`${QUICK_INPUT} .monaco-list-row.focused`, { hasText: name }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   await input.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  // The active tab of the active group: with an answer beside the editor, each group has an active tab, and the
+  // run must start from this file's editor, not from the answer the focus may have gone back to.
+  await page
+    .locator('.editor-group-container.active .tabs-container .tab.active', { hasText: name })
+    .first()
+    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
 }
 
 /** The text of every visible editor, each run of whitespace made one space (long lines wrap on screen). */

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureCodeServer, launchCodeServer, type RunningCodeServer } from '../../src/launcher/codeServer';
@@ -58,9 +58,12 @@ export async function keepFailureEvidence(test: Mocha.Test | undefined, page: Pa
   if (test?.state !== 'failed' || !page) return;
   const name = `${prefix}-failed-${test.title.replace(/\W+/g, '-')}`;
   await screenshot(page, name).catch(() => undefined);
-  for (const log of filesNamed(join(scratch, 'user-data'), 'Claude Prompt Cache.log')) {
-    cpSync(log, join(OUTPUT_DIR, `${name}.log`));
-  }
+  // Each window session (a reload, a second window) writes a log of its own: every one is kept, oldest first, and
+  // the newest is also `<name>.log`.
+  const logs = filesNamed(join(scratch, 'user-data'), 'Claude Prompt Cache.log').sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+  logs.forEach((log, index) => cpSync(log, join(OUTPUT_DIR, `${name}-${index + 1}.log`)));
+  const newest = logs.at(-1);
+  if (newest) cpSync(newest, join(OUTPUT_DIR, `${name}.log`));
 }
 
 /** Closes what openDevWorkbench started (whatever part of it did start) and removes the scratch folder. */

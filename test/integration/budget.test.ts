@@ -90,6 +90,18 @@ describe('Budgets', function () {
     assert.equal(fake.calls, 1);
   });
 
+  it('asks again after a declined run of the same file, and runs when agreed to', async () => {
+    // The editor's order: review-file declined at the budget question, then the same run with "Run Anyway".
+    const cheap = await openEngine({ 'budget.dailyUsd': 0.0001 });
+    const review = (answer: boolean) =>
+      cheap.pipeline.run({ workflow: 'review-file', workspace, filePath: 'src/math.ts', confirmOverBudget: () => answer });
+    await assert.rejects(review(false), BudgetExceededError);
+    assert.equal(fake.calls, 0);
+    const paid = await review(true);
+    assert.equal(paid.cached, false);
+    assert.equal(fake.calls, 2, 'the outline and the review');
+  });
+
   it("counts other processes' spend today, per workflow", async () => {
     await openEngine({ 'budget.perWorkflowUsd': 1.02, 'budget.dailyUsd': 10 });
     await spentElsewhere(1, 'explain-selection');

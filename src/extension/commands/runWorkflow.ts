@@ -21,7 +21,7 @@ export interface RunWorkflowOptions {
  */
 export async function runWorkflow(services: ExtensionServices, workflowName?: unknown, options: RunWorkflowOptions = {}): Promise<void> {
   if (!workflowsTrusted('run')) return;
-  const editor = vscode.window.activeTextEditor;
+  const editor = editorToRunOn();
   const folder = await workspaceFolderFor(editor);
   if (!folder) {
     void vscode.window.showErrorMessage('Claude Cache: open a folder first; workflows run on a workspace.');
@@ -96,6 +96,19 @@ export async function runWorkflow(services: ExtensionServices, workflowName?: un
       : {}),
   };
   await services.runner.run(prepared);
+}
+
+/**
+ * The editor a run reads: the active one or, when the focus is on an answer's preview beside it (a webview, so
+ * there is no active text editor), the one file editor still visible. An answer's Markdown preview takes the focus
+ * when it finishes loading, which can be after the run gave it back to the editor; "Review This File" must still
+ * mean the file on screen.
+ */
+function editorToRunOn(): vscode.TextEditor | undefined {
+  const active = vscode.window.activeTextEditor;
+  if (active) return active;
+  const files = vscode.window.visibleTextEditors.filter((editor) => editor.document.uri.scheme === 'file');
+  return files.length === 1 ? files[0] : undefined;
 }
 
 async function pickWorkflow(
