@@ -5,7 +5,8 @@ import { parseInvalidationMessage } from './parseInvalidationMessage';
 import { describeRedisError } from './redisConnectionError';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type RedisConnectionOptions } from './redisClientOptions';
 import { DEFAULT_KEY_PREFIX } from './redisStore';
-import { createRedisClient, duplicateRedisClient, type RedisClient, type RedisTopology } from './redisTopology';
+import { createRedisClient, duplicateRedisClient } from './redisClients';
+import type { RedisClient, RedisTopology } from './redisTopology';
 
 /** Exactly one of `url` (standalone) and `topology` says where Redis is. */
 export interface RedisInvalidationBusOptions extends RedisConnectionOptions {

@@ -13,7 +13,8 @@ import {
 import { RedisReadBatch } from './redisReadBatch';
 import { FRAME_HEADER_BYTES, decodeFrame, decodeFrameHeader, encodeFrame, type FrameHeader } from './recordFrame';
 import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
-import { createRedisClient, describeTopology, scanTargets, type RedisClient, type RedisTopology } from './redisTopology';
+import { createRedisClient, scanTargets } from './redisClients';
+import { describeTopology, type RedisClient, type RedisTopology } from './redisTopology';
 
 /** Exactly one of `url` (standalone) and `topology` says where Redis is. */
 export interface RedisStoreOptions extends RedisConnectionOptions {
