@@ -23,14 +23,15 @@ import { pinningPolicyOf } from './stores/pinning/pinningPolicy';
 import { ArchivedAnswers } from './archive/archivedAnswers';
 import { SimilarAnswers, type SimilarAnswer, type SimilarQuery } from './similar/similarAnswers';
 import type { AnswerPrompt } from './pipeline';
-import { RedisInvalidationBus } from './stores/redisInvalidationBus';
+import type { RedisInvalidationBus } from './stores/redisInvalidationBus';
 import { describeRedisError } from './stores/redisConnectionError';
-import { RedisStore } from './stores/redisStore';
+import type { RedisStore } from './stores/redisStore';
 import { describeTopology, redisTopologyFromConfig } from './stores/redisTopology';
 import { isEmbeddedUrl } from './stores/surrealConnection';
 import { lz4Unavailable } from './native/nativeModules';
 import { moveDamagedDirectoryAside } from './stores/surrealShared/damagedDirectory';
 import { SurrealStore } from './stores/surrealStore';
+import { UsageSpool } from './usage/usageSpool';
 import type { Store } from './stores/store';
 import type { LayerPolicy, ValueCodec } from './tiered/tierTypes';
 import { EncryptingCodec } from './codec/encryptingCodec';
@@ -50,6 +51,11 @@ export interface EngineOptions {
   config: CacheConfig;
   /** From SecretStorage (extension) or ANTHROPIC_API_KEY (CLI); never part of the config. */
   apiKey?: string;
+  /**
+   * Open the embedded SurrealDB directory on first need instead of now: a hit is answered from its entry files
+   * and a short-lived process (the CLI) never pays for starting the engine (see SurrealEntryFiles).
+   */
+  deferSurrealOpen?: boolean;
   /** Password for a remote SurrealDB server, from SecretStorage or the environment. */
   surrealPassword?: string;
   /** Password for Redis (AUTH or an ACL user named in the URL), from SecretStorage or the environment. */
@@ -146,6 +152,7 @@ export class CacheEngine {
   private indexing: Promise<void> = Promise.resolve();
   /** The memory tier, for settings it applies live (pinning). */
   private memory: MemoryStore | undefined;
+  private surrealStore: SurrealStore | undefined;
   /** Problems reported to the user (see EngineOptions.onProblem) and not resolved since. */
   problems!: EngineProblems;
   /** False when the storage folder cannot be written: what is saved there is lost, which was reported once. */
@@ -220,6 +227,11 @@ export class CacheEngine {
         // Connects in the background: a Redis that is down at start must not keep the engine from opening.
         const caFile = options.redisCaFile || config.redis.caFile;
         const tlsCa = caFile ? await readRedisCa(caFile) : undefined;
+        // Loaded only here: with the Redis tier off (a CLI run, a machine alone) ioredis is never loaded.
+        const [{ RedisStore }, { RedisInvalidationBus }] = await Promise.all([
+          import('./stores/redisStore'),
+          import('./stores/redisInvalidationBus'),
+        ]);
         redis = RedisStore.create({
           topology: redisTopology.topology,
           ...(tlsCa ? { tlsCa } : {}),
@@ -267,6 +279,7 @@ export class CacheEngine {
           archiveMaxEntries: config.archive.maxEntries,
           // A window reloading while the old one still lets go of the folder must not lose the tier for good.
           keepLooking: true,
+          ...(options.deferSurrealOpen ? { deferOpen: true } : {}),
           clock,
         });
       try {
@@ -277,7 +290,9 @@ export class CacheEngine {
           ? `${surrealUrl} (shared; served by process ${owner})`
           : store.waiting
             ? `${surrealUrl} (busy; used once free)`
-            : surrealUrl;
+            : store.isOpen
+              ? surrealUrl
+              : `${surrealUrl} (opened on the first miss or write; hits come from its entry files)`;
         openings.push({ tier: 'surreal', status: 'up', detail });
         if (store.waiting) logger.warn(`running without SurrealDB until ${surrealUrl} is free: ${store.reach}`);
       } catch (error) {
@@ -375,9 +390,12 @@ export class CacheEngine {
       onProblem: (problem) => (storageProblem === undefined ? logger.warn(problem.message) : logger.debug(problem.message)),
     });
 
+    const deferredSurreal = surreal;
     const tuning = await SelfTuning.open({
       config,
       ...(surreal ? { surreal: queryOn(surreal) } : {}),
+      ...(isEmbeddedUrl(surrealUrl) ? { usageSpool: new UsageSpool(path.join(config.storageDir, 'usage-spool')) } : {}),
+      ...(deferredSurreal && !deferredSurreal.isOpen ? { surrealDeferred: { isOpen: () => deferredSurreal.isOpen } } : {}),
       ...(sealer ? { usageSealing: usageSealing(sealer) } : {}),
       ledger,
       clock,
@@ -423,6 +441,7 @@ export class CacheEngine {
     engine.alerts = new AlertMonitor({ clock, sample: () => engineAlertSample(engine as CacheEngine) });
     engine.alerts.start(ALERT_SAMPLE_MS);
     engine.memory = memory;
+    engine.surrealStore = surreal;
     engine.closeFlight = sharedFlight?.close;
     const store = surreal;
     if (store?.archive) engine.archive = new ArchivedAnswers(store.archive, codec, () => store.cleanup());
@@ -435,6 +454,14 @@ export class CacheEngine {
 
   get config(): CacheConfig {
     return this.currentConfig;
+  }
+
+  /**
+   * How this process reaches SurrealDB right now (owner, client of another process, or, with deferSurrealOpen,
+   * not opened yet because every read so far came from its entry files); undefined when the tier is off.
+   */
+  get surrealReach(): string | undefined {
+    return this.surrealStore?.reach;
   }
 
   get hasApiKey(): boolean {

@@ -9,6 +9,7 @@ import { classifySurrealConnectFailure } from './surrealConnectFailure';
 import { SurrealUnreachableError } from './surrealErrors';
 import { redactUrl } from '../security/redactUrl';
 import { loadSurrealNode } from '../native/nativeModules';
+import { importSurrealSdk } from '../native/esmPackages';
 
 export interface SurrealConnectOptions {
   url: string;
@@ -63,13 +64,13 @@ const claimed = new Map<string, 'open' | Promise<void>>();
 
 /** True while a store of this process has the embedded directory of `url` open (or is letting go of it). */
 export function holdsDirectory(url: string): boolean {
-  const directory = claimKey(url);
+  const directory = directoryOf(url);
   return directory !== undefined && claimed.has(directory);
 }
 
 /** Whether this process has the directory of `url` open, is letting go of it, or neither. */
 export function directoryClaim(url: string): 'open' | 'releasing' | undefined {
-  const directory = claimKey(url);
+  const directory = directoryOf(url);
   const state = directory === undefined ? undefined : claimed.get(directory);
   if (state === undefined) return undefined;
   return state === 'open' ? 'open' : 'releasing';
@@ -95,7 +96,7 @@ async function loadModules(embedded: boolean): Promise<{
 }> {
   let sdk: typeof import('surrealdb');
   try {
-    sdk = await import('surrealdb');
+    sdk = await importSurrealSdk();
   } catch (error) {
     throw new StoreError('surreal', `cannot load the SurrealDB modules: ${describeError(error)}`, { cause: error });
   }
@@ -119,7 +120,7 @@ export async function surrealRecordIdClass(): Promise<SurrealConnection['RecordI
  */
 export async function connectSurreal(options: SurrealConnectOptions): Promise<SurrealConnection> {
   const { url } = options;
-  const directory = claimKey(url);
+  const directory = directoryOf(url);
   if (directory !== undefined) await ensureWritableDirectory(url, directory);
   const embedded = isEmbeddedUrl(url);
   const { sdk, node } = await loadModules(embedded);
@@ -231,7 +232,7 @@ async function webSocketClass(headers: Readonly<Record<string, string>> | undefi
  * connect in that moment hangs for good.
  */
 export async function releaseSurreal(url: string, db: Surreal): Promise<void> {
-  const directory = claimKey(url);
+  const directory = directoryOf(url);
   if (directory === undefined) {
     await db.close();
     return;
@@ -300,7 +301,7 @@ async function attempt(
 }
 
 async function claim(url: string): Promise<void> {
-  const key = claimKey(url);
+  const key = directoryOf(url);
   if (key === undefined) return;
   for (;;) {
     const state = claimed.get(key);
@@ -312,7 +313,7 @@ async function claim(url: string): Promise<void> {
 }
 
 function unclaim(url: string): void {
-  const key = claimKey(url);
+  const key = directoryOf(url);
   if (key !== undefined && claimed.get(key) === 'open') claimed.delete(key);
 }
 
@@ -351,7 +352,8 @@ async function makeDirectory(directory: string, depth: number): Promise<void> {
   }
 }
 
-function claimKey(url: string): string | undefined {
+/** The folder of an embedded directory URL (`surrealkv:///abs/dir` -> `/abs/dir`); undefined for other URLs. */
+export function directoryOf(url: string): string | undefined {
   if (!DIRECTORY_URL.test(url)) return undefined;
   return url.replace(DIRECTORY_URL, '').replace(/\/+$/, '');
 }

@@ -65,12 +65,12 @@ export const SURREAL_QUERIES = {
     'WHERE layer = $layer AND expires_at > $now GROUP ALL',
   clear:
     'LET $doomed = SELECT VALUE id FROM cache_entry WHERE layer = $layer; ' +
-    'DELETE $doomed RETURN NONE; RETURN array::len($doomed);',
+    'DELETE $doomed RETURN NONE; RETURN $doomed;',
   deleteExpired:
     'LET $doomed = SELECT VALUE id FROM cache_entry WHERE expires_at <= $now; ' +
-    'DELETE $doomed RETURN NONE; RETURN array::len($doomed);',
+    'DELETE $doomed RETURN NONE; RETURN $doomed;',
   count: 'RETURN count(SELECT id FROM cache_entry)',
   pruneOldest:
     'LET $doomed = (SELECT id, created_at FROM cache_entry ORDER BY created_at ASC LIMIT $excess).id; ' +
-    'DELETE $doomed RETURN NONE; RETURN array::len($doomed);',
+    'DELETE $doomed RETURN NONE; RETURN $doomed;',
 } as const;

@@ -5,7 +5,8 @@ import { assertSafePattern, globToRegExp } from '../keys/pattern';
 import type { Layer } from '../layers';
 import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
 import { SURREAL_QUERIES, SURREAL_TABLE } from './surrealSchema';
-import { isDirectoryUrl, isEmbeddedUrl, surrealRecordIdClass, type SurrealConnectOptions } from './surrealConnection';
+import { directoryOf, isDirectoryUrl, isEmbeddedUrl, surrealRecordIdClass, type SurrealConnectOptions } from './surrealConnection';
+import { SurrealEntryFiles } from './surrealEntryFiles';
 import { fixedLink, type SurrealLink } from './surrealLink';
 import { openCacheDatabase } from './surrealOpen';
 import { SharedSurrealDirectory } from './surrealShared/sharedDirectory';
@@ -47,6 +48,17 @@ export interface SurrealStoreOptions {
    * Default false: open() rejects with SurrealDirectoryBusyError.
    */
   keepLooking?: boolean;
+  /**
+   * For an embedded directory: open it on the first call its entry files cannot answer (a miss, a write), not in
+   * open(). A short-lived process (a CLI run) answers a hit without ever paying for the engine's start.
+   */
+  deferOpen?: boolean;
+}
+
+/** The way to the data, once opened, and the RecordId class of the SDK instance it uses. */
+interface OpenedLink {
+  link: SurrealLink;
+  makeRecordId: (id: string) => RecordId;
 }
 
 /** What one cleanup pass removed. */
@@ -78,13 +90,22 @@ export class SurrealStore implements Store<Uint8Array> {
   private closed = false;
   /** Where expired and pruned answers go instead of vanishing; undefined when the archive is off. */
   readonly archive: SurrealArchive | undefined;
+  /** For an embedded directory: a file per entry beside it, read while the directory is not open yet. */
+  private readonly entryFiles: SurrealEntryFiles | undefined;
+  private opened: OpenedLink | undefined;
+  private opening: Promise<OpenedLink> | undefined;
+  /** Entry files being written after a read from the table; close() waits for them. */
+  private readonly repairs = new Set<Promise<void>>();
 
   private constructor(
-    private readonly link: SurrealLink,
-    private readonly makeRecordId: (id: string) => RecordId,
+    private readonly openLink: () => Promise<OpenedLink>,
     private readonly url: string,
     options: SurrealStoreOptions,
+    opened: OpenedLink | undefined,
   ) {
+    this.opened = opened;
+    const directory = directoryOf(url);
+    this.entryFiles = directory !== undefined ? new SurrealEntryFiles(directory) : undefined;
     this.clock = options.clock ?? systemClock;
     this.maxEntries = options.maxEntries !== undefined && options.maxEntries > 0 ? Math.floor(options.maxEntries) : 0;
     const archiveMax = Math.floor(options.archiveMaxEntries ?? 0);
@@ -101,7 +122,10 @@ export class SurrealStore implements Store<Uint8Array> {
     }
   }
 
-  /** Connects, selects namespace and database, and defines the table and its indexes; rejects with StoreError. */
+  /**
+   * Connects, selects namespace and database, and defines the table and its indexes; rejects with StoreError.
+   * With `deferOpen` (embedded directories only) it resolves at once and does all that on first need.
+   */
   static async open(options: SurrealStoreOptions): Promise<SurrealStore> {
     const connectOptions: SurrealConnectOptions = {
       url: options.url,
@@ -112,31 +136,43 @@ export class SurrealStore implements Store<Uint8Array> {
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
       ...(options.webSocketHeaders ? { webSocketHeaders: options.webSocketHeaders } : {}),
     };
-    if (isDirectoryUrl(options.url) && options.share !== false) {
-      const directory = options.url.replace(/^[a-z+]+:\/\//i, '').replace(/\/+$/, '');
-      const shared = await SharedSurrealDirectory.open(directory, { ...connectOptions, keepLooking: options.keepLooking ?? false });
-      const RecordIdClass = await surrealRecordIdClass();
-      return new SurrealStore(shared, (id) => new RecordIdClass(SURREAL_TABLE, id), options.url, options);
-    }
-    const connection = await openCacheDatabase(connectOptions);
-    const link = fixedLink(options.url, connection, isEmbeddedUrl(options.url) ? 'embedded' : 'server');
-    const RecordIdClass = connection.RecordId;
-    return new SurrealStore(link, (id) => new RecordIdClass(SURREAL_TABLE, id), options.url, options);
+    const openLink = async (): Promise<OpenedLink> => {
+      const directory = directoryOf(options.url);
+      if (directory !== undefined && options.share !== false) {
+        const shared = await SharedSurrealDirectory.open(directory, { ...connectOptions, keepLooking: options.keepLooking ?? false });
+        const RecordIdClass = await surrealRecordIdClass();
+        return { link: shared, makeRecordId: (id) => new RecordIdClass(SURREAL_TABLE, id) };
+      }
+      const connection = await openCacheDatabase(connectOptions);
+      const RecordIdClass = connection.RecordId;
+      return {
+        link: fixedLink(options.url, connection, isEmbeddedUrl(options.url) ? 'embedded' : 'server'),
+        makeRecordId: (id) => new RecordIdClass(SURREAL_TABLE, id),
+      };
+    };
+    if (options.deferOpen === true && isDirectoryUrl(options.url)) return new SurrealStore(openLink, options.url, options, undefined);
+    return new SurrealStore(openLink, options.url, options, await openLink());
+  }
+
+  /** False while a deferred store has not opened its directory (every answer so far came from entry files). */
+  get isOpen(): boolean {
+    return this.opened !== undefined;
   }
 
   /** When another process owns this shared directory: that process, which serves this one. */
   get servedBy(): number | undefined {
-    return this.link.ownerPid?.();
+    return this.opened?.link.ownerPid?.();
   }
 
   /** True while a shared directory is busy and this store waits for it (keepLooking); calls fail meanwhile. */
   get waiting(): boolean {
-    return this.link instanceof SharedSurrealDirectory && this.link.role === 'searching';
+    const link = this.opened?.link;
+    return link instanceof SharedSurrealDirectory && link.role === 'searching';
   }
 
   /** How this process reaches the data: `embedded`, `server`, or how a shared directory is reached right now. */
   get reach(): string {
-    return this.link.describe();
+    return this.opened ? this.opened.link.describe() : 'not opened yet: opens on the first miss or write';
   }
 
   /** True for URLs whose database lives inside this process (`mem://`, `surrealkv://`, `rocksdb://`). */
@@ -146,34 +182,57 @@ export class SurrealStore implements Store<Uint8Array> {
 
   async get(layer: Layer, key: string): Promise<StoredRecord<Uint8Array> | undefined> {
     if (this.closed) throw closedError();
+    const id = recordKey(layer, key);
+    if (!this.opened && this.entryFiles) {
+      const found = await this.entryFiles.read(id, this.clock.now());
+      if (found) return found;
+    }
+    // Read before the table: a file written for a generation that ended meanwhile is never read.
+    const generation = await this.entryFiles?.generation();
     const [row] = await this.run<[Row | undefined]>(SURREAL_QUERIES.get, {
-      id: this.makeRecordId(recordKey(layer, key)),
+      id: await this.recordId(id),
       now: this.clock.now(),
     });
-    return row === undefined ? undefined : toRecord(row);
+    if (row === undefined) return undefined;
+    const record = toRecord(row);
+    this.repairEntryFile(generation, id, record);
+    return record;
   }
 
   /** One query for all keys; results in the order of `keys`. */
   async getMany(layer: Layer, keys: readonly string[]): Promise<Array<StoredRecord<Uint8Array> | undefined>> {
     if (this.closed) throw closedError();
     if (keys.length === 0) return [];
+    if (!this.opened && this.entryFiles) {
+      const files = this.entryFiles;
+      const now = this.clock.now();
+      const found = await Promise.all(keys.map((key) => files.read(recordKey(layer, key), now)));
+      if (found.every((record) => record !== undefined)) return found;
+    }
+    const generation = await this.entryFiles?.generation();
     const [rows] = await this.run<[Row[]]>(SURREAL_QUERIES.getMany, {
-      ids: keys.map((key) => this.makeRecordId(recordKey(layer, key))),
+      ids: await Promise.all(keys.map((key) => this.recordId(recordKey(layer, key)))),
       now: this.clock.now(),
     });
     const byKey = new Map<string, Row>();
     for (const row of rows) byKey.set(row.key, row);
     return keys.map((key) => {
       const row = byKey.get(key);
-      return row === undefined ? undefined : toRecord(row);
+      if (row === undefined) return undefined;
+      const record = toRecord(row);
+      this.repairEntryFile(generation, recordKey(layer, key), record);
+      return record;
     });
   }
 
   async set(layer: Layer, key: string, value: Uint8Array, options: SetOptions): Promise<void> {
     if (this.closed) throw closedError();
+    const id = recordKey(layer, key);
+    const recordId = await this.recordId(id);
+    const generation = await this.entryFiles?.generation();
     const createdAt = this.clock.now();
     await this.run(SURREAL_QUERIES.set, {
-      id: this.makeRecordId(recordKey(layer, key)),
+      id: recordId,
       layer,
       key,
       value,
@@ -181,6 +240,7 @@ export class SurrealStore implements Store<Uint8Array> {
       created_at: createdAt,
       expires_at: createdAt + options.ttlMs,
     });
+    await this.entryFiles?.write(generation, id, { value, createdAt, expiresAt: createdAt + options.ttlMs });
     this.noteWrites(1);
   }
 
@@ -188,9 +248,11 @@ export class SurrealStore implements Store<Uint8Array> {
   async setMany(layer: Layer, writes: readonly StoreWrite<Uint8Array>[]): Promise<void> {
     if (this.closed) throw closedError();
     if (writes.length === 0) return;
+    const ids = await Promise.all(writes.map((write) => this.recordId(recordKey(layer, write.key))));
+    const generation = await this.entryFiles?.generation();
     const createdAt = this.clock.now();
-    const rows = writes.map((write) => ({
-      id: this.makeRecordId(recordKey(layer, write.key)),
+    const rows = writes.map((write, index) => ({
+      id: ids[index],
       content: {
         layer,
         key: write.key,
@@ -201,13 +263,21 @@ export class SurrealStore implements Store<Uint8Array> {
       },
     }));
     await this.run(SURREAL_QUERIES.setMany, { rows });
+    const files = this.entryFiles;
+    if (files) {
+      await Promise.all(
+        writes.map((write) =>
+          files.write(generation, recordKey(layer, write.key), { value: write.value, createdAt, expiresAt: createdAt + write.ttlMs }),
+        ),
+      );
+    }
     this.noteWrites(writes.length);
   }
 
   async has(layer: Layer, key: string): Promise<boolean> {
     if (this.closed) throw closedError();
     const [live] = await this.run<[boolean]>(SURREAL_QUERIES.has, {
-      id: this.makeRecordId(recordKey(layer, key)),
+      id: await this.recordId(recordKey(layer, key)),
       now: this.clock.now(),
     });
     return live === true;
@@ -216,10 +286,12 @@ export class SurrealStore implements Store<Uint8Array> {
   /** True when a live entry was deleted; an expired one is removed too but answers false. */
   async delete(layer: Layer, key: string): Promise<boolean> {
     if (this.closed) throw closedError();
+    const id = recordKey(layer, key);
     const results = await this.run<[unknown, unknown, boolean]>(SURREAL_QUERIES.delete, {
-      id: this.makeRecordId(recordKey(layer, key)),
+      id: await this.recordId(id),
       now: this.clock.now(),
     });
+    await this.entryFiles?.remove(id);
     return results[2] === true;
   }
 
@@ -230,14 +302,16 @@ export class SurrealStore implements Store<Uint8Array> {
     const [keys] = await this.run<[string[]]>(SURREAL_QUERIES.layerKeys, { layer });
     const doomed = keys.filter((key) => matcher.test(key));
     if (doomed.length === 0) return 0;
-    await this.run(SURREAL_QUERIES.deleteIds, { ids: doomed.map((key) => this.makeRecordId(recordKey(layer, key))) });
+    await this.run(SURREAL_QUERIES.deleteIds, { ids: await Promise.all(doomed.map((key) => this.recordId(recordKey(layer, key)))) });
+    await this.forgetEntryFiles(doomed.map((key) => recordKey(layer, key)));
     return doomed.length;
   }
 
   async clear(layer: Layer): Promise<number> {
     if (this.closed) throw closedError();
-    const results = await this.run<[unknown, unknown, number]>(SURREAL_QUERIES.clear, { layer });
-    return results[2];
+    const [, , doomed] = await this.run<[unknown, unknown, RecordId[]]>(SURREAL_QUERIES.clear, { layer });
+    await this.forgetEntryFiles(doomed.map(recordKeyOf));
+    return doomed.length;
   }
 
   async keys(layer: Layer, options: { pattern?: string; limit?: number } = {}): Promise<string[]> {
@@ -305,7 +379,10 @@ export class SurrealStore implements Store<Uint8Array> {
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
     await this.queuedCleanup?.catch(() => undefined);
     await this.runningCleanup?.catch(() => undefined);
-    await this.link.close();
+    await Promise.all(this.repairs);
+    // A deferred open still under way is let go of once it lands; one that failed left nothing to close.
+    const opened = this.opened ?? (await this.opening?.catch(() => undefined));
+    await opened?.link.close();
   }
 
   /**
@@ -330,16 +407,19 @@ export class SurrealStore implements Store<Uint8Array> {
     this.writesSinceCleanup = 0;
     const now = this.clock.now();
     await this.archive?.keepExpired(now);
-    const [, , expired] = await this.run<[unknown, unknown, number]>(SURREAL_QUERIES.deleteExpired, { now });
+    const [, , expiredIds] = await this.run<[unknown, unknown, RecordId[]]>(SURREAL_QUERIES.deleteExpired, { now });
+    await this.forgetEntryFiles(expiredIds.map(recordKeyOf));
+    const expired = expiredIds.length;
     let pruned = 0;
     if (this.maxEntries > 0) {
       const [total] = await this.run<[number]>(SURREAL_QUERIES.count, {});
       if (total > this.maxEntries) {
         await this.archive?.keepOldest(total - this.maxEntries);
-        const results = await this.run<[unknown, unknown, number]>(SURREAL_QUERIES.pruneOldest, {
+        const [, , prunedIds] = await this.run<[unknown, unknown, RecordId[]]>(SURREAL_QUERIES.pruneOldest, {
           excess: total - this.maxEntries,
         });
-        pruned = results[2];
+        await this.forgetEntryFiles(prunedIds.map(recordKeyOf));
+        pruned = prunedIds.length;
       }
     }
     return { expired, pruned };
@@ -353,9 +433,43 @@ export class SurrealStore implements Store<Uint8Array> {
     }
   }
 
+  /** The way to the data, opening it first when the store was opened deferred. */
+  private async link(): Promise<OpenedLink> {
+    if (this.opened) return this.opened;
+    if (this.closed) throw closedError();
+    this.opening ??= this.openLink().then(
+      (opened) => {
+        this.opened = opened;
+        return opened;
+      },
+      (error: unknown) => {
+        // The next call tries again (the tiered cache's breaker spaces the tries out).
+        this.opening = undefined;
+        throw error instanceof StoreError ? error : new StoreError('surreal', describeError(error), { cause: error });
+      },
+    );
+    return this.opening;
+  }
+
+  private async recordId(id: string): Promise<RecordId> {
+    return (await this.link()).makeRecordId(id);
+  }
+
+  /** After a read from the table: the entry's file, for the next process that has not opened the directory. */
+  private repairEntryFile(generation: string | undefined, id: string, record: StoredRecord<Uint8Array>): void {
+    if (!this.entryFiles || generation === undefined) return;
+    const repair = this.entryFiles.write(generation, id, record).finally(() => this.repairs.delete(repair));
+    this.repairs.add(repair);
+  }
+
+  private async forgetEntryFiles(ids: readonly string[]): Promise<void> {
+    const files = this.entryFiles;
+    if (files) await Promise.all(ids.map((id) => files.remove(id)));
+  }
+
   private async run<T extends unknown[]>(query: string, bindings: Record<string, unknown>): Promise<T> {
     try {
-      const { db } = this.link.connection();
+      const { db } = (await this.link()).link.connection();
       // While the SDK reconnects it queues queries until the server is back; failing now lets the tier degrade.
       if (db.status !== 'connected') throw new StoreError('surreal', `not connected (${db.status}); used again once the server answers`);
       // A query in flight when the connection drops would wait for the reconnect: it fails with the drop instead.
@@ -380,6 +494,11 @@ export class SurrealStore implements Store<Uint8Array> {
 /** Layers never contain ':', so `${layer}:${key}` cannot collide across layers. */
 function recordKey(layer: Layer, key: string): string {
   return `${layer}:${key}`;
+}
+
+/** The `layer:key` of a record id the table handed back (the inverse of recordKey inside an id). */
+function recordKeyOf(id: RecordId): string {
+  return String(id.id);
 }
 
 function toRecord(row: Row): StoredRecord<Uint8Array> {

@@ -9,7 +9,8 @@ import type { Logger } from '../logger';
 import type { RunRequest, RunResult } from '../pipeline';
 import type { LayerPolicy } from '../tiered/tierTypes';
 import { MemoryUsageStore } from '../usage/memoryUsageStore';
-import { SurrealUsageStore, type SurrealQuery } from '../usage/surrealUsageStore';
+import { SurrealUsageStore, type DeferredSurreal, type SurrealQuery } from '../usage/surrealUsageStore';
+import type { UsageSpool } from '../usage/usageSpool';
 import { UsageLog } from '../usage/usageLog';
 import { usageRecordOf } from '../usage/usageRecord';
 import type { UsageSealing } from '../usage/usageSealing';
@@ -39,6 +40,10 @@ export interface SelfTuningOptions {
   config: CacheConfig;
   /** The engine's SurrealDB connection, when that tier is up; the log falls back to memory without it. */
   surreal?: SurrealQuery;
+  /** Where rows wait while SurrealDB is not open (see UsageSpool); also drained into it once open. */
+  usageSpool?: UsageSpool;
+  /** When SurrealDB opens on first need: rows are spooled until then, instead of opening it. */
+  surrealDeferred?: DeferredSurreal;
   /** Seals the records written to SurrealDB when the shared tiers' encryption key is set. */
   usageSealing?: UsageSealing;
   ledger: CostLedger;
@@ -77,7 +82,11 @@ export class SelfTuning {
     let store: UsageStore = new MemoryUsageStore();
     if (options.surreal) {
       try {
-        store = await SurrealUsageStore.open(options.surreal, options.usageSealing ? { sealing: options.usageSealing } : {});
+        store = await SurrealUsageStore.open(options.surreal, {
+          ...(options.usageSealing ? { sealing: options.usageSealing } : {}),
+          ...(options.usageSpool ? { spool: options.usageSpool } : {}),
+          ...(options.surrealDeferred ? { deferred: options.surrealDeferred } : {}),
+        });
       } catch (error) {
         logger.warn(`usage log kept in memory: SurrealDB refused its table (${describeError(error)})`);
       }

@@ -1,6 +1,7 @@
 import type { UsageRecord } from './usageRecord';
 import { readPlainRow, type UsageSealing } from './usageSealing';
 import type { UsageQuery, UsageStore } from './usageStore';
+import type { UsageSpool } from './usageSpool';
 
 /** Runs one SurrealQL text with bound parameters on the engine's existing connection; one result per statement. */
 export type SurrealQuery = <T extends unknown[]>(text: string, bindings: Record<string, unknown>) => Promise<T>;
@@ -28,6 +29,14 @@ const QUERIES = {
 } as const;
 
 /**
+ * For a SurrealDB opened on first need (a CLI run): until it is open, rows go to the spool instead of opening it,
+ * and retention waits for a process that has it open.
+ */
+export interface DeferredSurreal {
+  isOpen(): boolean;
+}
+
+/**
  * The usage log in SurrealDB: a batch of records is one query, however many rows it holds. With `sealing` (the
  * shared tiers' key is set) each row is sealed but for its time and a fingerprint of its workspace; rows written
  * before stay readable, and rows this process cannot open (another key) are left out of what it reads.
@@ -35,23 +44,40 @@ const QUERIES = {
 export class SurrealUsageStore implements UsageStore {
   readonly kind = 'surreal' as const;
 
+  /** Defines the table and moves spooled rows in, once, before the first query that needs the table. */
+  private ready: Promise<void> | undefined;
+
   private constructor(
     private readonly query: SurrealQuery,
     private readonly sealing: UsageSealing | undefined,
+    private readonly spool: UsageSpool | undefined,
+    private readonly deferred: DeferredSurreal | undefined,
   ) {}
 
-  static async open(query: SurrealQuery, options: { sealing?: UsageSealing } = {}): Promise<SurrealUsageStore> {
-    await query(QUERIES.define, {});
-    return new SurrealUsageStore(query, options.sealing);
+  /**
+   * With `spool`, rows other processes spooled are moved into the table as soon as it is defined; with `deferred`
+   * nothing touches SurrealDB until it is open or a read needs it.
+   */
+  static async open(
+    query: SurrealQuery,
+    options: { sealing?: UsageSealing; spool?: UsageSpool; deferred?: DeferredSurreal } = {},
+  ): Promise<SurrealUsageStore> {
+    const store = new SurrealUsageStore(query, options.sealing, options.spool, options.deferred);
+    if (!options.deferred) await store.tableReady();
+    return store;
   }
 
   async append(records: readonly UsageRecord[]): Promise<void> {
     if (records.length === 0) return;
     const sealing = this.sealing;
-    await this.query(QUERIES.append, { rows: sealing ? records.map((record) => sealing.seal(record)) : records });
+    const rows = sealing ? records.map((record) => sealing.seal(record)) : records;
+    if (this.spool && this.deferred && !this.deferred.isOpen()) return this.spool.add(rows);
+    await this.tableReady();
+    await this.query(QUERIES.append, { rows });
   }
 
   async read(query: UsageQuery): Promise<UsageRecord[]> {
+    await this.tableReady();
     const sealing = this.sealing;
     const [rows] = await this.query<[unknown[]]>(QUERIES.read, {
       workspace: query.workspace,
@@ -68,6 +94,9 @@ export class SurrealUsageStore implements UsageStore {
   }
 
   async prune(olderThan: number, maxRecords: number): Promise<number> {
+    // Retention is for a process that has the table open; a CLI hit must not open it for this.
+    if (this.deferred && !this.deferred.isOpen()) return 0;
+    await this.tableReady();
     const [, , expired] = await this.query<[unknown, unknown, number]>(QUERIES.deleteOlder, { olderThan });
     const total = await this.count();
     if (total <= maxRecords) return expired;
@@ -76,7 +105,24 @@ export class SurrealUsageStore implements UsageStore {
   }
 
   async count(): Promise<number> {
+    await this.tableReady();
     const [total] = await this.query<[number]>(QUERIES.count, {});
     return total;
+  }
+
+  private tableReady(): Promise<void> {
+    this.ready ??= (async () => {
+      await this.query(QUERIES.define, {});
+      // Spooled rows that cannot go in now stay spooled for the next open; the log itself works either way.
+      await this.spool
+        ?.drain(async (rows) => {
+          await this.query(QUERIES.append, { rows });
+        })
+        .catch(() => undefined);
+    })().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
   }
 }
