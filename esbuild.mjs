@@ -43,9 +43,12 @@ const shared = {
 
 const shipped = [
   { ...shared, entryPoints: { extension: 'src/extension/extension.ts' }, outdir },
+  // The `claude-cache` command is a small launcher (cli.js) that loads the CLI's bundle (cli-main.js) with V8's
+  // code cache (src/cli/codeCache.ts).
+  { ...shared, entryPoints: { 'cli-main': 'src/cli/main.ts' }, outdir },
   {
     ...shared,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    entryPoints: { cli: 'src/cli/launcher.ts' },
     outdir,
     banner: { js: '#!/usr/bin/env node' },
   },
@@ -55,7 +58,7 @@ const tools = [{ ...shared, entryPoints: { start: 'src/launcher/start.ts', packa
 // `--only=cli` builds just the CLI bundle (the CLI's npm package, src/launcher/cliPackage.ts, needs nothing else).
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length) : undefined;
-const selected = only ? shipped.filter((options) => Object.keys(options.entryPoints).includes(only)) : shipped;
+const selected = only ? shipped.filter((options) => Object.keys(options.entryPoints).some((name) => name === only || name.startsWith(`${only}-`))) : shipped;
 const builds = outdirArg || only ? selected : [...shipped, ...tools];
 
 if (watch) {

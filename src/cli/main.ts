@@ -124,7 +124,8 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
-if (require.main === module) {
+/** Runs the command line of this process and sets its exit code (the `claude-cache` launcher calls this). */
+export function runFromProcess(): void {
   void runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -134,3 +135,5 @@ if (require.main === module) {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) runFromProcess();

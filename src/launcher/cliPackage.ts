@@ -24,16 +24,22 @@ interface CliManifest {
   readonly optionalDependencies?: Readonly<Record<string, string>>;
 }
 
-/** Writes cli/dist/cli.js (production build) and cli/LICENSE; checks the bundle loads nothing undeclared. */
+/** What the CLI's esbuild entries write, in cli/dist/ as in dist/. */
+const CLI_FILES = ['cli.js', 'cli-main.js'] as const;
+
+/** Writes cli/dist/cli.js and cli-main.js (production build) and cli/LICENSE; checks they load nothing undeclared. */
 export async function buildCliPackage(repo: string): Promise<string> {
   const dir = cliPackageDir(repo);
   const scratch = mkdtempSync(join(tmpdir(), 'claude-prompt-cache-cli-'));
   try {
     await productionBuild(repo, scratch, 'cli');
-    const bundle = readFileSync(join(scratch, 'cli.js'), 'utf8');
-    checkDeclared(bundle, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as CliManifest, repo);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as CliManifest;
     mkdirSync(join(dir, 'dist'), { recursive: true });
-    copyFileSync(join(scratch, 'cli.js'), join(dir, 'dist', 'cli.js'));
+    // The launcher (the bin) and the bundle it loads with V8's code cache (src/cli/launcher.ts).
+    for (const file of CLI_FILES) {
+      checkDeclared(readFileSync(join(scratch, file), 'utf8'), manifest, repo);
+      copyFileSync(join(scratch, file), join(dir, 'dist', file));
+    }
     chmodSync(join(dir, 'dist', 'cli.js'), 0o755);
     copyFileSync(join(repo, 'LICENSE'), join(dir, 'LICENSE'));
     return dir;

@@ -1,4 +1,5 @@
 import { CacheError, describeError } from '../errors';
+import { importSurrealNode } from './esmPackages';
 
 /**
  * The native binaries the engine uses, loaded here and nowhere else, so that a binary missing or built for
@@ -42,8 +43,8 @@ export interface NativeLoaders {
 const DEFAULT_LOADERS: NativeLoaders = {
   // require, not import: the codec is synchronous. esbuild keeps it as require("lz4-napi") (an external).
   lz4: () => require('lz4-napi') as Lz4Binding,
-  // import(): @surrealdb/node is ESM-only and must share the ESM `surrealdb` instance (see surrealConnection.ts).
-  surrealNode: () => import('@surrealdb/node'),
+  // ESM-only, and must share the ESM `surrealdb` instance (see surrealConnection.ts and esmPackages.ts).
+  surrealNode: importSurrealNode,
 };
 
 export const LZ4_MODULE = 'lz4-napi';

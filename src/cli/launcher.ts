@@ -1,0 +1,7 @@
+import { join } from 'node:path';
+import { requireWithCodeCache } from './codeCache';
+
+// `claude-cache`: a few lines that load the engine's bundle (cli-main.js, built from main.ts) with V8's code
+// cache, so a cached `run` costs little more than Node's own start (see codeCache.ts).
+const main = requireWithCodeCache(join(__dirname, 'cli-main.js'), process.argv[2]) as { runFromProcess(): void };
+main.runFromProcess();
