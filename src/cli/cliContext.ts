@@ -105,8 +105,8 @@ export class CliContext {
     const { CacheEngine } = await import('../core/engine');
     this.engine = await CacheEngine.open({
       config,
-      // One command, then exit: a hit is answered from the entry files, without starting the SurrealDB engine.
-      deferSurrealOpen: true,
+      // One command, then exit: a hit is answered from SurrealDB's entry files, without starting its engine.
+      oneShot: true,
       apiKey: this.io.env.ANTHROPIC_API_KEY,
       surrealPassword: this.io.env.CLAUDE_CACHE_SURREAL_PASSWORD,
       redisPassword: this.io.env.CLAUDE_CACHE_REDIS_PASSWORD,

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import { LAYER_VALUE_SCHEMAS } from './tiered/layerValueSchemas';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -52,10 +53,11 @@ export interface EngineOptions {
   /** From SecretStorage (extension) or ANTHROPIC_API_KEY (CLI); never part of the config. */
   apiKey?: string;
   /**
-   * Open the embedded SurrealDB directory on first need instead of now: a hit is answered from its entry files
-   * and a short-lived process (the CLI) never pays for starting the engine (see SurrealEntryFiles).
+   * A process that runs one command and exits (the CLI): the embedded SurrealDB directory opens on first need, so
+   * a hit is answered from its entry files without starting the engine (see SurrealEntryFiles), and what only a
+   * long session needs up front (the lz4 check) waits until used.
    */
-  deferSurrealOpen?: boolean;
+  oneShot?: boolean;
   /** Password for a remote SurrealDB server, from SecretStorage or the environment. */
   surrealPassword?: string;
   /** Password for Redis (AUTH or an ACL user named in the URL), from SecretStorage or the environment. */
@@ -279,7 +281,7 @@ export class CacheEngine {
           archiveMaxEntries: config.archive.maxEntries,
           // A window reloading while the old one still lets go of the folder must not lose the tier for good.
           keepLooking: true,
-          ...(options.deferSurrealOpen ? { deferOpen: true } : {}),
+          ...(options.oneShot ? { deferOpen: true } : {}),
           clock,
         });
       try {
@@ -323,7 +325,8 @@ export class CacheEngine {
       else logger.warn(`${opening.tier} tier unavailable: ${opening.detail}`);
     }
     // A native binary missing on this machine turns its feature off, never the extension (see native/nativeModules.ts).
-    const lz4Missing = lz4Unavailable();
+    // A one-shot process loads lz4 when a value needs it, and a value that cannot be read says why.
+    const lz4Missing = options.oneShot ? undefined : lz4Unavailable();
     if (lz4Missing) logger.warn(lz4Missing.message);
 
     // A namespace another key (or no key) encrypted is left alone: see encryptedNamespace.ts.
@@ -678,16 +681,23 @@ export class CacheEngine {
     // Prompts still being indexed use the SurrealDB connection the cache closes.
     await this.indexing;
     this.alerts.stop();
-    // The usage log writes through the SurrealDB connection the cache closes.
-    await this.tuning.close().catch((error: unknown) => this.logger.warn(`could not save the usage log: ${describeError(error)}`));
-    await this.cache.close();
+    // The usage log writes through the SurrealDB connection the cache closes: the cache waits for it. The ledger
+    // and the hit counts are files of their own, saved meanwhile.
+    const cacheClosed = this.tuning
+      .close()
+      .catch((error: unknown) => this.logger.warn(`could not save the usage log: ${describeError(error)}`))
+      .then(() => this.cache.close());
+    await Promise.all([
+      cacheClosed,
+      this.ledger.flush(),
+      this.flushStats().catch((error: unknown) => {
+        const line = `could not save hit counts: ${describeError(error)}`;
+        // An unusable storage folder was reported when the engine opened.
+        if (this.storageUsable) this.logger.warn(line);
+        else this.logger.debug(line);
+      }),
+    ]);
     this.closeFlight?.();
-    await Promise.all([this.ledger.flush(), this.flushStats().catch((error: unknown) => {
-      const line = `could not save hit counts: ${describeError(error)}`;
-      // An unusable storage folder was reported when the engine opened.
-      if (this.storageUsable) this.logger.warn(line);
-      else this.logger.debug(line);
-    })]);
   }
 
   /** What this process counted since the last flush; a reset of the cache's counters starts over from zero. */
@@ -766,11 +776,9 @@ function sharedTierCodec(config: CacheConfig, keyText: string | undefined): { co
  * ENOTDIR: a part of the path is a file).
  */
 async function storageFolderProblem(dir: string): Promise<string | undefined> {
-  const probe = path.join(dir, `.write-probe-${process.pid}`);
   try {
     await mkdir(dir, { recursive: true });
-    await writeFile(probe, '');
-    await rm(probe, { force: true });
+    await access(dir, constants.W_OK);
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

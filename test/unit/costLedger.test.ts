@@ -208,14 +208,51 @@ describe('CostLedger with JsonFileLedgerPersistence', () => {
     await reopened.flush();
   });
 
-  it('writes through a temporary file and leaves only the ledger behind', async () => {
+  it('writes through a temporary file and leaves only the ledger and its backup behind', async () => {
     const ledger = await CostLedger.open({ persistence: new JsonFileLedgerPersistence(file) });
+    ledger.recordUpstreamCall(COLD_CALL);
     ledger.recordAvoidedCall(1);
     await ledger.flush();
     assert.deepEqual((await readdir(join(dir, 'nested'))).sort(), ['ledger.json', 'ledger.json.backup']);
     const stored = JSON.parse(await readFile(file, 'utf8')) as LedgerSnapshot;
     assert.equal(stored.version, 1);
     assert.equal(stored.totals.savedByLocalHitsUsd, 1);
+    assertDollars((JSON.parse(await readFile(`${file}.backup`, 'utf8')) as LedgerSnapshot).totals.spentUsd, 0.010092);
+  });
+
+  it('with holdSavingsUntilFlush, saves savings when flushed and spend at once', async () => {
+    const ledger = await CostLedger.open({ persistence: new JsonFileLedgerPersistence(file), holdSavingsUntilFlush: true });
+    ledger.recordAvoidedCall(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    await assert.rejects(readFile(file, 'utf8'), { code: 'ENOENT' }, 'savings wait for the flush');
+    ledger.recordUpstreamCall(COLD_CALL);
+    const other = await CostLedger.open({ persistence: new JsonFileLedgerPersistence(file) });
+    await ledger.flush();
+    await other.refresh();
+    assert.equal(other.totals().upstreamCalls, 1);
+    assert.equal(other.totals().avoidedCalls, 1, 'held savings go out with the spend or the flush');
+    ledger.recordAvoidedCall(2);
+    await ledger.flush();
+    await other.refresh();
+    assert.equal(other.totals().avoidedCalls, 2);
+  });
+
+  it('saves savings alone without the backup; a damaged file comes back from it with all the spend', async () => {
+    const problems: CacheError[] = [];
+    const ledger = await CostLedger.open({ persistence: new JsonFileLedgerPersistence(file) });
+    ledger.recordUpstreamCall(COLD_CALL);
+    await ledger.flush();
+    const backup = await readFile(`${file}.backup`, 'utf8');
+    ledger.recordAvoidedCall(1);
+    await ledger.flush();
+    assert.equal(await readFile(`${file}.backup`, 'utf8'), backup, 'a hit alone leaves the backup as it was');
+    assert.equal((JSON.parse(await readFile(file, 'utf8')) as LedgerSnapshot).totals.avoidedCalls, 1);
+    // What a crash before the file reached the disk can leave: an empty file.
+    await writeFile(file, '');
+    const reopened = await CostLedger.open({ persistence: new JsonFileLedgerPersistence(file), onProblem: (problem) => problems.push(problem) });
+    assertDollars(reopened.totals().spentUsd, 0.010092);
+    assert.equal(reopened.totals().upstreamCalls, 1);
+    assert.equal(problems.length, 1, 'the restore is reported');
   });
 
   it('reports a corrupt file, keeps it aside and starts over', async () => {

@@ -9,7 +9,7 @@ import { costOfUsage, providerCacheSaving } from './costOfUsage';
 import { LedgerPersistError } from './errors';
 import type { LedgerPersistence } from './ledgerPersistence';
 import { addSnapshots, emptySnapshot, WORKFLOW_DAYS_KEPT } from './ledgerDelta';
-import type { DailyCost, LedgerSnapshot, LedgerTotals, WorkflowDayCost } from './ledgerSnapshot';
+import { carriesSpend, type DailyCost, type LedgerSnapshot, type LedgerTotals, type WorkflowDayCost } from './ledgerSnapshot';
 import { localDayOf } from './localDay';
 import { resolvePrices, type ModelPrices, type PriceTable } from '../models';
 
@@ -30,6 +30,11 @@ export interface CostLedgerOptions {
    * counting at once.
    */
   reservationTtlMs?: number;
+  /**
+   * Keep changes that only add savings in memory until flush() (a one-shot CLI run closes within milliseconds);
+   * spend is still saved as soon as it is recorded, since other processes' budget checks read it.
+   */
+  holdSavingsUntilFlush?: boolean;
 }
 
 /** Today's spend as a budget check must see it: booked, plus every reservation of calls under way. */
@@ -284,6 +289,7 @@ export class CostLedger {
 
   /** Resolves once every change so far is saved (or its save failed and was reported). */
   async flush(): Promise<void> {
+    if (this.dirty && !this.saving) this.startSave();
     while (this.saving) await this.saving;
   }
 
@@ -335,10 +341,16 @@ export class CostLedger {
    * persistence gets only the changes and returns the merged whole; a plain one gets the whole.
    */
   private scheduleSave(): void {
-    const persistence = this.options.persistence;
-    if (!persistence) return;
+    if (!this.options.persistence) return;
     this.dirty = true;
     if (this.saving) return;
+    if (this.options.holdSavingsUntilFlush && !carriesSpend(this.pending) && this.releasing.length === 0) return;
+    this.startSave();
+  }
+
+  private startSave(): void {
+    const persistence = this.options.persistence;
+    if (!persistence) return;
     this.saving = (async () => {
       while (this.dirty) {
         this.dirty = false;

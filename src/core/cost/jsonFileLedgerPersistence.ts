@@ -7,7 +7,7 @@ import { LedgerCorruptError, LedgerRestoredError } from './errors';
 import { addSnapshots, emptySnapshot, WORKFLOW_DAYS_KEPT } from './ledgerDelta';
 import { withLedgerFileLock, type LedgerFileLockOptions } from './ledgerFileLock';
 import type { LedgerPersistence, ReservationDecision } from './ledgerPersistence';
-import { parseLedgerSnapshot, type LedgerSnapshot } from './ledgerSnapshot';
+import { carriesSpend, parseLedgerSnapshot, type LedgerSnapshot } from './ledgerSnapshot';
 
 /** What reading one ledger file found. */
 type Read = { kind: 'ok'; snapshot: LedgerSnapshot } | { kind: 'missing' } | { kind: 'damaged'; problem: string };
@@ -89,8 +89,8 @@ export class JsonFileLedgerPersistence implements LedgerPersistence {
 
   async save(snapshot: LedgerSnapshot): Promise<void> {
     await mkdir(dirname(this.filePath), { recursive: true });
-    await this.writeAtomically(this.filePath, snapshot);
-    await this.writeAtomically(this.backupPath, snapshot);
+    // Both at once: each file is the old totals or the new ones whatever happens, so no order is needed.
+    await Promise.all([this.writeAtomically(this.filePath, snapshot), this.writeAtomically(this.backupPath, snapshot)]);
   }
 
   /** Adds `delta` to the stored totals (held lock); an empty delta rewrites nothing. */
@@ -98,7 +98,14 @@ export class JsonFileLedgerPersistence implements LedgerPersistence {
     const stored = (await this.readHoldingLock('merge')) ?? emptySnapshot();
     if (isEmptyDelta(delta)) return stored;
     const merged = addSnapshots(stored, delta, { days: this.options.keepDays ?? 400, workflowDays: WORKFLOW_DAYS_KEPT });
-    await this.save(merged);
+    if (carriesSpend(delta)) {
+      await this.save(merged);
+    } else {
+      // Savings only (a cache hit): no flush to disk and no backup. A crash can lose these savings, never spend:
+      // the backup, flushed with every save that carries spend, restores a damaged file with all of it.
+      await mkdir(dirname(this.filePath), { recursive: true });
+      await this.writeAtomically(this.filePath, merged, false);
+    }
     return merged;
   }
 
@@ -169,8 +176,8 @@ export class JsonFileLedgerPersistence implements LedgerPersistence {
     return typeof snapshot === 'string' ? { kind: 'damaged', problem: snapshot } : { kind: 'ok', snapshot };
   }
 
-  private async writeAtomically(file: string, snapshot: LedgerSnapshot): Promise<void> {
-    await this.writeTextAtomically(file, `${JSON.stringify(snapshot, null, 2)}\n`);
+  private async writeAtomically(file: string, snapshot: LedgerSnapshot, flushToDisk = true): Promise<void> {
+    await this.writeTextAtomically(file, `${JSON.stringify(snapshot, null, 2)}\n`, flushToDisk);
   }
 
   /**
@@ -178,13 +185,13 @@ export class JsonFileLedgerPersistence implements LedgerPersistence {
    * rename replaces an existing target atomically, so no reader ever finds it missing
    * (rename(2), http://man.he.net/man2/renameat2).
    */
-  private async writeTextAtomically(file: string, text: string): Promise<void> {
+  private async writeTextAtomically(file: string, text: string, flushToDisk = true): Promise<void> {
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       const handle = await open(temp, 'w', 0o600);
       try {
         await handle.writeFile(text, 'utf8');
-        await handle.sync();
+        if (flushToDisk) await handle.sync();
       } finally {
         await handle.close();
       }

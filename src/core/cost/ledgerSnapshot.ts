@@ -47,6 +47,12 @@ export interface LedgerSnapshot {
   workflowDays?: WorkflowDayCost[];
 }
 
+/** Whether a delta holds money spent (a budget reads it), not only money saved. */
+export function carriesSpend(delta: LedgerSnapshot): boolean {
+  const { spentUsd, upstreamCalls, unknownCostCalls } = delta.totals;
+  return spentUsd !== 0 || upstreamCalls !== 0 || unknownCostCalls !== 0;
+}
+
 export function emptyTotals(): LedgerTotals {
   return {
     spentUsd: 0,

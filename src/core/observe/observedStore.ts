@@ -11,6 +11,7 @@ import type { ObserverSet } from './observerSet';
  */
 export class ObservedStore implements Store<Uint8Array> {
   readonly onReady?: (listener: () => void) => Unsubscribe;
+  readonly opening?: () => Promise<unknown> | undefined;
 
   constructor(
     private readonly inner: Store<Uint8Array>,
@@ -18,6 +19,8 @@ export class ObservedStore implements Store<Uint8Array> {
   ) {
     const onReady = inner.onReady;
     if (onReady) this.onReady = (listener) => onReady.call(inner, listener);
+    const opening = inner.opening;
+    if (opening) this.opening = () => opening.call(inner);
   }
 
   get tier(): RemoteTier {

@@ -70,4 +70,10 @@ export interface Store<V> {
    * can stop skipping it at once instead of waiting for its next probe.
    */
   onReady?(listener: () => void): Unsubscribe;
+  /**
+   * Optional: while the store is still opening its backend on first need (SurrealDB opened deferred), that
+   * opening. The tiered cache lets the call waiting for it run past the per-operation timeout: starting the
+   * engine takes longer than any read, and is bounded by its own connect timeout.
+   */
+  opening?(): Promise<unknown> | undefined;
 }

@@ -93,7 +93,9 @@ export class SurrealStore implements Store<Uint8Array> {
   /** For an embedded directory: a file per entry beside it, read while the directory is not open yet. */
   private readonly entryFiles: SurrealEntryFiles | undefined;
   private opened: OpenedLink | undefined;
-  private opening: Promise<OpenedLink> | undefined;
+  private openingLink: Promise<OpenedLink> | undefined;
+  /** While not open: the entry files' generation, read once (the lookups of one run come within milliseconds). */
+  private unopenedGeneration: Promise<string | undefined> | undefined;
   /** Entry files being written after a read from the table; close() waits for them. */
   private readonly repairs = new Set<Promise<void>>();
 
@@ -154,6 +156,11 @@ export class SurrealStore implements Store<Uint8Array> {
     return new SurrealStore(openLink, options.url, options, await openLink());
   }
 
+  /** The deferred open under way, if any (see Store.opening). */
+  opening(): Promise<unknown> | undefined {
+    return this.opened ? undefined : this.openingLink;
+  }
+
   /** False while a deferred store has not opened its directory (every answer so far came from entry files). */
   get isOpen(): boolean {
     return this.opened !== undefined;
@@ -184,7 +191,7 @@ export class SurrealStore implements Store<Uint8Array> {
     if (this.closed) throw closedError();
     const id = recordKey(layer, key);
     if (!this.opened && this.entryFiles) {
-      const found = await this.entryFiles.read(id, this.clock.now());
+      const found = await this.entryFiles.read(id, this.clock.now(), await this.generationWhileUnopened(this.entryFiles));
       if (found) return found;
     }
     // Read before the table: a file written for a generation that ended meanwhile is never read.
@@ -206,7 +213,8 @@ export class SurrealStore implements Store<Uint8Array> {
     if (!this.opened && this.entryFiles) {
       const files = this.entryFiles;
       const now = this.clock.now();
-      const found = await Promise.all(keys.map((key) => files.read(recordKey(layer, key), now)));
+      const generation = await this.generationWhileUnopened(files);
+      const found = await Promise.all(keys.map((key) => files.read(recordKey(layer, key), now, generation)));
       if (found.every((record) => record !== undefined)) return found;
     }
     const generation = await this.entryFiles?.generation();
@@ -381,7 +389,7 @@ export class SurrealStore implements Store<Uint8Array> {
     await this.runningCleanup?.catch(() => undefined);
     await Promise.all(this.repairs);
     // A deferred open still under way is let go of once it lands; one that failed left nothing to close.
-    const opened = this.opened ?? (await this.opening?.catch(() => undefined));
+    const opened = this.opened ?? (await this.openingLink?.catch(() => undefined));
     await opened?.link.close();
   }
 
@@ -437,18 +445,23 @@ export class SurrealStore implements Store<Uint8Array> {
   private async link(): Promise<OpenedLink> {
     if (this.opened) return this.opened;
     if (this.closed) throw closedError();
-    this.opening ??= this.openLink().then(
+    this.openingLink ??= this.openLink().then(
       (opened) => {
         this.opened = opened;
         return opened;
       },
       (error: unknown) => {
         // The next call tries again (the tiered cache's breaker spaces the tries out).
-        this.opening = undefined;
+        this.openingLink = undefined;
         throw error instanceof StoreError ? error : new StoreError('surreal', describeError(error), { cause: error });
       },
     );
-    return this.opening;
+    return this.openingLink;
+  }
+
+  private async generationWhileUnopened(files: SurrealEntryFiles): Promise<string | undefined> {
+    this.unopenedGeneration ??= files.liveGeneration();
+    return this.unopenedGeneration;
   }
 
   private async recordId(id: string): Promise<RecordId> {

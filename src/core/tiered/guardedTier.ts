@@ -81,7 +81,13 @@ export class GuardedTier {
     if (!this.breaker.allow()) return SKIPPED;
     const started = process.hrtime.bigint();
     try {
-      const result = await this.deadlines.race(work(this.store), timeoutMs);
+      const pending = work(this.store);
+      const result = await this.deadlines.race(pending, timeoutMs).catch((error: unknown) => {
+        // A store opening its backend on first need (see Store.opening): this call waits for it, bounded by the
+        // open's own timeout; a tier slow for any other reason is cut short as usual.
+        if (error instanceof StoreTimeoutError && this.store.opening?.() !== undefined) return pending;
+        throw error;
+      });
       this.breaker.success();
       this.observed.succeeded();
       this.options.stats.latency[this.tier].recordSince(started);

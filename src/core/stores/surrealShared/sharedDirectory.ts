@@ -8,7 +8,7 @@ import { SurrealDirectoryBusyError, SurrealDirectoryDamagedError } from '../surr
 import type { SurrealLink } from '../surrealLink';
 import { openCacheClient, openCacheDatabase } from '../surrealOpen';
 import { newAccessToken, ownerFilePath, readOwnerRecord, removeOwnerRecord, writeOwnerRecord, type OwnerRecord } from './ownerRecord';
-import { SurrealRpcRelay } from './rpcRelay';
+import type { SurrealRpcRelay } from './rpcRelay';
 
 export type SharedRole = 'owner' | 'client' | 'searching' | 'closed';
 
@@ -195,6 +195,8 @@ export class SharedSurrealDirectory implements SurrealLink {
     let relay: SurrealRpcRelay | undefined;
     try {
       if (!connection.rpc) throw new StoreError('surreal', 'the embedded engine offers no RPC entry point to share');
+      // Loaded here, with its WebSocket server: a process that never owns a directory never loads either.
+      const { SurrealRpcRelay } = await import('./rpcRelay');
       relay = await SurrealRpcRelay.start({ rpc: connection.rpc, token: newAccessToken() });
       const { startedAt } = await thisProcess();
       const record: OwnerRecord = { pid: process.pid, ...(startedAt !== undefined ? { startedAt } : {}), port: relay.port, token: relay.token };
