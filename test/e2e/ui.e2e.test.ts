@@ -383,11 +383,19 @@ describe('the Claude Cache UI in VS Code (code-server + Chromium)', function () 
       // The first window's prompts are in SurrealDB: the second lists them through the first one's relay.
       const prompt = treeRow(second, /^Prompt/);
       await prompt.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-      await expand(prompt);
       const surreal = treeRow(second, /^SurrealDB/);
-      await waitUntil(async () => (/up · [1-9]\d* entr/.test(await surreal.innerText()) ? true : undefined), {
-        what: "the second window's SurrealDB tier to be up and list the first window's entries",
-        timeoutMs: STEP_TIMEOUT_MS,
+      await waitUntil(
+        async () => {
+          // The tree is drawn again as the second window's cache opens and its counts come in, which can fold the
+          // row: it is unfolded on every look.
+          if ((await prompt.getAttribute('aria-expanded')) !== 'true') await prompt.click();
+          const text = await surreal.innerText({ timeout: 2_000 }).catch(() => '');
+          return /up · [1-9]\d* entr/.test(text) ? true : undefined;
+        },
+        { what: "the second window's SurrealDB tier to be up and list the first window's entries", timeoutMs: STEP_TIMEOUT_MS },
+      ).catch(async (error: unknown) => {
+        await screenshot(second, 'ui-failed-second-window').catch(() => undefined);
+        throw error;
       });
       const item = await waitForExtensionStatusBarItem(second, EXTENSION_ID, STEP_TIMEOUT_MS);
       assert.doesNotMatch((await item.getAttribute('class')) ?? '', /warning-kind/);
