@@ -113,6 +113,11 @@ export interface RunRequest {
   maxTokens?: number;
   /** Receives the answer as it arrives; a cached answer is replayed through it too. */
   onText?: (chunk: string) => void;
+  /**
+   * Hand a cached answer to onText in one piece rather than in small chunks with a pause between them (which lets a
+   * view show it streaming in): a program writing to a pipe gains nothing from chunks, and each costs a write.
+   */
+  replayWhole?: boolean;
   /** Told what the run is doing, so a progress display can say it truthfully (and what it has spent so far). */
   onProgress?: (event: RunProgress) => void;
   signal?: AbortSignal;
@@ -394,7 +399,10 @@ export class WorkflowPipeline {
     if (!computedHere) {
       // Cached, or shared with a concurrent identical run: either way this run paid nothing for it.
       run.avoided(answer.costUsd);
-      await replayText(answer.text, request.onText ?? (() => undefined), { signal: request.signal });
+      await replayText(answer.text, request.onText ?? (() => undefined), {
+        signal: request.signal,
+        ...(request.replayWhole ? { chunkChars: Math.max(1, answer.text.length) } : {}),
+      });
     }
 
     // The run delivered its answer: only now do the hits it made count as money saved.

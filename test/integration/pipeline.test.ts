@@ -72,6 +72,16 @@ describe('WorkflowPipeline', function () {
     }
   });
 
+  it('hands a cached answer over in one piece when asked to (the CLI writing to a pipe)', async () => {
+    const request = { workflow: 'explain-selection', workspace, selection: 'const y = 2 * 3;' };
+    const first = await engine.pipeline.run(request);
+    const whole: string[] = [];
+    const second = await engine.pipeline.run({ ...request, onText: (chunk) => whole.push(chunk), replayWhole: true });
+    assert.equal(second.cached, true);
+    assert.ok(first.text.length > 48, 'long enough to be replayed in several chunks otherwise');
+    assert.deepEqual(whole, [first.text]);
+  });
+
   it('runs fresh on request and keeps the fresh answer for the next run', async () => {
     const request = { workflow: 'explain-selection', workspace, selection: 'fresh please' };
     let answerNumber = 0;

@@ -48,7 +48,7 @@ export const runCommand: CliCommand = {
         fresh: context.values.fresh === true,
         ...(context.values['over-budget'] === true ? { confirmOverBudget: () => true } : {}),
         signal: controller.signal,
-        ...(context.json ? {} : { onText: (chunk: string) => context.io.stdout(chunk) }),
+        ...(context.json ? {} : { onText: (chunk: string) => context.io.stdout(chunk), replayWhole: true }),
       });
       // A refusal fails the command; a cut-off answer is delivered with a warning. Neither was cached.
       const exitCode = result.stopReason === 'refusal' ? EXIT_REFUSED : 0;
