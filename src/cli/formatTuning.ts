@@ -1,6 +1,6 @@
 import { LAYERS } from '../core/layers';
 import { formatMs, type TuningStats } from '../core/tuning';
-import { formatDollars } from './format';
+import { formatDollars } from '../core/format/money';
 
 /** The self-tuning lines of `claude-cache stats`: effective TTLs, the latest change, the provider-cache choice. */
 export function formatTuning(tuning: TuningStats): string {

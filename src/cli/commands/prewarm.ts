@@ -2,7 +2,7 @@ import type { PrewarmOutcome } from '../../core/engine';
 import { describeError } from '../../core/errors';
 import { CliUsageError } from '../cliErrors';
 import type { CliContext } from '../cliContext';
-import { formatDollars } from '../format';
+import { formatDollars } from '../../core/format/money';
 import type { CliCommand } from './command';
 
 export const prewarmCommand: CliCommand = {

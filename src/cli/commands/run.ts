@@ -2,7 +2,7 @@ import { CliUsageError } from '../cliErrors';
 import { formatTraceText } from '../../core/trace';
 import { assertInputsGiven } from '../../core/workflows';
 import { EXIT_REFUSED } from '../exitCodes';
-import { formatDollars } from '../format';
+import { formatDollars } from '../../core/format/money';
 import type { CliCommand } from './command';
 
 export const runCommand: CliCommand = {
