@@ -4,7 +4,7 @@ import type { ParseArgsConfig } from 'node:util';
 // `workflows` and usage errors never load or open any store.
 import type { CacheEngine } from '../core/engine';
 import { createLogger, type Logger } from '../core/logger';
-import { ENCRYPTION_KEY_ENV } from '../core/security/encryptionKey';
+import { SECRET_ENVIRONMENT } from './environmentVariables';
 import { loadCliConfig, type CliConfig } from './cliConfig';
 import { userSettingsPath } from './userSettingsPath';
 import { ignoredSettingsNotice, workspaceTrusted } from './workspaceTrust';
@@ -107,11 +107,11 @@ export class CliContext {
       config,
       // One command, then exit: a hit is answered from SurrealDB's entry files, without starting its engine.
       oneShot: true,
-      apiKey: this.io.env.ANTHROPIC_API_KEY,
-      surrealPassword: this.io.env.CLAUDE_CACHE_SURREAL_PASSWORD,
-      redisPassword: this.io.env.CLAUDE_CACHE_REDIS_PASSWORD,
-      redisCaFile: this.io.env.CLAUDE_CACHE_REDIS_CA_FILE,
-      encryptionKey: this.io.env[ENCRYPTION_KEY_ENV],
+      apiKey: this.io.env[SECRET_ENVIRONMENT.apiKey],
+      surrealPassword: this.io.env[SECRET_ENVIRONMENT.surrealPassword],
+      redisPassword: this.io.env[SECRET_ENVIRONMENT.redisPassword],
+      redisCaFile: this.io.env[SECRET_ENVIRONMENT.redisCaFile],
+      encryptionKey: this.io.env[SECRET_ENVIRONMENT.encryptionKey],
       logger: this.logger,
       // One line each, with or without --verbose: a CI job running without Redis or a storage folder it can use
       // pays for every run, and must learn why.

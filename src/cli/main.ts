@@ -6,6 +6,7 @@ import { CacheError, describeError } from '../core/errors';
 import { EmptyPromptError, MissingInputsError, UnknownInputsError } from '../core/workflows';
 import { CliContext, GLOBAL_OPTIONS, type CliIo, type ParsedValues } from './cliContext';
 import { CliUsageError } from './cliErrors';
+import { SECRET_ENVIRONMENT } from './environmentVariables';
 import { EXIT_OVER_BUDGET, EXIT_REFUSED } from './exitCodes';
 import type { CliCommand } from './commands/command';
 import { invalidateCommand } from './commands/invalidate';
@@ -40,6 +41,7 @@ function helpText(): string {
     'then --model, --max-tokens, --temperature, --redis-url, --surreal-url, --storage-dir. The API key comes from',
     'ANTHROPIC_API_KEY only. The workspace does not choose the API URL, the Redis and SurrealDB settings or the storage',
     'folder unless trusted: --trust-workspace or CLAUDE_CACHE_TRUST_WORKSPACE=1 (never on untrusted pull requests).',
+    `secrets come from the environment only: ${Object.values(SECRET_ENVIRONMENT).join(', ')}.`,
     '',
     `exit codes: 0 done (a cut-off answer warns on stderr), 1 failed, 2 usage error, missing argument or no API key,`,
     `${EXIT_OVER_BUDGET} over a budget cap, ${EXIT_REFUSED} Claude declined to answer`,

@@ -58,11 +58,6 @@ export class InvalidKeyError extends CacheError {
   readonly code = 'E_INVALID_KEY';
 }
 
-/** A value too large for its layer's entry cap: returned to the caller, never cached. */
-export class EntryTooLargeError extends CacheError {
-  readonly code = 'E_ENTRY_TOO_LARGE';
-}
-
 /** The cache was used after close(). */
 export class CacheClosedError extends CacheError {
   readonly code = 'E_CLOSED';

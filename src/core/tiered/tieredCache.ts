@@ -6,6 +6,7 @@ import { assertSafeKey, assertSafePattern, globToRegExp } from '../keys/pattern'
 import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from '../layers';
 import { silentLogger, type Logger } from '../logger';
 import type { EntryInfo, Store, StoredRecord, StoreUsage, StoreWrite } from '../stores/store';
+import { DEFAULT_CONFIG } from '../config/resolveConfig';
 import { CacheStats, hitRate, type StatsSnapshot } from './cacheStats';
 import { EncodedValue } from './encodedValue';
 import { GuardedTier, SKIPPED } from './guardedTier';
@@ -36,6 +37,7 @@ export interface TieredCacheOptions {
   codec: ValueCodec;
   layers: Record<Layer, LayerPolicy>;
   writeMode?: WriteMode;
+  /** Default: the `writeBehind.*` settings' defaults (configKeys.ts), as are the three below. */
   writeBehind?: { flushIntervalMs: number; maxBatch: number };
   /** Per-operation timeout of a shared tier before it counts as failing. */
   tierTimeoutMs?: number;
@@ -163,11 +165,14 @@ export class TieredCache {
     this.surrealShared = options.surrealShared ?? false;
     this.layerValues = { ...options.layerValues };
     this.logger = options.logger ?? silentLogger;
-    this.scanTimeoutMs = Math.max(5_000, (options.tierTimeoutMs ?? 250) * 20);
+    // Defaults from the one place settings are defined (configKeys.ts), so a cache built without them behaves as
+    // the extension does.
+    const defaults = DEFAULT_CONFIG;
+    this.scanTimeoutMs = Math.max(5_000, (options.tierTimeoutMs ?? defaults.tiers.timeoutMs) * 20);
     const guardOptions = (tier: RemoteTier) => ({
-      timeoutMs: options.tierTimeoutMs ?? 250,
-      breakerThreshold: options.breaker?.threshold ?? 3,
-      breakerCooldownMs: options.breaker?.cooldownMs ?? 5_000,
+      timeoutMs: options.tierTimeoutMs ?? defaults.tiers.timeoutMs,
+      breakerThreshold: options.breaker?.threshold ?? defaults.tiers.breakerThreshold,
+      breakerCooldownMs: options.breaker?.cooldownMs ?? defaults.tiers.breakerCooldownMs,
       clock: this.clock,
       stats: this.stats,
       onStatus: (status: TierStatus) => this.events.emit('tierStatus', { tier, status }),
@@ -178,8 +183,8 @@ export class TieredCache {
     if (options.surreal) this.addRemote(new GuardedTier('surreal', options.surreal, guardOptions('surreal')));
     if ((options.writeMode ?? 'write-through') === 'write-behind' && this.remotes.length > 0) {
       this.writeBehind = new WriteBehindQueue({
-        flushIntervalMs: options.writeBehind?.flushIntervalMs ?? 250,
-        maxBatch: options.writeBehind?.maxBatch ?? 200,
+        flushIntervalMs: options.writeBehind?.flushIntervalMs ?? defaults.writeBehind.flushIntervalMs,
+        maxBatch: options.writeBehind?.maxBatch ?? defaults.writeBehind.maxBatch,
         flush: (writes) => this.flushWrites(writes),
       });
     }
