@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
+import { jsoncModule } from '../core/lazy/lazyModules';
 import {
   TRUST_RESTRICTED_SETTINGS,
   configFromEnvironment,
@@ -87,6 +88,7 @@ export async function readSettingsFile(file: string): Promise<unknown> {
     throw new SettingsFileError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   const errors: ParseError[] = [];
+  const { parse, printParseErrorCode } = jsoncModule();
   const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   const first = errors[0];
   if (first) {

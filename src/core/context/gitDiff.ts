@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { childProcessModule } from '../lazy/lazyModules';
 import { ContextTooLargeError, GitCommandError, NotAGitRepositoryError } from './errors';
 import { GIT_DIFF_PART_ID } from './snapshot';
 
@@ -60,7 +60,7 @@ async function diffBase(workspace: string, maxBytes: number): Promise<string> {
 
 function git(cwd: string, args: string[], maxBytes: number): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    execFile(
+    childProcessModule().execFile(
       'git',
       ['-c', 'core.quotePath=false', ...args],
       {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { childProcessModule } from '../lazy/lazyModules';
 import { accessSync, constants } from 'node:fs';
 import { ShellCommandFailedError, ShellCommandTimeoutError } from './errors';
 import { parseCommand } from './shellSyntax';
@@ -98,7 +98,7 @@ interface BoundedRun {
 function spawnBounded(command: string, options: ShellRunOptions): Promise<BoundedRun> {
   return new Promise((resolve) => {
     const isWindows = process.platform === 'win32';
-    const child = spawn(shellProgram(), ['-c', command], {
+    const child = childProcessModule().spawn(shellProgram(), ['-c', command], {
       cwd: options.cwd,
       env: commandEnvironment(options.environment ?? process.env),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { childProcessModule } from '../lazy/lazyModules';
 import { dirname } from 'node:path';
 import { StoreError } from '../errors';
 
@@ -26,7 +26,7 @@ export async function defineIndexesInChildProcess(options: {
     database: options.database,
     query: options.statements.join(';\n'),
   });
-  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD_SCRIPT], {
+  const child = childProcessModule().spawn(process.execPath, ['--input-type=module', '-e', CHILD_SCRIPT], {
     cwd: sdkFolder(),
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', CLAUDE_CACHE_SURREAL_INDEX_SPEC: spec },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
-import { type Document, LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlModule } from '../lazy/lazyModules';
 
 /** A YAML frontmatter block split from its Markdown body, with line numbers kept for problem reports. */
 export interface Frontmatter {
@@ -49,8 +50,9 @@ export function parseFrontmatter(source: string): Frontmatter | FrontmatterError
 
   const readAsText: string[] = [];
   for (;;) {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(yamlLines.join('\n'), { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const yaml = yamlModule();
+    const lineCounter = new yaml.LineCounter();
+    const doc = yaml.parseDocument(yamlLines.join('\n'), { lineCounter, prettyErrors: false, uniqueKeys: true });
     const error = doc.errors[0];
     if (error === undefined) {
       const parsed = readFields(doc, lineCounter, yamlLines.join('\n'), fileLine);
@@ -79,6 +81,7 @@ function readFields(
   const lines: Record<string, number> = {};
   const written: Record<string, string> = {};
   if (doc.contents === null) return { fields, lines, written };
+  const { isMap, isNode, isScalar } = yamlModule();
   if (!isMap(doc.contents)) return { line: 2, message: 'the frontmatter must be a set of `key: value` lines' };
   const values = doc.toJS() as Record<string, unknown>;
   for (const pair of doc.contents.items) {
