@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../core/io/fileOps';
 import path from 'node:path';
 import type { ParseError } from 'jsonc-parser';
 import { jsoncModule } from '../core/lazy/lazyModules';

@@ -6,6 +6,7 @@ import { CacheError, describeError } from '../core/errors';
 import { EmptyPromptError, MissingInputsError, UnknownInputsError } from '../core/workflows';
 import { CliContext, GLOBAL_OPTIONS, type CliIo, type ParsedValues } from './cliContext';
 import { CliUsageError } from './cliErrors';
+import { useImmediateFileOps } from '../core/io/fileOps';
 import { SECRET_ENVIRONMENT } from './environmentVariables';
 import { EXIT_OVER_BUDGET, EXIT_REFUSED } from './exitCodes';
 import type { CliCommand } from './commands/command';
@@ -128,6 +129,8 @@ function isParseArgsError(error: unknown): boolean {
 
 /** Runs the command line of this process and sets its exit code (the `claude-cache` launcher calls this). */
 export function runFromProcess(): void {
+  // One command, then exit: the bookkeeping files are read and written at once (see fileOps.ts).
+  useImmediateFileOps();
   void runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from './io/fileOps';
 import { LAYER_VALUE_SCHEMAS } from './tiered/layerValueSchemas';
 import { homedir } from 'node:os';
 import path from 'node:path';

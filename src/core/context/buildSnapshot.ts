@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { stat } from '../io/fileOps';
 import path from 'node:path';
 import { ContextRequestError, ContextTooLargeError } from './errors';
 import { readFilePart } from './filePart';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from '../io/fileOps';
 import { dirname } from 'node:path';
 import type { CacheError } from '../errors';
 import { parseReservations, reservationLive, serializeReservations, type BudgetReservation } from './budgetReservation';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { link, readFile, rename, stat, unlink, writeFile } from '../io/fileOps';
 import { parseStartedAt, stillRunning, thisProcess, type ProcessIdentity } from '../stores/processIdentity';
 import { LedgerLockTimeoutError } from './errors';
 

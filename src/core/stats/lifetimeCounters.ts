@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from '../io/fileOps';
 import { dirname } from 'node:path';
 import { LAYERS, TIERS, type Layer, type Tier } from '../layers';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from '../io/fileOps';
 import { join } from 'node:path';
 import { pack, unpack } from 'msgpackr';
 

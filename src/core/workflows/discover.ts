@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from '../io/fileOps';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { describeError } from '../errors';
