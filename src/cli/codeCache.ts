@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
@@ -38,11 +39,15 @@ class CodeCacheUnusable extends Error {}
 function runCached(file: string, directory: string, command: string | undefined): unknown {
   let source: string;
   let key: string;
+  let version: string;
   try {
     source = readFileSync(file, 'utf8');
     const { size, mtimeMs } = statSync(file);
     const profile = command !== undefined && /^[a-z][a-z-]{0,23}$/.test(command) ? command : 'other';
-    key = `${basename(file)}-${size}-${Math.floor(mtimeMs)}-${process.version}-${process.arch}-${profile}.v8`;
+    // V8 refuses a cache made under other flags: runs with other Node options keep a cache of their own.
+    const flags = createHash('sha256').update(`${process.execArgv.join(' ')}\u0000${process.env.NODE_OPTIONS ?? ''}`).digest('hex').slice(0, 8);
+    version = `${basename(file)}-${size}-${Math.floor(mtimeMs)}-`;
+    key = `${version}${process.version}-${process.arch}-${flags}-${profile}.v8`;
   } catch {
     throw new CodeCacheUnusable();
   }
@@ -63,7 +68,7 @@ function runCached(file: string, directory: string, command: string | undefined)
   }
   if (!cachedData || script.cachedDataRejected === true) {
     // After the command ran, so the cache holds every function it compiled, not only the top level.
-    process.once('exit', () => saveCodeCache(script, directory, cacheFile, basename(file)));
+    process.once('exit', () => saveCodeCache(script, directory, cacheFile, basename(file), version));
   }
   const bundle = new Module(file);
   bundle.filename = file;
@@ -106,15 +111,14 @@ function readOwnFile(file: string): Buffer | undefined {
   }
 }
 
-function saveCodeCache(script: Script, directory: string, cacheFile: string, bundleName: string): void {
+function saveCodeCache(script: Script, directory: string, cacheFile: string, bundleName: string, version: string): void {
   try {
     const temporary = `${cacheFile}.${process.pid}.tmp`;
     writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
     renameSync(temporary, cacheFile);
-    // Caches of earlier versions of the bundle (or of Node) are of no use any more.
-    const profile = cacheFile.slice(cacheFile.lastIndexOf('-'));
+    // Caches of other builds of the bundle are of no use any more.
     for (const name of readdirSync(directory)) {
-      if (name.startsWith(`${bundleName}-`) && name.endsWith(profile) && join(directory, name) !== cacheFile) unlinkSync(join(directory, name));
+      if (name.startsWith(`${bundleName}-`) && !name.startsWith(version)) unlinkSync(join(directory, name));
     }
   } catch {
     // A cache that cannot be written: the next start compiles again.

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openCliSandbox, type CliSandbox } from '../fixtures/builtCli';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { builtCliPath, cliSandboxEnv, openCliSandbox, type CliSandbox } from '../fixtures/builtCli';
 
 /**
  * The `claude-cache` launcher loads the CLI's bundle with V8's code cache (src/cli/codeCache.ts): the cache is
@@ -23,6 +25,8 @@ describe('claude-cache launcher with V8 code cache (built dist/cli.js)', functio
     await sandbox?.close();
   });
 
+  const execNode = (args: string[]) =>
+    promisify(execFile)(process.execPath, args, { cwd: sandbox.root, env: cliSandboxEnv(sandbox.root, sandbox.fake.url) });
   const cacheFiles = async (profile: string) => (await readdir(cacheDir)).filter((name) => name.endsWith(`-${profile}.v8`));
 
   it('writes one cache per command after it ran, and a start that reads it prints the same', async () => {
@@ -54,5 +58,15 @@ describe('claude-cache launcher with V8 code cache (built dist/cli.js)', functio
     const { stdout } = await sandbox.run(['workflows']);
     assert.match(stdout, /review-file/);
     assert.notEqual(await readFile(join(cacheDir, file), 'utf8'), 'not V8 code cache data', 'written again');
+  });
+
+  it('keeps a cache per set of Node options, so alternating them does not throw either away', async () => {
+    await sandbox.run(['workflows']);
+    const plain = await cacheFiles('workflows');
+    const { stdout } = await execNode(['--no-warnings', builtCliPath, 'workflows', '--workspace', sandbox.workspace]);
+    assert.match(stdout, /review-file/);
+    const both = await cacheFiles('workflows');
+    assert.equal(both.length, plain.length + 1, both.join(', '));
+    assert.ok(plain.every((name) => both.includes(name)), 'the plain run’s cache is still there');
   });
 });
