@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
@@ -41,7 +42,10 @@ function runCached(file: string, directory: string, command: string | undefined)
   let key: string;
   let version: string;
   try {
-    source = readFileSync(file, 'utf8');
+    // esbuild writes ASCII (non-ASCII characters escaped), and an ASCII file read as latin1 is the same string
+    // without UTF-8 decoding: 0.5 ms instead of 6 for the CLI's bundle on the bench machine.
+    const bytes = readFileSync(file);
+    source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
     const { size, mtimeMs } = statSync(file);
     const profile = command !== undefined && /^[a-z][a-z-]{0,23}$/.test(command) ? command : 'other';
     // V8 refuses a cache made under other flags: runs with other Node options keep a cache of their own.
