@@ -36,6 +36,19 @@ describe('fileOps', () => {
       assert.deepEqual(await fileOps.readdir(dir), []);
     });
 
+    it(`${immediate ? 'immediate' : 'asynchronous'}: writes a new file with its mode, flushed to disk or not`, async () => {
+      fileOps.useImmediateFileOps(immediate);
+      for (const flushToDisk of [true, false]) {
+        const file = join(dir, `new-${flushToDisk}`);
+        await fileOps.writeFile(file, 'old text that is longer');
+        await fileOps.writeNewFile(file, 'new', { mode: 0o600, flushToDisk });
+        assert.equal(await fileOps.readFile(file, 'utf8'), 'new', 'an existing file is emptied first');
+        await fileOps.writeNewFile(`${file}.fresh`, 'x', { mode: 0o600, flushToDisk });
+        assert.equal((await fileOps.stat(`${file}.fresh`)).mode & 0o777, 0o600);
+      }
+      await assert.rejects(fileOps.writeNewFile(join(dir, 'no', 'such', 'dir'), 'x', { mode: 0o600, flushToDisk: true }), { code: 'ENOENT' });
+    });
+
     it(`${immediate ? 'immediate' : 'asynchronous'}: a failure is a rejected promise with the system's code`, async () => {
       fileOps.useImmediateFileOps(immediate);
       const missing = join(dir, 'missing');

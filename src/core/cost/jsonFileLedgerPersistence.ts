@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open } from 'node:fs/promises';
-import { mkdir, readFile, rename, rm } from '../io/fileOps';
+import { mkdir, readFile, rename, rm, writeNewFile } from '../io/fileOps';
 import { dirname } from 'node:path';
 import type { CacheError } from '../errors';
 import { parseReservations, reservationLive, serializeReservations, type BudgetReservation } from './budgetReservation';
@@ -189,13 +188,7 @@ export class JsonFileLedgerPersistence implements LedgerPersistence {
   private async writeTextAtomically(file: string, text: string, flushToDisk = true): Promise<void> {
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      const handle = await open(temp, 'w', 0o600);
-      try {
-        await handle.writeFile(text, 'utf8');
-        if (flushToDisk) await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeNewFile(temp, text, { mode: 0o600, flushToDisk });
       await rename(temp, file);
     } catch (error) {
       await rm(temp, { force: true });

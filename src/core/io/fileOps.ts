@@ -69,3 +69,28 @@ export function readdir(path: string, options?: { withFileTypes: true }): Promis
   if (options === undefined) return immediate ? settle(() => fs.readdirSync(path)) : fsp.readdir(path);
   return immediate ? settle(() => fs.readdirSync(path, options)) : fsp.readdir(path, options);
 }
+
+/**
+ * Writes `data` into a new or emptied file with `mode` and, with `flushToDisk`, waits until the disk has it
+ * (fsync) before closing: what an atomic replace writes before renaming over the old file.
+ */
+export async function writeNewFile(path: string, data: string, options: { mode: number; flushToDisk: boolean }): Promise<void> {
+  if (immediate) {
+    return settle(() => {
+      const fd = fs.openSync(path, 'w', options.mode);
+      try {
+        fs.writeFileSync(fd, data, 'utf8');
+        if (options.flushToDisk) fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+  }
+  const handle = await fsp.open(path, 'w', options.mode);
+  try {
+    await handle.writeFile(data, 'utf8');
+    if (options.flushToDisk) await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
