@@ -1,5 +1,4 @@
 import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
@@ -49,7 +48,7 @@ function runCached(file: string, directory: string, command: string | undefined)
     const { size, mtimeMs } = statSync(file);
     const profile = command !== undefined && /^[a-z][a-z-]{0,23}$/.test(command) ? command : 'other';
     // V8 refuses a cache made under other flags: runs with other Node options keep a cache of their own.
-    const flags = createHash('sha256').update(`${process.execArgv.join(' ')}\u0000${process.env.NODE_OPTIONS ?? ''}`).digest('hex').slice(0, 8);
+    const flags = fnv1a(`${process.execArgv.join(' ')}\u0000${process.env.NODE_OPTIONS ?? ''}`);
     version = `${basename(file)}-${size}-${Math.floor(mtimeMs)}-`;
     key = `${version}${process.version}-${process.arch}-${flags}-${profile}.v8`;
   } catch {
@@ -129,3 +128,12 @@ function saveCodeCache(script: Script, directory: string, cacheFile: string, bun
   }
 }
 
+/** A short name for a string (FNV-1a, 32 bits, hex): the first use of node:crypto in a process costs a millisecond. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}

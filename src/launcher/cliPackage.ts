@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleImports } from './bundleImports';
@@ -24,19 +24,20 @@ interface CliManifest {
   readonly optionalDependencies?: Readonly<Record<string, string>>;
 }
 
-/** What the CLI's esbuild entries write, in cli/dist/ as in dist/. */
-const CLI_FILES = ['cli.js', 'cli-main.js'] as const;
-
-/** Writes cli/dist/cli.js and cli-main.js (production build) and cli/LICENSE; checks they load nothing undeclared. */
+/**
+ * Writes cli/dist/ from the production build (the launcher cli.js, the CLI's bundle cli-main.js and the vendor
+ * bundles it requires on first use, see esbuild.mjs) and cli/LICENSE; checks they load nothing undeclared.
+ */
 export async function buildCliPackage(repo: string): Promise<string> {
   const dir = cliPackageDir(repo);
   const scratch = mkdtempSync(join(tmpdir(), 'claude-prompt-cache-cli-'));
   try {
     await productionBuild(repo, scratch, 'cli');
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as CliManifest;
-    mkdirSync(join(dir, 'dist'), { recursive: true });
-    // The launcher (the bin) and the bundle it loads with V8's code cache (src/cli/launcher.ts).
-    for (const file of CLI_FILES) {
+    rmSync(join(dir, 'dist'), { recursive: true, force: true });
+    mkdirSync(join(dir, 'dist', 'vendor'), { recursive: true });
+    const files = [...readdirSync(scratch).filter((name) => name.endsWith('.js')), ...readdirSync(join(scratch, 'vendor')).map((name) => join('vendor', name))];
+    for (const file of files) {
       checkDeclared(readFileSync(join(scratch, file), 'utf8'), manifest, repo);
       copyFileSync(join(scratch, file), join(dir, 'dist', file));
     }

@@ -203,7 +203,9 @@ function relaxUnshippedPeers(stageDir: string, packages: readonly RuntimePackage
 function checkBundlesAreCovered(distDir: string, packages: readonly RuntimePackage[]): void {
   const shipped = new Set(packages.map((pkg) => pkg.name));
   const builtins = new Set(builtinModules);
-  for (const file of readdirSync(distDir).filter((name) => /\.(c|m)?js$/.test(name))) {
+  // The bundles and the vendor bundles they require (esbuild.mjs).
+  const files = readdirSync(distDir, { recursive: true, encoding: 'utf8' }).filter((name) => /\.(c|m)?js$/.test(name));
+  for (const file of files) {
     const missing = bundleImports(readFileSync(join(distDir, file), 'utf8')).filter(
       (name) => !shipped.has(name) && !builtins.has(name),
     );

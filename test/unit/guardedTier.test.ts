@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/core/clock';
 import { StoreError, StoreTimeoutError } from '../../src/core/errors';
 import type { TierStatus } from '../../src/core/layers';
 import { MemoryStore } from '../../src/core/stores/memoryStore';
+import type { Store } from '../../src/core/stores/store';
 import { CacheStats } from '../../src/core/tiered/cacheStats';
 import { GuardedTier, SKIPPED } from '../../src/core/tiered/guardedTier';
 import { ChaosStore } from '../fixtures/chaosStore';
@@ -32,7 +33,8 @@ describe('GuardedTier', () => {
 
   beforeEach(async () => {
     clock = new ManualClock();
-    chaos = new ChaosStore(new MemoryStore({ budgets: BUDGETS, clock }));
+    // The memory store holds any value; here it stands in for a shared tier, which holds bytes.
+    chaos = new ChaosStore(new MemoryStore({ budgets: BUDGETS, clock }) as Store<unknown> as Store<Uint8Array>);
     statuses = [];
     errors = [];
     tier = guard();

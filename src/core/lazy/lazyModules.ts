@@ -16,3 +16,7 @@ export function yamlModule(): typeof import('yaml') {
 export function jsoncModule(): typeof import('jsonc-parser') {
   return require('jsonc-parser') as typeof import('jsonc-parser');
 }
+
+export function wsModule(): typeof import('ws') {
+  return require('ws') as typeof import('ws');
+}

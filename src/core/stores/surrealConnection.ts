@@ -10,6 +10,7 @@ import { SurrealUnreachableError } from './surrealErrors';
 import { redactUrl } from '../security/redactUrl';
 import { loadSurrealNode } from '../native/nativeModules';
 import { importSurrealSdk } from '../native/esmPackages';
+import { wsModule } from '../lazy/lazyModules';
 
 export interface SurrealConnectOptions {
   url: string;
@@ -208,7 +209,8 @@ async function webSocketClass(headers: Readonly<Record<string, string>> | undefi
   if (headers === undefined && typeof globalThis.WebSocket !== 'undefined') return undefined;
   let ws: typeof import('ws');
   try {
-    ws = await import('ws');
+    // require, not import(): the CLI runs from V8's code cache, where import() has no loader (see esmPackages.ts).
+    ws = wsModule();
   } catch (error) {
     throw new StoreError('surreal', `this Node.js (${process.version}) has no WebSocket and the ws package cannot be loaded: ${describeError(error)}`, {
       cause: error,
