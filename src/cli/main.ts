@@ -7,6 +7,7 @@ import { EmptyPromptError, MissingInputsError, UnknownInputsError } from '../cor
 import { CliContext, GLOBAL_OPTIONS, type CliIo, type ParsedValues } from './cliContext';
 import { CliUsageError } from './cliErrors';
 import { useImmediateFileOps } from '../core/io/fileOps';
+import { directWriter } from './directWriter';
 import { SECRET_ENVIRONMENT } from './environmentVariables';
 import { EXIT_OVER_BUDGET, EXIT_REFUSED } from './exitCodes';
 import type { CliCommand } from './commands/command';
@@ -132,8 +133,9 @@ export function runFromProcess(): void {
   // One command, then exit: the bookkeeping files are read and written at once (see fileOps.ts).
   useImmediateFileOps();
   void runCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    // Windows consoles take text through the stream (WriteConsoleW), not as bytes written to the descriptor.
+    stdout: process.platform === 'win32' ? (text) => process.stdout.write(text) : directWriter(1, () => process.stdout),
+    stderr: process.platform === 'win32' ? (text) => process.stderr.write(text) : directWriter(2, () => process.stderr),
     env: process.env,
     cwd: process.cwd(),
   }).then((code) => {
