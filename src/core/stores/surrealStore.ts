@@ -94,8 +94,19 @@ export class SurrealStore implements Store<Uint8Array> {
   private readonly entryFiles: SurrealEntryFiles | undefined;
   private opened: OpenedLink | undefined;
   private openingLink: Promise<OpenedLink> | undefined;
-  /** While not open: the entry files' generation, read once (the lookups of one run come within milliseconds). */
+  /** While not open: the entry files' live generation, read once (the lookups of one run come within milliseconds). */
   private unopenedGeneration: Promise<string | undefined> | undefined;
+  /**
+   * The generation this store writes entry files into, read (or started) once: while a process has the folder open
+   * nobody replaces it, so the generation cannot change under it, and a write costs no extra file reads.
+   */
+  private writeGeneration: Promise<string | undefined> | undefined;
+  /**
+   * Only a store opened deferred writes the file of an entry it had to read from the table (one written before entry
+   * files existed, or whose file was lost): the next one-shot run then finds it. A long-lived store writes files with
+   * every write already, and rewriting one on each of its table reads would be I/O for nobody.
+   */
+  private readonly repairsEntryFiles: boolean;
   /** Entry files being written after a read from the table; close() waits for them. */
   private readonly repairs = new Set<Promise<void>>();
 
@@ -106,6 +117,7 @@ export class SurrealStore implements Store<Uint8Array> {
     opened: OpenedLink | undefined,
   ) {
     this.opened = opened;
+    this.repairsEntryFiles = opened === undefined;
     const directory = directoryOf(url);
     this.entryFiles = directory !== undefined ? new SurrealEntryFiles(directory) : undefined;
     this.clock = options.clock ?? systemClock;
@@ -195,7 +207,7 @@ export class SurrealStore implements Store<Uint8Array> {
       if (found) return found;
     }
     // Read before the table: a file written for a generation that ended meanwhile is never read.
-    const generation = await this.entryFiles?.generation();
+    const generation = this.repairsEntryFiles ? await this.filesGeneration() : undefined;
     const [row] = await this.run<[Row | undefined]>(SURREAL_QUERIES.get, {
       id: await this.recordId(id),
       now: this.clock.now(),
@@ -217,7 +229,7 @@ export class SurrealStore implements Store<Uint8Array> {
       const found = await Promise.all(keys.map((key) => files.read(recordKey(layer, key), now, generation)));
       if (found.every((record) => record !== undefined)) return found;
     }
-    const generation = await this.entryFiles?.generation();
+    const generation = this.repairsEntryFiles ? await this.filesGeneration() : undefined;
     const [rows] = await this.run<[Row[]]>(SURREAL_QUERIES.getMany, {
       ids: await Promise.all(keys.map((key) => this.recordId(recordKey(layer, key)))),
       now: this.clock.now(),
@@ -237,7 +249,7 @@ export class SurrealStore implements Store<Uint8Array> {
     if (this.closed) throw closedError();
     const id = recordKey(layer, key);
     const recordId = await this.recordId(id);
-    const generation = await this.entryFiles?.generation();
+    const generation = await this.filesGeneration();
     const createdAt = this.clock.now();
     await this.run(SURREAL_QUERIES.set, {
       id: recordId,
@@ -257,7 +269,7 @@ export class SurrealStore implements Store<Uint8Array> {
     if (this.closed) throw closedError();
     if (writes.length === 0) return;
     const ids = await Promise.all(writes.map((write) => this.recordId(recordKey(layer, write.key))));
-    const generation = await this.entryFiles?.generation();
+    const generation = await this.filesGeneration();
     const createdAt = this.clock.now();
     const rows = writes.map((write, index) => ({
       id: ids[index],
@@ -457,6 +469,17 @@ export class SurrealStore implements Store<Uint8Array> {
       },
     );
     return this.openingLink;
+  }
+
+  private filesGeneration(): Promise<string | undefined> {
+    const files = this.entryFiles;
+    if (!files) return Promise.resolve(undefined);
+    // No folder yet (a first run, before the table is opened): asked again next time.
+    this.writeGeneration ??= files.generation().then((generation) => {
+      if (generation === undefined) this.writeGeneration = undefined;
+      return generation;
+    });
+    return this.writeGeneration;
   }
 
   private async generationWhileUnopened(files: SurrealEntryFiles): Promise<string | undefined> {
