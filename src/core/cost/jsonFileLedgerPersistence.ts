@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeNewFile } from '../io/fileOps';
+import { mkdir, readFile, rename, replaceFile } from '../io/fileOps';
 import { dirname } from 'node:path';
 import type { CacheError } from '../errors';
 import { parseReservations, reservationLive, serializeReservations, type BudgetReservation } from './budgetReservation';
@@ -180,20 +179,9 @@ export class JsonFileLedgerPersistence implements LedgerPersistence {
     await this.writeTextAtomically(file, `${JSON.stringify(snapshot, null, 2)}\n`, flushToDisk);
   }
 
-  /**
-   * A temporary file in the same folder, flushed to disk, then renamed over `file`: the old text or the new. A
-   * rename replaces an existing target atomically, so no reader ever finds it missing
-   * (rename(2), http://man.he.net/man2/renameat2).
-   */
+  /** The old text or the new, flushed to disk unless told otherwise (see replaceFile). */
   private async writeTextAtomically(file: string, text: string, flushToDisk = true): Promise<void> {
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await writeNewFile(temp, text, { mode: 0o600, flushToDisk });
-      await rename(temp, file);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await replaceFile(file, text, { mode: 0o600, flushToDisk });
   }
 
   /** Keeps the unreadable file for inspection instead of overwriting it on the next save. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
@@ -74,12 +75,12 @@ export function readdir(path: string, options?: { withFileTypes: true }): Promis
  * Writes `data` into a new or emptied file with `mode` and, with `flushToDisk`, waits until the disk has it
  * (fsync) before closing: what an atomic replace writes before renaming over the old file.
  */
-export async function writeNewFile(path: string, data: string, options: { mode: number; flushToDisk: boolean }): Promise<void> {
+export async function writeNewFile(path: string, data: string | Uint8Array, options: { mode: number; flushToDisk: boolean }): Promise<void> {
   if (immediate) {
     return settle(() => {
       const fd = fs.openSync(path, 'w', options.mode);
       try {
-        fs.writeFileSync(fd, data, 'utf8');
+        fs.writeFileSync(fd, data);
         if (options.flushToDisk) fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
@@ -88,9 +89,25 @@ export async function writeNewFile(path: string, data: string, options: { mode: 
   }
   const handle = await fsp.open(path, 'w', options.mode);
   try {
-    await handle.writeFile(data, 'utf8');
+    await handle.writeFile(data);
     if (options.flushToDisk) await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Replaces `path` atomically: `data` goes to a temporary file beside it (flushed to disk with `flushToDisk`), which
+ * is then renamed over `path`, so a reader finds the old content or the new, never half a file or none (rename(2),
+ * https://man7.org/linux/man-pages/man2/rename.2.html). A failure removes the temporary file and rejects.
+ */
+export async function replaceFile(path: string, data: string | Uint8Array, options: { mode: number; flushToDisk?: boolean }): Promise<void> {
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeNewFile(temporary, data, { mode: options.mode, flushToDisk: options.flushToDisk ?? false });
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
   }
 }

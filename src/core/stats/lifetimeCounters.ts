@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from '../io/fileOps';
+import { mkdir, readFile, replaceFile } from '../io/fileOps';
 import { dirname } from 'node:path';
 import { LAYERS, TIERS, type Layer, type Tier } from '../layers';
 
@@ -58,14 +57,7 @@ export class LifetimeCountersFile {
 
   private async write(counters: LifetimeCounters): Promise<void> {
     await mkdir(dirname(this.filePath), { recursive: true });
-    const temp = `${this.filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, `${JSON.stringify(counters)}\n`, { mode: 0o600 });
-      await rename(temp, this.filePath);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await replaceFile(this.filePath, `${JSON.stringify(counters)}\n`, { mode: 0o600 });
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, replaceFile, rm, unlink } from '../io/fileOps';
 import { join } from 'node:path';
 import type { StoredRecord } from './store';
 
@@ -59,14 +59,11 @@ export class SurrealEntryFiles {
   /** Writes the entry into `generation` (read with generation() before the table was written or read). */
   async write(generation: string | undefined, recordKey: string, record: StoredRecord<Uint8Array>): Promise<void> {
     if (generation === undefined) return;
-    const target = this.pathOf(generation, recordKey);
-    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await mkdir(join(this.root, generation), { recursive: true, mode: 0o700 });
-      await writeFile(temporary, encodeEntryFile(recordKey, record), { mode: 0o600 });
-      await rename(temporary, target);
+      await replaceFile(this.pathOf(generation, recordKey), encodeEntryFile(recordKey, record), { mode: 0o600 });
     } catch {
-      await unlink(temporary).catch(() => undefined);
+      // The table has the entry; without its file a one-shot run only reads it from the table.
     }
   }
 
@@ -127,9 +124,7 @@ export class SurrealEntryFiles {
     const generation = `g${randomBytes(8).toString('hex')}`;
     try {
       await mkdir(this.root, { recursive: true, mode: 0o700 });
-      const temporary = join(this.root, `${EPOCH_FILE}.${randomBytes(6).toString('hex')}.tmp`);
-      await writeFile(temporary, `${generation} ${folder}`, { mode: 0o600 });
-      await rename(temporary, join(this.root, EPOCH_FILE));
+      await replaceFile(join(this.root, EPOCH_FILE), `${generation} ${folder}`, { mode: 0o600 });
       await this.sweep(generation);
     } catch {
       // An unwritable folder: nothing is read from it either, so every read goes to the table.

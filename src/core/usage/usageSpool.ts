@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from '../io/fileOps';
+import { mkdir, readdir, readFile, rename, replaceFile, unlink } from '../io/fileOps';
 import { join } from 'node:path';
 import { pack, unpack } from 'msgpackr';
 
@@ -17,10 +17,9 @@ export class UsageSpool {
   async add(rows: readonly unknown[]): Promise<void> {
     if (rows.length === 0) return;
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
+    // Whole or not at all: a drain only takes `.spool` files, and the temporary one ends in `.tmp`.
     const name = `${Date.now()}-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const temporary = join(this.directory, `${name}.tmp`);
-    await writeFile(temporary, pack(rows), { mode: 0o600 });
-    await rename(temporary, join(this.directory, `${name}${SPOOLED}`));
+    await replaceFile(join(this.directory, `${name}${SPOOLED}`), pack(rows), { mode: 0o600 });
   }
 
   /**
