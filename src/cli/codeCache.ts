@@ -13,13 +13,15 @@ import { ESM_IMPORT } from '../core/native/esmPackages';
  * the bundle is compiled through `vm.Script` with `cachedData` and `createCachedData()`
  * (https://nodejs.org/api/vm.html#new-vmscriptcode-options), the way Node's own cache works.
  *
- * The cache lives in the user's cache folder (0700), one file per bundle version, Node version and command (a
+ * The cache lives in the user's cache folder (0700), one file per bundle build, Node version, Node options and command (a
  * `run` compiles more of the bundle than `--help`). V8 refuses data made for other source or another V8 and the
  * file is written again; any failure here only means compiling as usual.
  */
 export function requireWithCodeCache(file: string, command: string | undefined): unknown {
   const directory = codeCacheDirectory();
   const nodeCache = (Module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
+  // NODE_DISABLE_COMPILE_CACHE=1 is Node's own switch for its compile cache (module.constants.compileCacheStatus
+  // .DISABLED, https://nodejs.org/api/module.html#module-compile-cache, seen 2026-12-07); it turns this one off too.
   if (directory === undefined || process.env.NODE_DISABLE_COMPILE_CACHE) return require(file);
   if (typeof nodeCache === 'function') {
     nodeCache(directory);

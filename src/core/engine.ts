@@ -393,12 +393,13 @@ export class CacheEngine {
       onProblem: (problem) => (storageProblem === undefined ? logger.warn(problem.message) : logger.debug(problem.message)),
     });
 
-    const deferredSurreal = surreal;
+    // The tier as opened (or not), fixed from here on: closures below keep it.
+    const surrealTier = surreal;
     const tuning = await SelfTuning.open({
       config,
-      ...(surreal ? { surreal: queryOn(surreal) } : {}),
+      ...(surrealTier ? { surreal: queryOn(surrealTier) } : {}),
       ...(isEmbeddedUrl(surrealUrl) ? { usageSpool: new UsageSpool(path.join(config.storageDir, 'usage-spool')) } : {}),
-      ...(deferredSurreal && !deferredSurreal.isOpen ? { surrealDeferred: { isOpen: () => deferredSurreal.isOpen } } : {}),
+      ...(surrealTier && !surrealTier.isOpen ? { surrealDeferred: { isOpen: () => surrealTier.isOpen } } : {}),
       ...(sealer ? { usageSealing: usageSealing(sealer) } : {}),
       ledger,
       clock,
@@ -444,13 +445,12 @@ export class CacheEngine {
     engine.alerts = new AlertMonitor({ clock, sample: () => engineAlertSample(engine as CacheEngine) });
     engine.alerts.start(ALERT_SAMPLE_MS);
     engine.memory = memory;
-    engine.surrealStore = surreal;
+    engine.surrealStore = surrealTier;
     engine.closeFlight = sharedFlight?.close;
-    const store = surreal;
-    if (store?.archive) engine.archive = new ArchivedAnswers(store.archive, codec, () => store.cleanup());
-    if (store && !('codec' in sealing)) {
+    if (surrealTier?.archive) engine.archive = new ArchivedAnswers(surrealTier.archive, codec, () => surrealTier.cleanup());
+    if (surrealTier && !('codec' in sealing)) {
       // Off when values are sealed: the index would keep the prompts readable beside the encrypted answers.
-      engine.similar = new SimilarAnswers(queryOn(store), (key) => store.get('result', key), codec, clock);
+      engine.similar = new SimilarAnswers(queryOn(surrealTier), (key) => surrealTier.get('result', key), codec, clock);
     }
     return engine;
   }
@@ -460,7 +460,7 @@ export class CacheEngine {
   }
 
   /**
-   * How this process reaches SurrealDB right now (owner, client of another process, or, with deferSurrealOpen,
+   * How this process reaches SurrealDB right now (owner, client of another process, or, in a oneShot engine,
    * not opened yet because every read so far came from its entry files); undefined when the tier is off.
    */
   get surrealReach(): string | undefined {
