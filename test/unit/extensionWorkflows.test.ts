@@ -15,22 +15,10 @@ import { summarizePrewarm } from '../../src/extension/workflows/prewarmSummary';
 import { describeRunFailure } from '../../src/extension/workflows/runFailure';
 import { WorkflowCatalog } from '../../src/extension/workflows/workflowCatalog';
 import { splitArguments, takesArguments, workflowPickGroups } from '../../src/extension/workflows/workflowPicks';
+import { workflowOf } from '../fixtures/workflowOf';
 
 function workflow(overrides: Partial<Workflow>): Workflow {
-  return {
-    name: 'w',
-    description: 'd',
-    source: 'builtin',
-    version: '1',
-    template: 'text',
-    reads: [],
-    inputs: [],
-    modules: [],
-    shellCommands: [],
-    fileReferences: [],
-    allowedTools: [],
-    ...overrides,
-  };
+  return workflowOf({ name: 'w', description: 'd', version: '1', ...overrides });
 }
 
 function result(overrides: Partial<RunResult> = {}): RunResult {

@@ -20,22 +20,10 @@ import {
   type WorkflowParams,
 } from '../../src/core/workflows';
 import type { ContextSnapshot } from '../../src/core/context';
+import { workflowOf } from '../fixtures/workflowOf';
 
 function workflow(template: string, source: Workflow['source'] = 'claude-command', extra: Partial<Workflow> = {}): Workflow {
-  return {
-    name: 'test',
-    description: 'a test workflow',
-    source,
-    version: 'v1',
-    template,
-    reads: [],
-    inputs: [],
-    modules: [],
-    shellCommands: [],
-    fileReferences: [],
-    allowedTools: [],
-    ...extra,
-  };
+  return workflowOf({ source, template, ...extra });
 }
 
 function params(args: string[] = [], inputs: Record<string, string> = {}, rawArguments?: string): WorkflowParams {
