@@ -1,10 +1,10 @@
 import { decodeValue, encodeValue } from '../../src/core/codec';
 import { LAYERS, type Layer } from '../../src/core/layers';
-import { MemoryStore } from '../../src/core/stores/memoryStore';
-import { RedisInvalidationBus } from '../../src/core/stores/redisInvalidationBus';
-import { RedisStore } from '../../src/core/stores/redisStore';
+import { MemoryStore } from '../../src/core/stores/memory/memoryStore';
+import { RedisInvalidationBus } from '../../src/core/stores/redis/redisInvalidationBus';
+import { RedisStore } from '../../src/core/stores/redis/redisStore';
 import type { Store } from '../../src/core/stores/store';
-import { SurrealStore } from '../../src/core/stores/surrealStore';
+import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import type { LayerPolicy, WriteMode } from '../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
 

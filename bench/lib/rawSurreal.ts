@@ -1,5 +1,5 @@
 import type { RecordId, Surreal } from 'surrealdb';
-import { SURREAL_SCHEMA, SURREAL_TABLE } from '../../src/core/stores/surrealSchema';
+import { SURREAL_SCHEMA, SURREAL_TABLE } from '../../src/core/stores/surreal/surrealSchema';
 
 /** The SurrealDB SDK with no cache around it: the floor every SurrealDB figure is compared with. */
 export interface RawSurreal {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CacheEngine } from '../../src/core/engine';
-import { RedisStore } from '../../src/core/stores/redisStore';
-import { SurrealStore } from '../../src/core/stores/surrealStore';
+import { RedisStore } from '../../src/core/stores/redis/redisStore';
+import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import path from 'node:path';
 import { timeCli } from '../lib/cliTiming';
 import { benchEngineConfig } from '../lib/engineConfig';

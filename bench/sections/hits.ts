@@ -1,8 +1,8 @@
 import Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { decodeValue, encodeValue } from '../../src/core/codec';
-import { decodeFrame } from '../../src/core/stores/recordFrame';
-import type { SurrealStore } from '../../src/core/stores/surrealStore';
+import { decodeFrame } from '../../src/core/stores/redis/recordFrame';
+import type { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import { figure, SectionBuilder, sizeLabel, type BenchContext } from '../lib/context';
 import { assertPeerTier, fillOurs, fillPeer, keyList, mustNotCompute } from '../lib/fill';
 import { interleave, isDefined, measureAsync, measureSync, type LatencySummary, type Recorder } from '../lib/measure';

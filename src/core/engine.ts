@@ -19,19 +19,19 @@ import { ObserverSet } from './observe/observerSet';
 import { formatTraceText } from './trace';
 import { AlertMonitor, engineAlertSample, type Alert } from './alerts';
 import { decodeValue, encodeValue } from './codec';
-import { MemoryStore } from './stores/memoryStore';
-import { pinningPolicyOf } from './stores/pinning/pinningPolicy';
+import { MemoryStore } from './stores/memory/memoryStore';
+import { pinningPolicyOf } from './stores/memory/pinning/pinningPolicy';
 import { ArchivedAnswers } from './archive/archivedAnswers';
 import { SimilarAnswers, type SimilarAnswer, type SimilarQuery } from './similar/similarAnswers';
 import type { AnswerPrompt } from './pipeline';
-import type { RedisInvalidationBus } from './stores/redisInvalidationBus';
-import { describeRedisError } from './stores/redisConnectionError';
-import type { RedisStore } from './stores/redisStore';
-import { describeTopology, redisTopologyFromConfig } from './stores/redisTopology';
-import { isEmbeddedUrl } from './stores/surrealConnection';
+import type { RedisInvalidationBus } from './stores/redis/redisInvalidationBus';
+import { describeRedisError } from './stores/redis/redisConnectionError';
+import type { RedisStore } from './stores/redis/redisStore';
+import { describeTopology, redisTopologyFromConfig } from './stores/redis/redisTopology';
+import { isEmbeddedUrl } from './stores/surreal/surrealConnection';
 import { lz4Unavailable } from './native/nativeModules';
-import { moveDamagedDirectoryAside } from './stores/surrealShared/damagedDirectory';
-import { SurrealStore } from './stores/surrealStore';
+import { moveDamagedDirectoryAside } from './stores/surreal/shared/damagedDirectory';
+import { SurrealStore } from './stores/surreal/surrealStore';
 import { UsageSpool } from './usage/usageSpool';
 import type { Store } from './stores/store';
 import type { LayerPolicy, ValueCodec } from './tiered/tierTypes';
@@ -231,8 +231,8 @@ export class CacheEngine {
         const tlsCa = caFile ? await readRedisCa(caFile) : undefined;
         // Loaded only here: with the Redis tier off (a CLI run, a machine alone) ioredis is never loaded.
         const [{ RedisStore }, { RedisInvalidationBus }] = await Promise.all([
-          import('./stores/redisStore'),
-          import('./stores/redisInvalidationBus'),
+          import('./stores/redis/redisStore'),
+          import('./stores/redis/redisInvalidationBus'),
         ]);
         redis = RedisStore.create({
           topology: redisTopology.topology,

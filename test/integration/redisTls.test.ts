@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import { StoreError } from '../../src/core/errors';
-import { RedisInvalidationBus } from '../../src/core/stores/redisInvalidationBus';
-import { RedisStore } from '../../src/core/stores/redisStore';
-import { redisUrlWithPassword } from '../../src/core/stores/redisUrl';
+import { RedisInvalidationBus } from '../../src/core/stores/redis/redisInvalidationBus';
+import { RedisStore } from '../../src/core/stores/redis/redisStore';
+import { redisUrlWithPassword } from '../../src/core/stores/redis/redisUrl';
 import type { InvalidationMessage } from '../../src/core/tiered/invalidationBus';
 import { startAuthRedisServer, type AuthRedisServer } from './harness/authRedisServer';
 

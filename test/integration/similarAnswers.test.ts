@@ -8,7 +8,7 @@ import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import { SimilarAnswers } from '../../src/core/similar/similarAnswers';
 import { similarAnswerText } from '../../src/core/similar/similarAnswerText';
-import { SurrealStore } from '../../src/core/stores/surrealStore';
+import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import { runCli } from '../../src/cli/main';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 

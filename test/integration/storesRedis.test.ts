@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import Redis from 'ioredis';
 import { ManualClock } from '../../src/core/clock';
 import { CacheClosedError, StoreError, StoreTimeoutError } from '../../src/core/errors';
-import { parseInvalidationMessage } from '../../src/core/stores/parseInvalidationMessage';
-import { FRAME_HEADER_BYTES, decodeFrame, decodeFrameHeader, encodeFrame } from '../../src/core/stores/recordFrame';
-import { RedisInvalidationBus } from '../../src/core/stores/redisInvalidationBus';
-import { RedisStore, type RedisStoreStatus } from '../../src/core/stores/redisStore';
+import { parseInvalidationMessage } from '../../src/core/stores/redis/parseInvalidationMessage';
+import { FRAME_HEADER_BYTES, decodeFrame, decodeFrameHeader, encodeFrame } from '../../src/core/stores/redis/recordFrame';
+import { RedisInvalidationBus } from '../../src/core/stores/redis/redisInvalidationBus';
+import { RedisStore, type RedisStoreStatus } from '../../src/core/stores/redis/redisStore';
 import type { InvalidationMessage } from '../../src/core/tiered/invalidationBus';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
 

@@ -6,10 +6,10 @@ import { dirname, join } from 'node:path';
 import { ManualClock } from '../../src/core/clock';
 import { CacheClosedError, StoreError } from '../../src/core/errors';
 import { LAYERS } from '../../src/core/layers';
-import { waitForDirectoryRelease } from '../../src/core/stores/directoryRelease';
-import { defineIndexesInChildProcess } from '../../src/core/stores/surrealIndexProcess';
-import { SurrealDirectoryBusyError, SurrealUnreachableError } from '../../src/core/stores/surrealErrors';
-import { SurrealStore } from '../../src/core/stores/surrealStore';
+import { waitForDirectoryRelease } from '../../src/core/stores/surreal/directoryRelease';
+import { defineIndexesInChildProcess } from '../../src/core/stores/surreal/surrealIndexProcess';
+import { SurrealDirectoryBusyError, SurrealUnreachableError } from '../../src/core/stores/surreal/surrealErrors';
+import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import { freePort } from '../../src/launcher/freePort';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/core/clock';
-import { decodeEntryFile, encodeEntryFile } from '../../src/core/stores/surrealEntryFiles';
-import { SurrealStore } from '../../src/core/stores/surrealStore';
+import { decodeEntryFile, encodeEntryFile } from '../../src/core/stores/surreal/surrealEntryFiles';
+import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const HOUR = 3_600_000;

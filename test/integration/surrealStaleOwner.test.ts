@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processStartTime } from '../../src/core/stores/processIdentity';
-import { SharedSurrealDirectory } from '../../src/core/stores/surrealShared/sharedDirectory';
-import { newAccessToken, ownerFilePath, readOwnerRecord, writeOwnerRecord } from '../../src/core/stores/surrealShared/ownerRecord';
+import { processStartTime } from '../../src/core/io/processIdentity';
+import { SharedSurrealDirectory } from '../../src/core/stores/surreal/shared/sharedDirectory';
+import { newAccessToken, ownerFilePath, readOwnerRecord, writeOwnerRecord } from '../../src/core/stores/surreal/shared/ownerRecord';
 
 /**
  * An owner file left by a killed owner whose PID the system has since given to another process: before, every

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SurrealStore } from '../../src/core/stores/surrealStore';
+import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import { seededRandom } from '../fixtures/seededRandom';
 
 const CHILD = join(__dirname, '..', 'fixtures', 'surrealStressChild.ts');

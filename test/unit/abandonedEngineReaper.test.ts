@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { reapAbandonedEngine } from '../../src/core/stores/abandonedEngineReaper';
+import { reapAbandonedEngine } from '../../src/core/stores/surreal/abandonedEngineReaper';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

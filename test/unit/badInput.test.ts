@@ -3,7 +3,7 @@ import { CONFIG_KEYS, CONFIG_KEY_LIST, objectReader, resolveConfig, settingId, t
 import { decodeValue, encodeValue } from '../../src/core/codec';
 import { InvalidKeyError } from '../../src/core/errors';
 import { LAYERS } from '../../src/core/layers';
-import { MemoryStore } from '../../src/core/stores/memoryStore';
+import { MemoryStore } from '../../src/core/stores/memory/memoryStore';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
 
 /** Values of the wrong type (or out of range) for each kind of setting. */

@@ -5,7 +5,7 @@ import { decodeValue, encodeValue } from '../../src/core/codec';
 import { EncryptingCodec } from '../../src/core/codec/encryptingCodec';
 import { EncryptedNamespaceGuard, namespaceMarker, type MarkerClient } from '../../src/core/security/encryptedNamespace';
 import { EncryptedNamespaceError } from '../../src/core/security/errors';
-import { MemoryStore } from '../../src/core/stores/memoryStore';
+import { MemoryStore } from '../../src/core/stores/memory/memoryStore';
 import type { Store } from '../../src/core/stores/store';
 
 const PREFIX = 'team:';

@@ -9,7 +9,7 @@ import { CostLedger } from '../../src/core/cost';
 import { layerPolicies, memoryBudgets } from '../../src/core/engine';
 import { fileContextKeys, invalidateFileContexts } from '../../src/core/fileInvalidation';
 import { WorkflowPipeline } from '../../src/core/pipeline';
-import { MemoryStore } from '../../src/core/stores/memoryStore';
+import { MemoryStore } from '../../src/core/stores/memory/memoryStore';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
 import { BUILTIN_WORKFLOWS, discoverWorkflows } from '../../src/core/workflows';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock';
 import { StoreError, StoreTimeoutError } from '../../src/core/errors';
 import type { TierStatus } from '../../src/core/layers';
-import { MemoryStore } from '../../src/core/stores/memoryStore';
+import { MemoryStore } from '../../src/core/stores/memory/memoryStore';
 import type { Store } from '../../src/core/stores/store';
 import { CacheStats } from '../../src/core/tiered/cacheStats';
 import { GuardedTier, SKIPPED } from '../../src/core/tiered/guardedTier';

@@ -8,8 +8,8 @@ import { CostLedger } from '../../src/core/cost/costLedger';
 import { JsonFileLedgerPersistence } from '../../src/core/cost/jsonFileLedgerPersistence';
 import { withLedgerFileLock } from '../../src/core/cost/ledgerFileLock';
 import type { CacheError } from '../../src/core/errors';
-import { processStartTime, startTimeFromStat, stillRunning, thisProcess } from '../../src/core/stores/processIdentity';
-import { isDirectoryLockedFailure, reportedDirectoryDamage } from '../../src/core/stores/surrealConnectFailure';
+import { processStartTime, startTimeFromStat, stillRunning, thisProcess } from '../../src/core/io/processIdentity';
+import { isDirectoryLockedFailure, reportedDirectoryDamage } from '../../src/core/stores/surreal/surrealConnectFailure';
 
 /** A `sleep` that lives until the test kills it: a PID that is alive and belongs to no one of ours. */
 async function sleeper(): Promise<{ child: ChildProcess; pid: number; startedAt: string }> {

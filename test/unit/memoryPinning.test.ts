@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock';
 import { ConfigError } from '../../src/core/errors';
-import { MemoryStore, type MemoryEvictionReason } from '../../src/core/stores/memoryStore';
-import { fade, heatOf, HeatDecay } from '../../src/core/stores/pinning/hitHeat';
-import { pinningPolicyOf, type PinningPolicy } from '../../src/core/stores/pinning/pinningPolicy';
+import { MemoryStore, type MemoryEvictionReason } from '../../src/core/stores/memory/memoryStore';
+import { fade, heatOf, HeatDecay } from '../../src/core/stores/memory/pinning/hitHeat';
+import { pinningPolicyOf, type PinningPolicy } from '../../src/core/stores/memory/pinning/pinningPolicy';
 import { DEFAULT_CONFIG, objectReader, resolveConfig } from '../../src/core/config';
 import { budgets } from '../fixtures/layerBudgets';
 

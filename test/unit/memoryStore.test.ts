@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock';
 import { CacheClosedError, ConfigError } from '../../src/core/errors';
 import type { Layer } from '../../src/core/layers';
-import { estimateSize } from '../../src/core/stores/estimateSize';
-import { MemoryStore, type MemoryEvictionReason } from '../../src/core/stores/memoryStore';
+import { estimateSize } from '../../src/core/stores/memory/estimateSize';
+import { MemoryStore, type MemoryEvictionReason } from '../../src/core/stores/memory/memoryStore';
 import { budgets } from '../fixtures/layerBudgets';
 
 describe('MemoryStore', () => {

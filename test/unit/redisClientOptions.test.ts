@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { redisClientOptions } from '../../src/core/stores/redisClientOptions';
+import { redisClientOptions } from '../../src/core/stores/redis/redisClientOptions';
 
 describe('redisClientOptions', () => {
   const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MAX_BATCH_KEYS, RedisReadBatch, type BatchedReads } from '../../src/core/stores/redisReadBatch';
+import { MAX_BATCH_KEYS, RedisReadBatch, type BatchedReads } from '../../src/core/stores/redis/redisReadBatch';
 
 /** A Redis stand-in that records every command it is sent and answers from a map. */
 class RecordingReads implements BatchedReads {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import Redis, { Cluster } from 'ioredis';
 import { DEFAULT_CONFIG, type CacheConfig } from '../../src/core/config';
-import { createRedisClient, duplicateRedisClient, scanTargets } from '../../src/core/stores/redisClients';
-import { describeTopology, redisTopologyFromConfig } from '../../src/core/stores/redisTopology';
+import { createRedisClient, duplicateRedisClient, scanTargets } from '../../src/core/stores/redis/redisClients';
+import { describeTopology, redisTopologyFromConfig } from '../../src/core/stores/redis/redisTopology';
 
 function redis(overrides: Partial<CacheConfig['redis']>): CacheConfig['redis'] {
   return { ...DEFAULT_CONFIG.redis, ...overrides };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/core/errors';
-import { redisUrlWithPassword } from '../../src/core/stores/redisUrl';
+import { redisUrlWithPassword } from '../../src/core/stores/redis/redisUrl';
 
 describe('redisUrlWithPassword', () => {
   it('leaves the URL alone when there is no password', () => {

@@ -4,7 +4,7 @@ import { decodeValue, encodeValue } from '../../src/core/codec';
 import { EncryptingCodec, SEALED_OVERHEAD_BYTES } from '../../src/core/codec/encryptingCodec';
 import { CodecError } from '../../src/core/errors';
 import { createLogger } from '../../src/core/logger';
-import { MemoryStore } from '../../src/core/stores/memoryStore';
+import { MemoryStore } from '../../src/core/stores/memory/memoryStore';
 import type { Store } from '../../src/core/stores/store';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
 import type { LookupStatus } from '../../src/core/tiered/tierTypes';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { classifySurrealConnectFailure } from '../../src/core/stores/surrealConnectFailure';
-import { SurrealAuthError, SurrealNamespaceError, SurrealUnreachableError } from '../../src/core/stores/surrealErrors';
+import { classifySurrealConnectFailure } from '../../src/core/stores/surreal/surrealConnectFailure';
+import { SurrealAuthError, SurrealNamespaceError, SurrealUnreachableError } from '../../src/core/stores/surreal/surrealErrors';
 
 /** Stand-ins for the SDK's error classes: the classifier goes by class name, as the SDK may be another module instance. */
 class AuthenticationError extends Error {}

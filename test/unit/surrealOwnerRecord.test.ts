@@ -8,7 +8,7 @@ import {
   readOwnerRecord,
   removeOwnerRecord,
   writeOwnerRecord,
-} from '../../src/core/stores/surrealShared/ownerRecord';
+} from '../../src/core/stores/surreal/shared/ownerRecord';
 
 describe('owner record of a shared SurrealDB directory', () => {
   let dir: string;

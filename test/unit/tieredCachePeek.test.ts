@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock';
 import { decodeValue, encodeValue } from '../../src/core/codec';
 import { LAYERS, type Layer } from '../../src/core/layers';
-import { MemoryStore } from '../../src/core/stores/memoryStore';
+import { MemoryStore } from '../../src/core/stores/memory/memoryStore';
 import type { LayerPolicy } from '../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
 

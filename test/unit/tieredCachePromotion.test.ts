@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/core/clock';
 import { decodeValue, encodeValue } from '../../src/core/codec';
 import { CodecError } from '../../src/core/errors';
 import { LAYERS, type Layer } from '../../src/core/layers';
-import { MemoryStore } from '../../src/core/stores/memoryStore';
+import { MemoryStore } from '../../src/core/stores/memory/memoryStore';
 import type { Store } from '../../src/core/stores/store';
 import { EncodedValue } from '../../src/core/tiered/encodedValue';
 import type { LayerPolicy, LookupStatus, ValueCodec } from '../../src/core/tiered/tierTypes';

@@ -1,4 +1,4 @@
-import { entryFieldDefinitions } from '../stores/surrealSchema';
+import { entryFieldDefinitions } from '../stores/surreal/surrealSchema';
 
 /** The table expired and pruned answers move to; record ids are the entry's key, so an answer is kept once. */
 export const ARCHIVE_TABLE = 'cache_archive';

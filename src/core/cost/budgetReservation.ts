@@ -1,4 +1,4 @@
-import { parseStartedAt, stillRunning, type ProcessIdentity } from '../stores/processIdentity';
+import { parseStartedAt, stillRunning, type ProcessIdentity } from '../io/processIdentity';
 
 /**
  * Dollars set aside in the shared ledger for a Claude call that is under way: its worst-case cost, counted as

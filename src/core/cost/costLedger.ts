@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Usage } from '../claude/usage';
-import { thisProcess } from '../stores/processIdentity';
+import { thisProcess } from '../io/processIdentity';
 import { reservedUsd, type BudgetReservation } from './budgetReservation';
 import { systemClock, type Clock } from '../clock';
 import { CacheError, describeError } from '../errors';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { link, readFile, rename, stat, unlink, writeFile } from '../io/fileOps';
-import { parseStartedAt, stillRunning, thisProcess, type ProcessIdentity } from '../stores/processIdentity';
+import { parseStartedAt, stillRunning, thisProcess, type ProcessIdentity } from '../io/processIdentity';
 import { LedgerLockTimeoutError } from './errors';
 
 export interface LedgerFileLockOptions {

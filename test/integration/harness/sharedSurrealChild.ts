@@ -4,7 +4,7 @@
  * Usage: node --import tsx sharedSurrealChild.ts <surrealkv-url>
  */
 import { createInterface } from 'node:readline';
-import { SurrealStore } from '../../../src/core/stores/surrealStore';
+import { SurrealStore } from '../../../src/core/stores/surreal/surrealStore';
 
 function say(message: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(message)}\n`);

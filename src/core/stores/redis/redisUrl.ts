@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../errors';
 
 /**
  * The Redis URL with a password from secret storage or the environment put in: settings hold the user and host

@@ -1,4 +1,4 @@
-import { StoreError, describeError } from '../errors';
+import { StoreError, describeError } from '../../errors';
 import {
   connectSurreal,
   isDirectoryUrl,

@@ -1,4 +1,4 @@
-import { readFile } from '../io/fileOps';
+import { readFile } from './fileOps';
 
 /**
  * Who wrote a lock or an owner file: a PID, and when that process started. A PID alone is not enough: the

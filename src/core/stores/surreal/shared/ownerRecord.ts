@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { parseStartedAt } from '../processIdentity';
+import { parseStartedAt } from '../../../io/processIdentity';
 
 /** Who serves a shared embedded directory, and how to reach it: written by the owner, read by everyone else. */
 export interface OwnerRecord {

@@ -2,15 +2,15 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RecordId, Surreal } from 'surrealdb';
-import { StoreError, describeError } from '../errors';
+import { StoreError, describeError } from '../../errors';
 import { reapAbandonedEngine } from './abandonedEngineReaper';
 import { waitForDirectoryRelease } from './directoryRelease';
 import { classifySurrealConnectFailure } from './surrealConnectFailure';
 import { SurrealUnreachableError } from './surrealErrors';
-import { redactUrl } from '../security/redactUrl';
-import { loadSurrealNode } from '../native/nativeModules';
-import { importSurrealSdk } from '../native/esmPackages';
-import { wsModule } from '../lazy/lazyModules';
+import { redactUrl } from '../../security/redactUrl';
+import { loadSurrealNode } from '../../native/nativeModules';
+import { importSurrealSdk } from '../../native/esmPackages';
+import { wsModule } from '../../lazy/lazyModules';
 
 export interface SurrealConnectOptions {
   url: string;

@@ -1,6 +1,6 @@
-import { assertSafeKey, assertSafePattern } from '../keys/pattern';
-import { isLayer } from '../layers';
-import type { InvalidationMessage } from '../tiered/invalidationBus';
+import { assertSafeKey, assertSafePattern } from '../../keys/pattern';
+import { isLayer } from '../../layers';
+import type { InvalidationMessage } from '../../tiered/invalidationBus';
 
 const MAX_ORIGIN_LENGTH = 200;
 

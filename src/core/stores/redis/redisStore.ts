@@ -1,9 +1,9 @@
 import Redis, { Cluster, type ChainableCommander } from 'ioredis';
-import { systemClock, type Clock } from '../clock';
-import { CacheClosedError, ConfigError, StoreError, StoreTimeoutError, describeError } from '../errors';
-import { TypedEmitter, type Unsubscribe } from '../events';
-import { assertSafePattern } from '../keys/pattern';
-import { LAYERS, type Layer } from '../layers';
+import { systemClock, type Clock } from '../../clock';
+import { CacheClosedError, ConfigError, StoreError, StoreTimeoutError, describeError } from '../../errors';
+import { TypedEmitter, type Unsubscribe } from '../../events';
+import { assertSafePattern } from '../../keys/pattern';
+import { LAYERS, type Layer } from '../../layers';
 import { describeRedisError } from './redisConnectionError';
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
@@ -12,7 +12,7 @@ import {
 } from './redisClientOptions';
 import { RedisReadBatch } from './redisReadBatch';
 import { FRAME_HEADER_BYTES, decodeFrame, decodeFrameHeader, encodeFrame, type FrameHeader } from './recordFrame';
-import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
+import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from '../store';
 import { createRedisClient, scanTargets } from './redisClients';
 import { describeTopology, type RedisClient, type RedisTopology } from './redisTopology';
 

@@ -26,4 +26,4 @@ export async function lockedByAnotherProcess(lockFile: string): Promise<boolean 
 }
 
 /** Kept here for callers that import it with the lock check; it lives with the rest of process identity. */
-export { processAlive } from './processIdentity';
+export { processAlive } from '../../../io/processIdentity';

@@ -1,16 +1,16 @@
 import type { RecordId } from 'surrealdb';
-import { systemClock, type Clock } from '../clock';
-import { CacheClosedError, StoreError, describeError } from '../errors';
-import { assertSafePattern, globToRegExp } from '../keys/pattern';
-import type { Layer } from '../layers';
-import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
+import { systemClock, type Clock } from '../../clock';
+import { CacheClosedError, StoreError, describeError } from '../../errors';
+import { assertSafePattern, globToRegExp } from '../../keys/pattern';
+import type { Layer } from '../../layers';
+import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from '../store';
 import { SURREAL_QUERIES, SURREAL_TABLE } from './surrealSchema';
 import { directoryOf, isDirectoryUrl, isEmbeddedUrl, surrealRecordIdClass, type SurrealConnectOptions } from './surrealConnection';
 import { SurrealEntryFiles } from './surrealEntryFiles';
 import { fixedLink, type SurrealLink } from './surrealLink';
 import { openCacheDatabase } from './surrealOpen';
-import { SharedSurrealDirectory } from './surrealShared/sharedDirectory';
-import { SurrealArchive } from '../archive/surrealArchive';
+import { SharedSurrealDirectory } from './shared/sharedDirectory';
+import { SurrealArchive } from '../../archive/surrealArchive';
 
 export interface SurrealStoreOptions {
   /**

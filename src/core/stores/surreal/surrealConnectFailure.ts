@@ -1,4 +1,4 @@
-import { describeError, type CacheError } from '../errors';
+import { describeError, type CacheError } from '../../errors';
 import { SurrealAuthError, SurrealNamespaceError, SurrealUnreachableError } from './surrealErrors';
 
 /**

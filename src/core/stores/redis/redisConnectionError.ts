@@ -1,4 +1,4 @@
-import { describeError } from '../errors';
+import { describeError } from '../../errors';
 
 /**
  * Redis's replies to a missing or wrong password (classic AUTH and ACL users alike): "NOAUTH Authentication

@@ -1,6 +1,6 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lockedByAnotherProcess } from '../directoryLock';
+import { lockedByAnotherProcess } from './directoryLock';
 import { holdsDirectory, isDirectoryUrl } from '../surrealConnection';
 import { SurrealDirectoryDamagedError } from '../surrealErrors';
 

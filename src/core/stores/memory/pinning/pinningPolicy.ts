@@ -1,5 +1,5 @@
-import type { CacheConfig } from '../../config/cacheConfig';
-import { ConfigError } from '../../errors';
+import type { CacheConfig } from '../../../config/cacheConfig';
+import { ConfigError } from '../../../errors';
 
 /** When the memory tier keeps frequently read entries through LRU eviction. */
 export interface PinningPolicy {

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { CacheConfig } from '../config/cacheConfig';
-import { parseRedisNodeAddress, type RedisNodeAddress } from '../config/redisNodes';
+import type { CacheConfig } from '../../config/cacheConfig';
+import { parseRedisNodeAddress, type RedisNodeAddress } from '../../config/redisNodes';
 import { redisUrlWithPassword } from './redisUrl';
 
 /** How the data nodes of a cluster or a sentinel-managed master are logged in to; the URL says it for standalone. */

@@ -1,6 +1,6 @@
-import { childProcessModule } from '../lazy/lazyModules';
+import { childProcessModule } from '../../lazy/lazyModules';
 import { dirname } from 'node:path';
-import { StoreError } from '../errors';
+import { StoreError } from '../../errors';
 
 /**
  * Runs the DEFINE INDEX statements for an embedded directory in a short-lived child process.

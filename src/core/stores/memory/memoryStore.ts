@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache';
-import { systemClock, type Clock } from '../clock';
-import { CacheClosedError, ConfigError } from '../errors';
-import { globToRegExp } from '../keys/pattern';
-import { LAYERS, type Layer } from '../layers';
-import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from './store';
+import { systemClock, type Clock } from '../../clock';
+import { CacheClosedError, ConfigError } from '../../errors';
+import { globToRegExp } from '../../keys/pattern';
+import { LAYERS, type Layer } from '../../layers';
+import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from '../store';
 import { estimateSize } from './estimateSize';
 import { fade, heatOf, HeatDecay } from './pinning/hitHeat';
 import { checkPinningPolicy, NO_PINNING, type PinningPolicy } from './pinning/pinningPolicy';

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { describeError } from '../../errors';
+import { describeError } from '../../../errors';
 import type { EmbeddedRpc } from '../surrealConnection';
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { StoreError, describeError } from '../../errors';
-import { lockedByAnotherProcess } from '../directoryLock';
-import { stillRunning, thisProcess } from '../processIdentity';
+import { StoreError, describeError } from '../../../errors';
+import { lockedByAnotherProcess } from './directoryLock';
+import { stillRunning, thisProcess } from '../../../io/processIdentity';
 import { reportedDirectoryDamage } from '../surrealConnectFailure';
 import { directoryClaim, holdsDirectory, releaseSurreal, type SurrealConnectOptions, type SurrealConnection } from '../surrealConnection';
 import { SurrealDirectoryBusyError, SurrealDirectoryDamagedError } from '../surrealErrors';

@@ -1,6 +1,6 @@
-import { CacheClosedError, ConfigError, StoreError } from '../errors';
-import type { Unsubscribe } from '../events';
-import type { InvalidationBus, InvalidationMessage } from '../tiered/invalidationBus';
+import { CacheClosedError, ConfigError, StoreError } from '../../errors';
+import type { Unsubscribe } from '../../events';
+import type { InvalidationBus, InvalidationMessage } from '../../tiered/invalidationBus';
 import { parseInvalidationMessage } from './parseInvalidationMessage';
 import { describeRedisError } from './redisConnectionError';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type RedisConnectionOptions } from './redisClientOptions';

@@ -1,4 +1,4 @@
-import { CacheError } from '../errors';
+import { CacheError } from '../../errors';
 
 /** A failure of the SurrealDB tier, named as such so adapters can tell which tier to point at. */
 export abstract class SurrealTierError extends CacheError {

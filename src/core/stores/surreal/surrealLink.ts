@@ -1,4 +1,4 @@
-import { StoreError, describeError } from '../errors';
+import { StoreError, describeError } from '../../errors';
 import { releaseSurreal, type SurrealConnection } from './surrealConnection';
 
 /** Where a SurrealStore sends its queries: one connection for good, or whichever a shared directory has now. */

@@ -1,4 +1,4 @@
-import { PROMPT_FIELD, PROMPT_INDEX } from '../similar/similarSchema';
+import { PROMPT_FIELD, PROMPT_INDEX } from '../../similar/similarSchema';
 
 /** The one table every layer shares; record ids are `${layer}:${key}`. */
 export const SURREAL_TABLE = 'cache_entry';

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, replaceFile, rm, unlink } from '../io/fileOps';
+import { mkdir, readdir, replaceFile, rm, unlink } from '../../io/fileOps';
 import { join } from 'node:path';
-import type { StoredRecord } from './store';
+import type { StoredRecord } from '../store';
 
 /**
  * A file per entry beside an embedded SurrealDB directory (`<dir>.entries/`), holding the very bytes the table

@@ -1,4 +1,4 @@
-import type { StoredRecord } from './store';
+import type { StoredRecord } from '../store';
 
 /**
  * How a record sits in a byte-only store (Redis): a fixed 18-byte header, then the value bytes.
