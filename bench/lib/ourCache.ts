@@ -7,6 +7,7 @@ import type { Store } from '../../src/core/stores/store';
 import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import type { LayerPolicy, WriteMode } from '../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
+import { redisBus, sharedTiers } from '../../test/fixtures/sharedTiers';
 
 export const HOUR_MS = 3_600_000;
 export const MIB = 1024 * 1024;
@@ -48,14 +49,13 @@ export async function openOurCache(options: OurCacheOptions = {}): Promise<OurCa
     options.withBus && options.redisUrl ? await RedisInvalidationBus.connect({ url: options.redisUrl, keyPrefix }) : undefined;
   const cache = await TieredCache.create({
     memory,
-    ...(redis ? { redis } : {}),
-    ...(options.surreal ? { surreal: options.surreal } : {}),
+    shared: sharedTiers({ redis, surreal: options.surreal }),
     codec: { encode: encodeValue, decode: decodeValue },
     layers: layerPolicies(),
     writeMode: options.writeMode ?? 'write-through',
     writeBehind: { flushIntervalMs: 200, maxBatch: 256 },
     tierTimeoutMs: options.tierTimeoutMs ?? 2_000,
-    ...(bus ? { bus } : {}),
+    bus: redisBus(bus),
   });
   return { cache, memory, redis, close: () => cache.close() };
 }

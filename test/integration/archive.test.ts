@@ -4,16 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArchivedAnswers } from '../../src/core/archive/archivedAnswers';
 import { archivedAnswerText } from '../../src/core/archive/archivedAnswerText';
+import { SurrealArchive } from '../../src/core/archive/surrealArchive';
 import { ManualClock } from '../../src/core/clock';
 import { decodeValue, encodeValue } from '../../src/core/codec';
 import { DEFAULT_CONFIG } from '../../src/core/config';
 import { LAYERS, type Layer } from '../../src/core/layers';
 import type { CachedAnswer } from '../../src/core/pipeline';
 import { MemoryStore } from '../../src/core/stores/memory/memoryStore';
+import type { LeavingRowsKeeper } from '../../src/core/stores/surreal/leavingRowsKeeper';
 import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
 import type { LayerPolicy } from '../../src/core/tiered/tierTypes';
 import { runCli } from '../../src/cli/main';
+import { sharedTiers } from '../fixtures/sharedTiers';
 
 const MINUTE = 60_000;
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
@@ -21,9 +24,17 @@ const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 describe('Archive of expired answers (SurrealDB)', () => {
   let clock: ManualClock;
   let store: SurrealStore;
+  /** The archive the last store opened built on its connection. */
+  let archive: SurrealArchive;
 
   async function open(options: Partial<Parameters<typeof SurrealStore.open>[0]> = {}): Promise<SurrealStore> {
-    return SurrealStore.open({ url: 'mem://', clock, cleanupIntervalMs: 0, archiveMaxEntries: 3, ...options });
+    return SurrealStore.open({
+      url: 'mem://',
+      clock,
+      cleanupIntervalMs: 0,
+      keepLeavingRows: (run) => (archive = new SurrealArchive(run, { maxEntries: 3, clock })),
+      ...options,
+    });
   }
 
   beforeEach(async () => {
@@ -40,7 +51,7 @@ describe('Archive of expired answers (SurrealDB)', () => {
     clock.advance(10 * MINUTE);
     const cleaned = await store.cleanup();
     assert.equal(cleaned.expired, 1);
-    const listed = await store.archive!.list(10);
+    const listed = await archive.list(10);
     assert.deepEqual(listed, [
       {
         layer: 'result',
@@ -52,7 +63,7 @@ describe('Archive of expired answers (SurrealDB)', () => {
         reason: 'expired',
       },
     ]);
-    const archived = await store.archive!.read('review-file:k1:aaaa');
+    const archived = await archive.read('review-file:k1:aaaa');
     assert.deepEqual(archived?.value, bytes(1, 2, 3));
   });
 
@@ -60,7 +71,7 @@ describe('Archive of expired answers (SurrealDB)', () => {
     await store.set('result', 'k', bytes(9), { ttlMs: MINUTE });
     clock.advance(MINUTE);
     await store.cleanup();
-    assert.equal(await store.archive!.count(), 1);
+    assert.equal(await archive.count(), 1);
     assert.equal(await store.get('result', 'k'), undefined);
     assert.deepEqual(await store.getMany('result', ['k']), [undefined]);
     assert.equal(await store.has('result', 'k'), false);
@@ -73,7 +84,7 @@ describe('Archive of expired answers (SurrealDB)', () => {
     await store.set('result', 'r', bytes(1), { ttlMs: MINUTE });
     clock.advance(MINUTE);
     await store.cleanup();
-    assert.deepEqual((await store.archive!.list(10)).map((entry) => entry.key), ['r']);
+    assert.deepEqual((await archive.list(10)).map((entry) => entry.key), ['r']);
   });
 
   it('keeps at most the configured number of archived answers, dropping the longest archived', async () => {
@@ -82,8 +93,8 @@ describe('Archive of expired answers (SurrealDB)', () => {
       clock.advance(MINUTE);
       await store.cleanup();
     }
-    assert.deepEqual((await store.archive!.list(10)).map((entry) => entry.key), ['e', 'd', 'c']);
-    assert.equal(await store.archive!.count(), 3);
+    assert.deepEqual((await archive.list(10)).map((entry) => entry.key), ['e', 'd', 'c']);
+    assert.equal(await archive.count(), 3);
   });
 
   it('archives results that the maxEntries cap prunes, as evicted', async () => {
@@ -98,7 +109,7 @@ describe('Archive of expired answers (SurrealDB)', () => {
     await store.set('result', 'newest', bytes(1), { ttlMs: 60 * MINUTE });
     await store.cleanup(); // the cap's own cleanups also run after writes; this one covers all of them
     assert.deepEqual((await store.keys('result')).sort(), ['new', 'newest']);
-    const listed = await store.archive!.list(10);
+    const listed = await archive.list(10);
     assert.deepEqual(listed.map((entry) => [entry.key, entry.reason]), [['old', 'evicted']]);
     assert.equal(await store.get('result', 'old'), undefined);
   });
@@ -110,23 +121,57 @@ describe('Archive of expired answers (SurrealDB)', () => {
     await store.set('result', 'k', bytes(2), { ttlMs: MINUTE });
     clock.advance(MINUTE);
     await store.cleanup();
-    assert.equal(await store.archive!.count(), 1);
-    assert.deepEqual((await store.archive!.read('k'))?.value, bytes(2));
+    assert.equal(await archive.count(), 1);
+    assert.deepEqual((await archive.read('k'))?.value, bytes(2));
   });
 
   it('answers undefined for a key that is not archived, and empties on clear', async () => {
-    assert.equal(await store.archive!.read('missing'), undefined);
+    assert.equal(await archive.read('missing'), undefined);
     await store.set('result', 'k', bytes(1), { ttlMs: MINUTE });
     clock.advance(MINUTE);
     await store.cleanup();
-    await store.archive!.clear();
-    assert.deepEqual(await store.archive!.list(10), []);
+    await archive.clear();
+    assert.deepEqual(await archive.list(10), []);
   });
 
-  it('has no archive when archiveMaxEntries is 0', async () => {
+  it('keeps nothing when it is given no keeper, and tells a given keeper before rows leave', async () => {
     const plain = await SurrealStore.open({ url: 'mem://', clock, cleanupIntervalMs: 0 });
-    assert.equal(plain.archive, undefined);
+    assert.equal(plain.leavingRows, undefined);
     await plain.close();
+    const told: string[] = [];
+    const keeper: LeavingRowsKeeper = {
+      keepExpired: async (now) => void told.push(`expired by ${now}`),
+      keepOldest: async (excess) => void told.push(`${excess} oldest`),
+    };
+    const capped = await SurrealStore.open({ url: 'mem://', clock, cleanupIntervalMs: 0, maxEntries: 2, keepLeavingRows: () => keeper });
+    try {
+      assert.equal(capped.leavingRows, keeper);
+      // Three rows over a cap of two: the write starts a pass (which prunes one), the call gets the next one.
+      await capped.setMany('result', ['a', 'b', 'c'].map((key) => ({ key, value: bytes(1), ttlMs: MINUTE })));
+      assert.deepEqual(await capped.cleanup(), { expired: 0, pruned: 0 });
+      const now = clock.now();
+      assert.deepEqual(told, [`expired by ${now}`, '1 oldest', `expired by ${now}`]);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  // Transitional: callers that do not pass keepLeavingRows yet still get the archive from archiveMaxEntries.
+  it('builds the archive from archiveMaxEntries when no keeper is given, and none when it is 0', async () => {
+    const legacy = await SurrealStore.open({ url: 'mem://', clock, cleanupIntervalMs: 0, archiveMaxEntries: 3 });
+    const off = await SurrealStore.open({ url: 'mem://', clock, cleanupIntervalMs: 0, archiveMaxEntries: 0 });
+    try {
+      assert.ok(legacy.archive instanceof SurrealArchive);
+      assert.equal(legacy.leavingRows, legacy.archive);
+      await legacy.set('result', 'k', bytes(1), { ttlMs: MINUTE });
+      clock.advance(MINUTE);
+      await legacy.cleanup();
+      assert.deepEqual((await legacy.archive.list(10)).map((entry) => entry.key), ['k']);
+      assert.equal(off.archive, undefined);
+    } finally {
+      await legacy.close();
+      await off.close();
+    }
   });
 
   it('keeps its archive in an embedded directory across reopening', async () => {
@@ -139,7 +184,7 @@ describe('Archive of expired answers (SurrealDB)', () => {
       await onDisk.cleanup();
       await onDisk.close();
       onDisk = await open({ url });
-      assert.deepEqual((await onDisk.archive!.read('k'))?.value, bytes(4));
+      assert.deepEqual((await archive.read('k'))?.value, bytes(4));
       await onDisk.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -160,15 +205,21 @@ describe('Archived answers through the tiered cache', () => {
 
   it('are listed and opened after they expire, and never served by get or getOrCompute', async () => {
     const clock = new ManualClock();
-    const surreal = await SurrealStore.open({ url: 'mem://', clock, cleanupIntervalMs: 0, archiveMaxEntries: 10 });
+    let archive: SurrealArchive | undefined;
+    const surreal = await SurrealStore.open({
+      url: 'mem://',
+      clock,
+      cleanupIntervalMs: 0,
+      keepLeavingRows: (run) => (archive = new SurrealArchive(run, { maxEntries: 10, clock })),
+    });
     const policies = {} as Record<Layer, LayerPolicy>;
     for (const layer of LAYERS) policies[layer] = { ttlMs: 10 * MINUTE, maxEntryBytes: 1_000_000 };
     const memory = new MemoryStore({ budgets: { prompt: 1e6, module: 1e6, context: 1e6, result: 1e6 }, clock });
-    const cache = await TieredCache.create({ memory, surreal, codec, layers: policies, clock });
+    const cache = await TieredCache.create({ memory, shared: sharedTiers({ surreal }), codec, layers: policies, clock });
     try {
       await cache.set('result', 'explain-selection:k1:abcd', answer);
       clock.advance(10 * MINUTE);
-      const archived = new ArchivedAnswers(surreal.archive!, codec, () => surreal.cleanup());
+      const archived = new ArchivedAnswers(archive!, codec, () => surreal.cleanup());
       const listed = await archived.list();
       assert.deepEqual(
         listed.map((entry) => [entry.workflow, entry.reason]),
@@ -192,11 +243,17 @@ describe('Archived answers through the tiered cache', () => {
 
   it('reads undecodable archived bytes as an answer it cannot show, not as a failure', async () => {
     const clock = new ManualClock();
-    const surreal = await SurrealStore.open({ url: 'mem://', clock, cleanupIntervalMs: 0, archiveMaxEntries: 10 });
+    let archive: SurrealArchive | undefined;
+    const surreal = await SurrealStore.open({
+      url: 'mem://',
+      clock,
+      cleanupIntervalMs: 0,
+      keepLeavingRows: (run) => (archive = new SurrealArchive(run, { maxEntries: 10, clock })),
+    });
     try {
       await surreal.set('result', 'w:k1:bad', bytes(0xff, 0x00), { ttlMs: MINUTE });
       clock.advance(MINUTE);
-      const archived = new ArchivedAnswers(surreal.archive!, codec, () => surreal.cleanup());
+      const archived = new ArchivedAnswers(archive!, codec, () => surreal.cleanup());
       await archived.list();
       const opened = await archived.open('w:k1:bad');
       assert.equal(opened?.answer, undefined);

@@ -21,6 +21,7 @@ import { eventually } from '../fixtures/eventually';
 import { startRedisCluster, type RedisClusterHandle } from './harness/redisCluster';
 import { cachedAnswer } from '../fixtures/cachedAnswer';
 import { describeStoreContract } from './storeContract';
+import { redisBus, sharedTiers } from '../fixtures/sharedTiers';
 
 const codec = { encode: encodeValue, decode: decodeValue };
 const run = promisify(execFile);
@@ -172,7 +173,7 @@ describe('Redis Cluster (3 masters, 3 replicas, on loopback)', function () {
         const memory = new MemoryStore({ budgets: { prompt: 1e6, module: 1e6, context: 1e6, result: 1e6 }, clock });
         const redis = await RedisStore.connect({ topology, keyPrefix, clock });
         const bus = await RedisInvalidationBus.connect({ topology, keyPrefix });
-        const cache = await TieredCache.create({ memory, redis, codec, layers: policies(), clock, bus, tierTimeoutMs: 1_000 });
+        const cache = await TieredCache.create({ memory, shared: sharedTiers({ redis }), codec, layers: policies(), clock, bus: redisBus(bus), tierTimeoutMs: 1_000 });
         return { cache, memory };
       };
       const a = await make();
@@ -326,7 +327,7 @@ describe('Redis Cluster (3 masters, 3 replicas, on loopback)', function () {
         const redis = RedisStore.create({ topology, keyPrefix, commandTimeoutMs: 500, connectTimeoutMs: 500 });
         const cache = await TieredCache.create({
           memory,
-          redis,
+          shared: sharedTiers({ redis }),
           codec,
           layers: policies(),
           tierTimeoutMs: 300,

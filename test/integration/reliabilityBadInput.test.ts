@@ -18,6 +18,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropi
 import { cachedAnswer } from '../fixtures/cachedAnswer';
 import type { CachedAnswer } from '../../src/core/pipeline';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { sharedTiers } from '../fixtures/sharedTiers';
 
 /** A loopback port nothing listens on: bound, then let go. */
 async function closedPort(): Promise<number> {
@@ -128,8 +129,7 @@ describe('bad input (real Redis, embedded SurrealDB, fake Claude)', function () 
       surrealStore = await SurrealStore.open({ url: 'mem://' });
       cache = await TieredCache.create({
         memory: new MemoryStore({ budgets: perLayer(1024 * 1024) }),
-        redis: redisStore,
-        surreal: surrealStore,
+        shared: sharedTiers({ redis: redisStore, surreal: surrealStore }),
         codec: { encode: encodeValue, decode: decodeValue },
         layers: perLayer({ ttlMs: 60_000, maxEntryBytes: 1024 * 1024 }),
         tierTimeoutMs: 2_000,

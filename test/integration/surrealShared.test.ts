@@ -14,6 +14,7 @@ import { ownerFilePath, readOwnerRecord } from '../../src/core/stores/surreal/sh
 import { SurrealRpcRelay } from '../../src/core/stores/surreal/shared/rpcRelay';
 import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import { startSurrealChild, type SurrealChild } from './harness/surrealChildProcess';
+import { sharedTiers } from '../fixtures/sharedTiers';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const read = (record: { value: Uint8Array } | undefined): string | undefined =>
@@ -307,8 +308,7 @@ describe('SurrealRpcRelay', function () {
     const policy = { ttlMs: 600_000, maxEntryBytes: 1_000_000 };
     const cache = await TieredCache.create({
       memory: new MemoryStore({ budgets: { prompt: 1e6, module: 1e6, context: 1e6, result: 1e6 }, clock }),
-      surreal: store,
-      surrealShared: true,
+      shared: sharedTiers({ surreal: store, surrealShared: true }),
       codec: { encode: encodeValue, decode: decodeValue },
       layers: { prompt: policy, module: policy, context: policy, result: policy },
       clock,

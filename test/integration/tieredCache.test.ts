@@ -16,6 +16,7 @@ import { TieredCache, type TieredCacheOptions } from '../../src/core/tiered/tier
 import { eventually } from '../fixtures/eventually';
 import { budgets } from '../fixtures/layerBudgets';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { redisBus, sharedTiers } from '../fixtures/sharedTiers';
 
 const HOUR = 3_600_000;
 const codec = { encode: encodeValue, decode: decodeValue };
@@ -89,12 +90,11 @@ describe('TieredCache', function () {
     const bus = setup.bus ? await RedisInvalidationBus.connect({ url: server.url, keyPrefix: prefix }) : undefined;
     const cache = await TieredCache.create({
       memory,
-      redis,
-      surreal,
+      shared: sharedTiers({ redis, surreal }),
       codec,
       layers: policies(),
       clock,
-      bus,
+      bus: redisBus(bus),
       tierTimeoutMs: 1_000,
       breaker: { threshold: 2, cooldownMs: 1_000 },
       ...setup.options,
@@ -251,8 +251,7 @@ describe('TieredCache', function () {
     try {
       const cache = await TieredCache.create({
         memory: new MemoryStore({ budgets: budgets(1_000_000), clock }),
-        redis: keptOpen(redis),
-        surreal: keptOpen(surreal),
+        shared: sharedTiers({ redis: keptOpen(redis), surreal: keptOpen(surreal) }),
         codec,
         layers: policies(),
         clock,

@@ -13,6 +13,7 @@ import type { LayerPolicy, LookupStatus } from '../../src/core/tiered/tierTypes'
 import { TieredCache } from '../../src/core/tiered/tieredCache';
 import { budgets } from '../fixtures/layerBudgets';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { sharedTiers } from '../fixtures/sharedTiers';
 
 const HOUR = 3_600_000;
 const codec = { encode: encodeValue, decode: decodeValue };
@@ -88,8 +89,7 @@ describe('TieredCache refuses shared-tier values of the wrong shape', function (
     });
     const cache = await TieredCache.create({
       memory,
-      ...(redis ? { redis: keptOpen(redis) } : {}),
-      ...(surreal ? { surreal: keptOpen(surreal) } : {}),
+      shared: sharedTiers({ redis: redis ? keptOpen(redis) : undefined, surreal: surreal ? keptOpen(surreal) : undefined }),
       codec,
       layers: policies(),
       clock,
@@ -239,7 +239,7 @@ describe('TieredCache refuses shared-tier values of the wrong shape', function (
     const redis = await RedisStore.connect({ url: server.url, keyPrefix: `shape${++prefixCounter}:`, commandTimeoutMs: 1_000 });
     const cache = await TieredCache.create({
       memory: new MemoryStore({ budgets: budgets(1_000_000) }),
-      redis,
+      shared: sharedTiers({ redis }),
       codec,
       layers: policies(),
     });

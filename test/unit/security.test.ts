@@ -17,6 +17,7 @@ import {
   redactSecrets,
   valueContainsSecret,
 } from '../../src/core/security';
+import { sharedTiers } from '../fixtures/sharedTiers';
 
 const plainCodec = { encode: encodeValue, decode: decodeValue };
 const PLANTED = 'sk-ant-test-PLANTED0123456789abcdef';
@@ -201,7 +202,7 @@ describe('TieredCache sharedTiers option', () => {
     const shared = new MemoryStore({ budgets: perLayer(1 << 20) });
     const cache = await TieredCache.create({
       memory: new MemoryStore({ budgets: perLayer(1 << 20) }),
-      redis: shared as unknown as Store<Uint8Array>,
+      shared: sharedTiers({ redis: shared as unknown as Store<Uint8Array> }),
       codec: plainCodec,
       layers: perLayer({ ttlMs: 60_000, maxEntryBytes: 1 << 20 }),
       writeMode,

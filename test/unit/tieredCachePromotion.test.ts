@@ -8,6 +8,7 @@ import type { Store } from '../../src/core/stores/store';
 import { EncodedValue } from '../../src/core/tiered/encodedValue';
 import type { LayerPolicy, LookupStatus, ValueCodec } from '../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
+import { sharedTiers } from '../fixtures/sharedTiers';
 
 function policies(): Record<Layer, LayerPolicy> {
   const result = {} as Record<Layer, LayerPolicy>;
@@ -47,7 +48,7 @@ describe('TieredCache promotion of shared-tier hits', () => {
     const shared = new MemoryStore({ budgets, clock }) as unknown as Store<Uint8Array>;
     await shared.set('result', 'k', encodeValue(answer), { ttlMs: 60_000 });
     memory = new MemoryStore({ budgets, clock });
-    cache = await TieredCache.create({ memory, redis: shared, codec, layers: policies(), clock });
+    cache = await TieredCache.create({ memory, shared: sharedTiers({ redis: shared }), codec, layers: policies(), clock });
   });
 
   afterEach(async () => {
@@ -113,5 +114,43 @@ describe('TieredCache promotion of shared-tier hits', () => {
     }
     assert.deepEqual(outcomes, ['redis', [answer], answer]);
     assert.equal(cache.stats.tiers.memory.corruptEntries, 3);
+  });
+});
+
+describe('TieredCache over an ordered list of shared tiers', () => {
+  it('copies a hit into memory and every faster shared tier, never into a slower one', async () => {
+    const clock = new ManualClock();
+    // Memory stores stand in for the registered shared tiers: they hold bytes as Redis and SurrealDB would.
+    const fast = new MemoryStore({ budgets, clock }) as unknown as Store<Uint8Array>;
+    const slow = new MemoryStore({ budgets, clock }) as unknown as Store<Uint8Array>;
+    await slow.set('result', 'deep', encodeValue('from the slowest tier'), { ttlMs: 60_000 });
+    await fast.set('result', 'near', encodeValue('from the fastest shared tier'), { ttlMs: 30_000 });
+    const memory = new MemoryStore({ budgets, clock });
+    const cache = await TieredCache.create({
+      memory,
+      shared: [
+        { tier: 'redis', store: fast },
+        { tier: 'surreal', store: slow },
+      ],
+      codec: new SwitchableCodec(),
+      layers: policies(),
+      clock,
+    });
+    try {
+      const status: LookupStatus = {};
+      assert.equal(await cache.getOrCompute('result', 'deep', neverCompute, { status }), 'from the slowest tier');
+      assert.equal(status.source, 'surreal');
+      await cache.flush();
+      assert.ok(memory.getSync('result', 'deep'), 'copied into memory');
+      assert.equal(decodeValue((await fast.get('result', 'deep'))?.value as Uint8Array), 'from the slowest tier', 'copied into the faster shared tier');
+
+      assert.equal(await cache.getOrCompute('result', 'near', neverCompute), 'from the fastest shared tier');
+      await cache.flush();
+      assert.equal(await slow.get('result', 'near'), undefined, 'a hit is never copied into a slower tier');
+      // The copy keeps the TTL the entry had left, not a new one.
+      assert.equal((await fast.get('result', 'deep'))?.expiresAt, clock.now() + 60_000);
+    } finally {
+      await cache.close();
+    }
   });
 });
