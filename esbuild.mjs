@@ -1,4 +1,4 @@
-// Bundles the extension, the CLI and the developer launchers. Type checking is `npm run check-types`, kept apart.
+// Bundles the extension, the CLI and the developer tools (tools/). Type checking is `npm run check-types`, kept apart.
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 
@@ -79,8 +79,8 @@ const shipped = [
   },
 ];
 // Developer tools (`npm start`, `npm run package`): built next to the extension, never shipped (.vscodeignore).
-const tools = [{ ...shared, entryPoints: { start: 'src/launcher/start.ts', package: 'src/launcher/package.ts' }, outdir }];
-// `--only=cli` builds just the CLI bundle (the CLI's npm package, src/launcher/cliPackage.ts, needs nothing else).
+const tools = [{ ...shared, entryPoints: { start: 'tools/start/start.ts', package: 'tools/package/package.ts' }, outdir }];
+// `--only=cli` builds just the CLI bundle (the CLI's npm package, tools/package/cliPackage.ts, needs nothing else).
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length) : undefined;
 const selected = only
@@ -91,7 +91,7 @@ const builds = outdirArg || only ? selected : [...shipped, ...tools];
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
   await Promise.all(contexts.map((context) => context.watch()));
-  console.log('[watch] watching src/ for changes');
+  console.log('[watch] watching src/ and tools/ for changes');
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
 }

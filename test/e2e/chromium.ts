@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { findExecutable } from '../../src/launcher/executables';
+import { findExecutable } from '../../tools/common/executables';
 
 // Flags for a headless Chromium that talks to nothing but the page it is given.
 const QUIET_FLAGS = [

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { waitUntil } from '../../src/launcher/waitUntil';
+import { waitUntil } from '../../tools/common/waitUntil';
 import { openQuickInput, runCommand } from './workbenchActions';
 
 // Steps a person takes in the workbench with the Claude Cache extension, shared by the e2e files that need them.

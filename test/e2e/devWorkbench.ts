@@ -1,9 +1,9 @@
 import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ensureCodeServer, launchCodeServer, type RunningCodeServer } from '../../src/launcher/codeServer';
-import { linkDevExtension } from '../../src/launcher/devExtension';
-import { repoRoot } from '../../src/launcher/paths';
+import { ensureCodeServer, launchCodeServer, type RunningCodeServer } from '../../tools/codeServer/codeServer';
+import { repoRoot } from '../../tools/common/paths';
+import { linkDevExtension } from '../../tools/start/devExtension';
 import { launchChromium } from './chromium';
 import { filesNamed } from './claudeCacheWorkbench';
 import { OUTPUT_DIR, screenshot } from './workbenchActions';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { formatDollars } from '../../src/core/format/money';
-import { waitUntil } from '../../src/launcher/waitUntil';
+import { waitUntil } from '../../tools/common/waitUntil';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 import {
   STEP_TIMEOUT_MS,

@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import type { RunningCodeServer } from '../../src/launcher/codeServer';
-import { waitUntil } from '../../src/launcher/waitUntil';
+import type { RunningCodeServer } from '../../tools/codeServer/codeServer';
+import { waitUntil } from '../../tools/common/waitUntil';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 import {
   STEP_TIMEOUT_MS,

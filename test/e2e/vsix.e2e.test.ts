@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageVsix, type PackagedVsix } from '../../src/launcher/packageVsix';
-import { repoRoot } from '../../src/launcher/paths';
+import { repoRoot } from '../../tools/common/paths';
+import { packageVsix, type PackagedVsix } from '../../tools/package/packageVsix';
 import { openWorkbench, type Workbench } from './workbench';
 import { recordMetrics, runCommand, screenshot, waitForExtensionStatusBarItem, waitForOutput } from './workbenchActions';
 

@@ -8,9 +8,9 @@ import {
   launchCodeServer,
   type CodeServerInstall,
   type RunningCodeServer,
-} from '../../src/launcher/codeServer';
-import { linkDevExtension } from '../../src/launcher/devExtension';
-import { repoRoot } from '../../src/launcher/paths';
+} from '../../tools/codeServer/codeServer';
+import { repoRoot } from '../../tools/common/paths';
+import { linkDevExtension } from '../../tools/start/devExtension';
 import { chromiumPath, launchChromium } from './chromium';
 
 /** Which build of the extension the workbench runs. */

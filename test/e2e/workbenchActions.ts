@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { repoRoot } from '../../src/launcher/paths';
-import { waitUntil } from '../../src/launcher/waitUntil';
+import { repoRoot } from '../../tools/common/paths';
+import { waitUntil } from '../../tools/common/waitUntil';
 
 /** Where screenshots and measurements go (git-ignored). */
 export const OUTPUT_DIR = join(repoRoot(), 'test-output');

@@ -7,7 +7,7 @@ import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import type { CacheError } from '../../src/core/errors';
 import { CacheMetrics, MetricsEndpoint, MetricsPortInUseError, type Exposition } from '../../src/core/metrics';
-import { freePort } from '../../src/launcher/freePort';
+import { freePort } from '../../tools/common/freePort';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 import { sample } from '../fixtures/prometheusSample';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';

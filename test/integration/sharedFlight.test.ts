@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import { flightLockKey } from '../../src/core/flight';
-import { freePort } from '../../src/launcher/freePort';
+import { freePort } from '../../tools/common/freePort';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 import { startRedisCluster, type RedisClusterHandle } from './harness/redisCluster';
 import { startRedisServer, type RedisServerHandle } from './harness/redisServer';

@@ -9,8 +9,9 @@ import { LAYERS } from '../../src/core/layers';
 import { waitForDirectoryRelease } from '../../src/core/stores/surreal/directoryRelease';
 import { defineIndexesInChildProcess } from '../../src/core/stores/surreal/surrealIndexProcess';
 import { SurrealDirectoryBusyError, SurrealUnreachableError } from '../../src/core/stores/surreal/surrealErrors';
+import type { SurrealTableExtension } from '../../src/core/stores/surreal/surrealSchema';
 import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
-import { freePort } from '../../src/launcher/freePort';
+import { freePort } from '../../tools/common/freePort';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 
@@ -117,18 +118,18 @@ describe('SurrealStore, embedded', () => {
   });
 
   it('runs cleanup on its timer until closed', async () => {
-    const store = await open('mem://', { cleanupIntervalMs: 10 });
     let passes = 0;
-    const cleanup = store.cleanup.bind(store);
-    store.cleanup = () => {
-      passes++;
-      return cleanup();
-    };
+    // Every pass tells the keeper of leaving rows first, which makes it a count of passes.
+    const countPasses = { keepExpired: async () => void passes++, keepOldest: async () => undefined };
+    const store = await open('mem://', { cleanupIntervalMs: 10, keepLeavingRows: () => countPasses });
     const deadline = Date.now() + 5_000;
     while (passes < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.ok(passes >= 2, `the timer ran cleanup (${passes} passes)`);
     await store.close();
-    await assert.rejects(cleanup(), CacheClosedError);
+    const afterClose = passes;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(passes, afterClose, 'no pass after close');
+    await assert.rejects(store.cleanup(), CacheClosedError);
   });
 
   it('keeps at most maxEntries rows, pruning the oldest first across layers', async () => {
@@ -177,6 +178,19 @@ describe('SurrealStore, embedded', () => {
       found.map((record) => record?.value[0]),
       keys.map((_, index) => index),
     );
+  });
+
+  it('defines the fields and indexes of the table extensions it is given, beside its own', async () => {
+    const note: SurrealTableExtension = {
+      definitions: 'DEFINE FIELD IF NOT EXISTS note ON cache_entry TYPE option<string>;',
+      indexes: { cache_entry_note: 'DEFINE INDEX IF NOT EXISTS cache_entry_note ON cache_entry FIELDS note' },
+    };
+    // A shared directory, as the extension opens it: its owner defines the table, a child process the indexes.
+    const store = await open(`surrealkv://${join(dir, 'extended')}`, { tableExtensions: [note] });
+    const [info] = await store.query<[{ fields: Record<string, unknown>; indexes: Record<string, unknown> }]>('INFO FOR TABLE cache_entry', {});
+    assert.ok(info.fields.note, 'the extension field is defined');
+    assert.equal(info.fields.prompt, undefined, 'and no field of an extension it was not given');
+    assert.deepEqual(Object.keys(info.indexes).sort(), ['cache_entry_expires_at', 'cache_entry_layer', 'cache_entry_note']);
   });
 });
 

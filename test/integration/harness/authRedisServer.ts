@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../../../src/launcher/freePort';
+import { freePort } from '../../../tools/common/freePort';
 
 /** A redis-server that wants a login: a password for the default user and ACL users of the test's choosing. */
 export interface AuthRedisServer {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../../../src/launcher/freePort';
+import { freePort } from '../../../tools/common/freePort';
 import { assertRedisInstalled, spawnServer, terminate } from './redisServer';
 
 const run = promisify(execFile);

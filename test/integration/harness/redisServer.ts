@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createConnection } from 'node:net';
-import { freePort } from '../../../src/launcher/freePort';
+import { freePort } from '../../../tools/common/freePort';
 
 /** A redis-server process this test run owns, on a loopback port. */
 export interface RedisServerHandle {
