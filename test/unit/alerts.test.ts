@@ -11,6 +11,8 @@ import { ManualClock } from '../../src/core/clock';
 import { LAYERS, type Layer } from '../../src/core/layers';
 
 const MINUTE = 60_000;
+/** Lets what a fired timer set off run: promise callbacks, not time. */
+const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A sample with everything at zero and a roomy memory budget, changed by `edit`. */
 function sample(at: number, edit: (s: AlertSample) => void = () => undefined): AlertSample {
@@ -144,6 +146,7 @@ describe('AlertMonitor', () => {
     let calls = 0;
     const monitor = new AlertMonitor({
       clock,
+      timers: clock,
       sample: async () => {
         calls += 1;
         if (calls === 1) throw new Error('ledger busy');
@@ -151,13 +154,19 @@ describe('AlertMonitor', () => {
       },
     });
     monitor.start(5);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    monitor.stop();
-    const seen = calls;
-    assert.ok(seen >= 2, `sampled ${seen} times`);
+    clock.advance(4);
+    assert.equal(calls, 0, 'the first sample comes after one interval');
+    clock.advance(1);
+    await flush();
+    assert.deepEqual([calls, monitor.active()], [1, []], 'the failed sample is skipped');
+    clock.advance(5);
+    await flush();
+    assert.equal(calls, 2);
     assert.deepEqual(kinds(monitor.active()), ['hitRate:result']);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(calls, seen, 'no sample after stop');
+    monitor.stop();
+    clock.advance(60_000);
+    await flush();
+    assert.equal(calls, 2, 'no sample after stop');
   });
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ManualClock } from '../../src/core/clock';
 import { DeadlineRace } from '../../src/core/tiered/deadlineRace';
 import { deferred } from '../fixtures/deferred';
 
@@ -9,10 +9,15 @@ class TimedOut extends Error {
   }
 }
 
+/** Lets what a fired timer set off run: promise callbacks, not time. */
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('DeadlineRace', () => {
+  let clock: ManualClock;
   let race: DeadlineRace;
   beforeEach(() => {
-    race = new DeadlineRace((timeoutMs) => new TimedOut(timeoutMs));
+    clock = new ManualClock();
+    race = new DeadlineRace((timeoutMs) => new TimedOut(timeoutMs), clock);
   });
   afterEach(() => race.dispose());
 
@@ -23,7 +28,13 @@ describe('DeadlineRace', () => {
 
   it('rejects work that does not settle in time with the timeout error, and ignores its later answer', async () => {
     const slow = deferred<string>();
+    let settled = false;
     const raced = race.race(slow.promise, 20);
+    void raced.catch(() => undefined).finally(() => (settled = true));
+    clock.advance(19);
+    await flush();
+    assert.equal(settled, false, 'still within its time');
+    clock.advance(1);
     await assert.rejects(raced, (error: unknown) => error instanceof TimedOut && error.timeoutMs === 20);
     slow.resolve('too late');
     assert.equal(race.waiting, 0);
@@ -35,7 +46,8 @@ describe('DeadlineRace', () => {
     const quick = deferred<string>();
     const outcomes = Promise.allSettled([race.race(stalled.promise, 20), race.race(scan.promise, 5_000), race.race(quick.promise, 20)]);
     quick.resolve('quick');
-    await sleep(60);
+    await flush();
+    clock.advance(60);
     scan.resolve('scan');
     const [first, second, third] = await outcomes;
     assert.equal(first?.status, 'rejected');
@@ -85,11 +97,16 @@ describe('DeadlineRace', () => {
   });
 
   it('keeps timing out later calls after a queue was swept', async () => {
-    await assert.rejects(race.race(new Promise<never>(() => undefined), 10), TimedOut);
-    await assert.rejects(race.race(new Promise<never>(() => undefined), 10), TimedOut);
-    const stalled = race.race(new Promise<never>(() => undefined), 10);
+    const never = () => new Promise<never>(() => undefined);
+    for (let round = 0; round < 2; round++) {
+      const stalled = race.race(never(), 10);
+      clock.advance(10);
+      await assert.rejects(stalled, TimedOut);
+    }
+    const stalled = race.race(never(), 10);
     const answered = race.race(Promise.resolve('fine'), 10);
     assert.equal(await answered, 'fine');
+    clock.advance(10);
     await assert.rejects(stalled, TimedOut);
   });
 });

@@ -10,6 +10,8 @@ import { ChaosStore } from '../fixtures/chaosStore';
 
 const BUDGETS = { prompt: 1e6, context: 1e6, module: 1e6, result: 1e6 };
 const VALUE = Uint8Array.from([1, 2, 3]);
+/** Lets what a fired timer set off run: promise callbacks, not time. */
+const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 /** The timeout and the circuit breaker in front of a shared tier, against a store that fails or stalls on demand. */
 describe('GuardedTier', () => {
@@ -25,6 +27,7 @@ describe('GuardedTier', () => {
       breakerThreshold: 2,
       breakerCooldownMs: 5_000,
       clock,
+      timers: clock,
       stats: new CacheStats(),
       onStatus: (status) => statuses.push(status),
       onError: (_operation, error) => errors.push(error),
@@ -87,7 +90,12 @@ describe('GuardedTier', () => {
     tier.dispose();
     tier = guard(20);
     chaos.stall();
-    assert.equal(await tier.call('get', (store) => store.get('result', 'k')), SKIPPED);
+    const call = tier.call('get', (store) => store.get('result', 'k'));
+    clock.advance(19);
+    await flush();
+    assert.equal(errors.length, 0, 'still within its time');
+    clock.advance(1);
+    assert.equal(await call, SKIPPED);
     assert.ok(errors[0] instanceof StoreTimeoutError, String(errors[0]));
   });
 
@@ -96,9 +104,12 @@ describe('GuardedTier', () => {
     tier = guard(20);
     let opened!: () => void;
     chaos.openUntil(new Promise<void>((resolve) => (opened = resolve)));
-    const call = tier.call('get', (store) => store.get('result', 'k'));
-    // Past the timeout, the backend finishes opening.
-    setTimeout(opened, 60);
+    let settled = false;
+    const call = tier.call('get', (store) => store.get('result', 'k')).finally(() => (settled = true));
+    clock.advance(60);
+    await flush();
+    assert.equal(settled, false, 'past its timeout, the call still waits for the opening backend');
+    opened();
     const found = await call;
     assert.notEqual(found, SKIPPED);
     assert.deepEqual(errors, []);

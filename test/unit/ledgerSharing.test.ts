@@ -18,6 +18,7 @@ import {
   type LedgerPersistence,
   type LedgerSnapshot,
 } from '../../src/core/cost';
+import { deferred } from '../fixtures/deferred';
 
 /** Sonnet 5.5 output is $10 per million tokens: 100,000 output tokens cost exactly $1. */
 function dollars(amount: number): { model: string; usage: Usage } {
@@ -232,15 +233,36 @@ describe('withLedgerFileLock', () => {
   it('runs one holder at a time', async () => {
     const file = join(dir, 'ledger.json');
     const order: string[] = [];
-    const hold = (name: string) =>
-      withLedgerFileLock(file, async () => {
-        order.push(`${name} in`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        order.push(`${name} out`);
-      });
-    await Promise.all([hold('a'), hold('b')]);
-    assert.deepEqual(order.filter((step) => step.endsWith('in')).length, 2);
-    assert.ok(order.indexOf('a out') < order.indexOf('b in') || order.indexOf('b out') < order.indexOf('a in'), order.join(', '));
+    const firstInside = deferred<void>();
+    const firstMayLeave = deferred<void>();
+    const first = withLedgerFileLock(file, async () => {
+      order.push('first in');
+      firstInside.resolve();
+      await firstMayLeave.promise;
+      order.push('first out');
+    });
+    await firstInside.promise;
+    let waits = 0;
+    const second = withLedgerFileLock(
+      file,
+      async () => {
+        order.push('second in');
+        // Only reached with the first still inside if the lock let both in: the order below then shows it.
+        firstMayLeave.resolve();
+        order.push('second out');
+      },
+      {
+        // The second found the lock held and waits: now the first may leave. Each wait only yields to the I/O.
+        pause: async () => {
+          waits += 1;
+          firstMayLeave.resolve();
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+      },
+    );
+    await Promise.all([first, second]);
+    assert.deepEqual(order, ['first in', 'first out', 'second in', 'second out']);
+    assert.ok(waits > 0, 'the second waited for the first');
   });
 
   it('gives up on a lock held too long, with the lock file named', async () => {

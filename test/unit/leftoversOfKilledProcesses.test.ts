@@ -138,12 +138,19 @@ describe('ledger.json.lock left behind', () => {
     children.push(child);
     const held = JSON.stringify({ pid, startedAt, nonce: 'alive' });
     await writeFile(`${file}.lock`, held);
-    const counting = countingPause();
-    await assert.rejects(withLedgerFileLock(file, async () => 'never', { timeoutMs: 30, pause: (ms) => {
-      void counting.pause(ms);
-      return new Promise((resolve) => setTimeout(resolve, 5));
-    } }), /stayed locked/);
-    assert.ok(counting.waits() > 0);
+    const clock = new ManualClock(0);
+    let waits = 0;
+    await assert.rejects(withLedgerFileLock(file, async () => 'never', {
+      timeoutMs: 30,
+      now: () => clock.now(),
+      // Each wait moves the clock by what it asked for: the timeout comes after the tries, not after real time.
+      pause: async (ms) => {
+        waits += 1;
+        clock.advance(ms);
+      },
+    }), /stayed locked/);
+    assert.ok(waits > 1, `waited ${waits} times`);
+    assert.ok(clock.now() > 30, 'gave up only once its time was up');
     assert.equal(await readFile(`${file}.lock`, 'utf8'), held, 'the live holder keeps its lock');
   });
 });

@@ -128,7 +128,7 @@ describe('FlightLock', () => {
   beforeEach(() => {
     clock = new ManualClock();
     redis = new FakeLockRedis(clock);
-    lock = new FlightLock(redis, { ttlMs: 1_000, commandTimeoutMs: 50 });
+    lock = new FlightLock(redis, { ttlMs: 1_000, commandTimeoutMs: 50, timers: clock });
   });
 
   it('gives the lock to one holder at a time, each with its own token', async () => {
@@ -182,7 +182,9 @@ describe('FlightLock', () => {
     });
     redis.failing = false;
     redis.stalled = true;
-    await assert.rejects(lock.acquire('k'), /no answer from Redis within 50 ms/);
+    const stalled = lock.acquire('k');
+    clock.advance(50);
+    await assert.rejects(stalled, /no answer from Redis within 50 ms/);
   });
 });
 
@@ -209,8 +211,15 @@ describe('FlightSignals', () => {
     one.stop();
     assert.ok(subscriber.channels.has('c'), 'still needed by the second listener');
     two.stop();
-    const polling = await new FlightSignals().listen('c');
-    await polling.next(1);
+    const clock = new ManualClock();
+    const polling = await new FlightSignals(undefined, clock).listen('c');
+    let woke = false;
+    const waited = polling.next(10).then(() => (woke = true));
+    clock.advance(9);
+    await tick();
+    assert.equal(woke, false, 'not before the poll interval');
+    clock.advance(1);
+    await waited;
     polling.stop();
   });
 });
@@ -220,8 +229,8 @@ describe('SharedFlight', () => {
   let redis: FakeLockRedis;
 
   function flight(options: { maxWaitMs?: number; available?: () => boolean } = {}) {
-    const lock = new FlightLock(redis, { ttlMs: 1_000, commandTimeoutMs: 50 });
-    return new SharedFlight({ lock, commands: redis, subscriber: redis.subscriber, keyPrefix: 'p:', pollIntervalMs: 5, clock, ...options });
+    const lock = new FlightLock(redis, { ttlMs: 1_000, commandTimeoutMs: 50, timers: clock });
+    return new SharedFlight({ lock, commands: redis, subscriber: redis.subscriber, keyPrefix: 'p:', pollIntervalMs: 5, clock, timers: clock, ...options });
   }
 
   beforeEach(() => {
@@ -262,8 +271,11 @@ describe('SharedFlight', () => {
     const entry = sharedEntry();
     await redis.set(flightLockKey('p:', 'result', 'k'), 'dead holder', 'PX', 1_000, 'NX');
     const waiter = flight().run('result', 'k', entry.work(async () => 'taken over'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(entry.computations, 0, 'waits while the lock lives');
+    for (let poll = 0; poll < 4; poll++) {
+      clock.advance(5);
+      await tick();
+    }
+    assert.equal(entry.computations, 0, 'waits while the lock lives, polling');
     clock.advance(1_000);
     assert.deepEqual(await waiter, { value: 'taken over', joined: false });
     assert.equal(entry.computations, 1);
@@ -295,7 +307,9 @@ describe('SharedFlight', () => {
     assert.deepEqual(await flight().run('result', 'k', entry.work(async () => 'alone')), { value: 'alone', joined: false });
     redis.failing = false;
     redis.stalled = true;
-    assert.equal((await flight().run('result', 'k', entry.work(async () => 'alone'))).value, 'alone');
+    const past = flight().run('result', 'k', entry.work(async () => 'alone'));
+    clock.advance(50);
+    assert.equal((await past).value, 'alone', 'past the lock command timeout');
     redis.stalled = false;
     assert.equal((await flight({ available: () => false }).run('result', 'k', entry.work(async () => 'alone'))).value, 'alone');
     assert.equal(redis.values.size, 0, 'no lock was taken while Redis was down');
@@ -312,23 +326,27 @@ describe('SharedFlight', () => {
   });
 
   it('keeps a long computation\'s lock alive by renewing it', async () => {
-    const lock = new FlightLock(redis, { ttlMs: 30, commandTimeoutMs: 50 });
-    const shared = new SharedFlight({ lock, commands: redis, keyPrefix: 'p:' });
+    const lock = new FlightLock(redis, { ttlMs: 30, commandTimeoutMs: 50, timers: clock });
+    const shared = new SharedFlight({ lock, commands: redis, keyPrefix: 'p:', clock, timers: clock });
     const entry = sharedEntry();
     const answer = deferred<string>();
     const holder = shared.run('result', 'k', entry.work(() => answer.promise));
     const lockKey = flightLockKey('p:', 'result', 'k');
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await tick();
     const firstExpiry = redis.values.get(lockKey)?.expiresAt ?? 0;
+    assert.ok(firstExpiry > 0, 'the holder took the lock');
     clock.advance(20);
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await tick();
     assert.ok((redis.values.get(lockKey)?.expiresAt ?? 0) > firstExpiry, 'renewed past its first expiry');
+    clock.advance(60);
+    await tick();
+    assert.ok(redis.values.has(lockKey), 'still held three TTLs later');
     answer.resolve('done');
     await holder;
   });
 
   it('opens over a Redis connection with a subscriber connection of its own', async () => {
-    const { flight: opened, close } = openRedisFlight(redis, { keyPrefix: 'p:', lockTtlMs: 1_000, pollIntervalMs: 5, maxWaitMs: 1_000, available: () => true, clock });
+    const { flight: opened, close } = openRedisFlight(redis, { keyPrefix: 'p:', lockTtlMs: 1_000, pollIntervalMs: 5, maxWaitMs: 1_000, available: () => true, clock, timers: clock });
     await tick();
     assert.equal(redis.subscriber?.connected, true);
     assert.equal((await opened.run('result', 'k', sharedEntry().work(async () => 'v'))).value, 'v');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { SingleFlight } from '../../src/core/tiered/singleFlight';
+import { deferred } from '../fixtures/deferred';
 
 describe('SingleFlight', () => {
   it('runs the work once for concurrent callers of one key', async () => {
@@ -46,9 +47,11 @@ describe('SingleFlight', () => {
 
   it('settles once every run under way has finished', async () => {
     const flight = new SingleFlight<number>();
+    const slowRun = deferred<void>();
     let finished = 0;
+    let settled = false;
     flight.run('a', async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await slowRun.promise;
       finished += 1;
       return 1;
     });
@@ -56,7 +59,11 @@ describe('SingleFlight', () => {
       finished += 1;
       throw new Error('x');
     }).promise.catch(() => undefined);
-    await flight.settled();
+    const allSettled = flight.settled().then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual([finished, settled], [1, false], 'the run still under way holds it');
+    slowRun.resolve();
+    await allSettled;
     assert.equal(finished, 2);
   });
 });

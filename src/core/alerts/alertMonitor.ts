@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import { TypedEmitter } from '../events';
+import { systemTimers, type Timer, type Timers } from '../timers';
 import type { Alert, AlertSample } from './alert';
 import { DEFAULT_ALERT_RULES, type AlertRules } from './alertRules';
 import { evaluateAlerts } from './evaluateAlerts';
@@ -11,6 +12,8 @@ export interface AlertMonitorEvents extends Record<string, unknown> {
 
 export interface AlertMonitorOptions {
   clock: Clock;
+  /** What start()'s sampling runs on; Node's timers by default. */
+  timers?: Timers;
   /** Reads the engine's cumulative counters now. */
   sample: () => Promise<Omit<AlertSample, 'at'>>;
   rules?: AlertRules;
@@ -25,11 +28,13 @@ export class AlertMonitor {
   readonly events = new TypedEmitter<AlertMonitorEvents>();
   private samples: AlertSample[] = [];
   private current: Alert[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private readonly rules: AlertRules;
+  private readonly timers: Timers;
 
   constructor(private readonly options: AlertMonitorOptions) {
     this.rules = options.rules ?? DEFAULT_ALERT_RULES;
+    this.timers = options.timers ?? systemTimers;
   }
 
   /** The alerts of the last evaluation. */
@@ -63,12 +68,12 @@ export class AlertMonitor {
   /** Samples every `intervalMs` until stop(); a failed sample is skipped. */
   start(intervalMs: number): void {
     this.stop();
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), intervalMs);
+    this.timer = this.timers.setInterval(() => void this.refresh().catch(() => undefined), intervalMs);
     this.timer.unref();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timers.clearInterval(this.timer);
     this.timer = undefined;
   }
 }

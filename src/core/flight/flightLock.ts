@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../errors';
+import { systemTimers, type Timer, type Timers } from '../timers';
 import type { FlightCommands } from './flightCommands';
 import { FlightLockUnavailableError } from './flightErrors';
 
@@ -23,14 +24,20 @@ export interface FlightLockOptions {
   ttlMs: number;
   /** Each command fails (FlightLockUnavailableError) when Redis has not answered within this. */
   commandTimeoutMs: number;
+  /** What the command timeouts run on; Node's timers by default. */
+  timers?: Timers;
 }
 
 /** Short Redis locks: SET NX PX with a random token, renewed and released by compare-and-set Lua scripts. */
 export class FlightLock {
+  private readonly timers: Timers;
+
   constructor(
     private readonly commands: FlightCommands,
     private readonly options: FlightLockOptions,
-  ) {}
+  ) {
+    this.timers = options.timers ?? systemTimers;
+  }
 
   get ttlMs(): number {
     return this.options.ttlMs;
@@ -50,9 +57,9 @@ export class FlightLock {
   }
 
   private async send<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
+      timer = this.timers.setTimeout(
         () => reject(new FlightLockUnavailableError(`flight lock ${operation}: no answer from Redis within ${this.options.commandTimeoutMs} ms`)),
         this.options.commandTimeoutMs,
       );
@@ -63,7 +70,7 @@ export class FlightLock {
       if (error instanceof FlightLockUnavailableError) throw error;
       throw new FlightLockUnavailableError(`flight lock ${operation}: ${describeError(error)}`, { cause: error });
     } finally {
-      clearTimeout(timer);
+      this.timers.clearTimeout(timer);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { systemTimers, type Timer, type Timers } from '../timers';
 import type { FlightSubscriber } from './flightCommands';
 
 /** One caller's interest in a channel: wakes on a message or after a poll interval, whichever comes first. */
@@ -15,7 +16,11 @@ export interface FlightListening {
 export class FlightSignals {
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  constructor(private readonly subscriber?: FlightSubscriber) {
+  /** The poll intervals run on `timers`. */
+  constructor(
+    private readonly subscriber?: FlightSubscriber,
+    private readonly timers: Timers = systemTimers,
+  ) {
     subscriber?.on('message', (channel: string) => {
       for (const listener of this.listeners.get(channel) ?? []) listener.wake();
     });
@@ -23,7 +28,7 @@ export class FlightSignals {
 
   /** Starts listening on `channel`; resolves once subscribed, or at once when subscribing fails. */
   async listen(channel: string): Promise<FlightListening> {
-    const listener = new Listener();
+    const listener = new Listener(this.timers);
     let group = this.listeners.get(channel);
     if (!group) {
       group = new Set();
@@ -50,6 +55,8 @@ class Listener {
   private signalled = false;
   private resolveWait: (() => void) | undefined;
 
+  constructor(private readonly timers: Timers) {}
+
   wake(): void {
     if (this.resolveWait) {
       const resolve = this.resolveWait;
@@ -66,12 +73,12 @@ class Listener {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer: Timer = this.timers.setTimeout(() => {
         this.resolveWait = undefined;
         resolve();
       }, ms);
       this.resolveWait = () => {
-        clearTimeout(timer);
+        this.timers.clearTimeout(timer);
         resolve();
       };
     });

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import type { Timers } from '../timers';
 import type { FlightCommands, FlightSubscriber } from './flightCommands';
 import { FlightLock } from './flightLock';
 import { SharedFlight } from './sharedFlight';
@@ -27,6 +28,7 @@ export interface RedisFlightOptions {
   maxWaitMs?: number;
   available?: () => boolean;
   clock?: Clock;
+  timers?: Timers;
   logger?: Logger;
 }
 
@@ -43,6 +45,7 @@ export function openRedisFlight(connection: FlightConnection, options: RedisFlig
   const lock = new FlightLock(connection, {
     ttlMs: options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
     commandTimeoutMs: options.commandTimeoutMs ?? 1_000,
+    ...(options.timers ? { timers: options.timers } : {}),
   });
   const flight = new SharedFlight({
     lock,
@@ -53,6 +56,7 @@ export function openRedisFlight(connection: FlightConnection, options: RedisFlig
     ...(options.maxWaitMs !== undefined ? { maxWaitMs: options.maxWaitMs } : {}),
     ...(options.available ? { available: options.available } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   return { flight, close: () => subscriber.disconnect() };

@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../clock';
 import { describeError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
+import { systemTimers, type Timers } from '../timers';
 import type { FlightCommands, FlightSubscriber } from './flightCommands';
 import type { FlightLease, FlightLock } from './flightLock';
 import { FlightSignals, type FlightListening } from './flightSignals';
@@ -20,6 +21,8 @@ export interface SharedFlightOptions {
   /** False while Redis is known to be down: the flight then does not even try the lock. */
   available?: () => boolean;
   clock?: Clock;
+  /** What the polls and the lock renewals run on; Node's timers by default. */
+  timers?: Timers;
   logger?: Logger;
 }
 
@@ -57,12 +60,14 @@ export function flightLockKey(keyPrefix: string, layer: string, key: string): st
 export class SharedFlight {
   private readonly signals: FlightSignals;
   private readonly clock: Clock;
+  private readonly timers: Timers;
   private readonly logger: Logger;
   private readonly pollIntervalMs: number;
   private readonly maxWaitMs: number;
 
   constructor(private readonly options: SharedFlightOptions) {
-    this.signals = new FlightSignals(options.subscriber);
+    this.timers = options.timers ?? systemTimers;
+    this.signals = new FlightSignals(options.subscriber, this.timers);
     this.clock = options.clock ?? systemClock;
     this.logger = (options.logger ?? silentLogger).child('flight');
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
@@ -129,7 +134,7 @@ export class SharedFlight {
 
   /** Runs `compute` while extending the lock, so a long Claude stream does not let it expire under us. */
   private async whileRenewing<T>(lease: FlightLease, compute: () => Promise<T>): Promise<T> {
-    const timer = setInterval(() => {
+    const timer = this.timers.setInterval(() => {
       lease.renew().then(
         (ours) => {
           if (!ours) this.logger.warn(`${lease.key}: lock expired during the computation; another instance may compute too`);
@@ -141,7 +146,7 @@ export class SharedFlight {
     try {
       return await compute();
     } finally {
-      clearInterval(timer);
+      this.timers.clearInterval(timer);
     }
   }
 

@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { systemTimers, type Timer, type Timers } from '../timers';
 
 interface Queue {
   timeoutMs: number;
@@ -24,19 +24,22 @@ interface Pending {
  */
 export class DeadlineRace {
   private readonly queues = new Map<number, Queue>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private readonly sweep = (): void => this.expire();
 
-  /** `timeoutError` makes the error a call that ran out of time rejects with. */
-  constructor(private readonly timeoutError: (timeoutMs: number) => Error) {}
+  /** `timeoutError` makes the error a call that ran out of time rejects with; deadlines run on `timers`. */
+  constructor(
+    private readonly timeoutError: (timeoutMs: number) => Error,
+    private readonly timers: Timers = systemTimers,
+  ) {}
 
   /** Settles as `work` does, or rejects with `timeoutError(timeoutMs)` if `timeoutMs` pass first. */
   race<R>(work: Promise<R>, timeoutMs: number): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       let queue = this.queues.get(timeoutMs);
       if (queue === undefined) this.queues.set(timeoutMs, (queue = { timeoutMs, entries: [], head: 0 }));
-      const pending: Pending = { queue, deadline: performance.now() + timeoutMs, settled: false, reject };
+      const pending: Pending = { queue, deadline: this.timers.now() + timeoutMs, settled: false, reject };
       queue.entries.push(pending);
       if (pending.deadline < this.timerAt) this.arm(pending.deadline);
       else this.timer?.ref();
@@ -69,7 +72,7 @@ export class DeadlineRace {
 
   /** Stops the timer and forgets every waiting call; they still settle when their own work does. */
   dispose(): void {
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
     this.queues.clear();
@@ -101,15 +104,15 @@ export class DeadlineRace {
   }
 
   private arm(at: number): void {
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(this.sweep, Math.max(1, Math.ceil(at - performance.now())));
+    this.timer = this.timers.setTimeout(this.sweep, Math.max(1, Math.ceil(at - this.timers.now())));
   }
 
   private expire(): void {
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
-    const now = performance.now();
+    const now = this.timers.now();
     let next = Number.POSITIVE_INFINITY;
     for (const queue of [...this.queues.values()]) {
       const { entries } = queue;

@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import { StoreError, StoreTimeoutError } from '../errors';
 import type { TierStatus } from '../layers';
 import type { Store } from '../stores/store';
+import type { Timers } from '../timers';
 import type { CacheStats } from './cacheStats';
 import { CircuitBreaker, type BreakerState } from './circuitBreaker';
 import { DeadlineRace } from './deadlineRace';
@@ -17,6 +18,8 @@ export interface GuardedTierOptions {
   breakerThreshold: number;
   breakerCooldownMs: number;
   clock: Clock;
+  /** What the timeouts run on; Node's timers unless a test fires them by hand. */
+  timers?: Timers;
   stats: CacheStats;
   onStatus: (status: TierStatus) => void;
   onError: (operation: string, error: Error) => void;
@@ -32,7 +35,7 @@ export class GuardedTier {
   private readonly breaker: CircuitBreaker;
   private readonly observed: TierHealthTracker;
   /** One timer for every call's timeout (see DeadlineRace). */
-  private readonly deadlines = new DeadlineRace((timeoutMs) => new StoreTimeoutError(this.tier, timeoutMs));
+  private readonly deadlines: DeadlineRace;
 
   constructor(
     readonly tier: RemoteTier,
@@ -43,6 +46,7 @@ export class GuardedTier {
       { threshold: options.breakerThreshold, cooldownMs: options.breakerCooldownMs, clock: options.clock },
       (state) => options.onStatus(this.statusFor(state)),
     );
+    this.deadlines = new DeadlineRace((timeoutMs) => new StoreTimeoutError(this.tier, timeoutMs), options.timers);
     this.observed = new TierHealthTracker((health) => options.onHealth?.(health));
     // A reconnected backend is usable now; no need to wait for the breaker's next probe.
     this.stopWatching = store.onReady?.(() => {

@@ -1,6 +1,16 @@
+import { systemTimers, type Timers } from '../../timers';
+
 /** The part of an embedded engine the reaper needs: close() frees the native engine if it has one by then. */
 export interface ClosableEngine {
   close(): Promise<void>;
+}
+
+export interface ReaperOptions {
+  /** Default 250 ms. */
+  everyMs?: number;
+  /** Default 2 minutes. */
+  forMs?: number;
+  timers?: Timers;
 }
 
 /**
@@ -9,14 +19,15 @@ export interface ClosableEngine {
  * it keeps the directory locked for the rest of the process with nobody using it; another close() then frees it.
  * The timer is unref'd: it never keeps a process alive. Returns a function that stops it early.
  */
-export function reapAbandonedEngine(engine: ClosableEngine, options: { everyMs?: number; forMs?: number } = {}): () => void {
+export function reapAbandonedEngine(engine: ClosableEngine, options: ReaperOptions = {}): () => void {
+  const timers = options.timers ?? systemTimers;
   const everyMs = options.everyMs ?? 250;
   let remaining = Math.ceil((options.forMs ?? 120_000) / everyMs);
-  const timer = setInterval(() => {
+  const timer = timers.setInterval(() => {
     remaining -= 1;
-    if (remaining <= 0) clearInterval(timer);
+    if (remaining <= 0) timers.clearInterval(timer);
     engine.close().catch(() => undefined);
   }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => timers.clearInterval(timer);
 }
