@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 // Type only: the engine (SurrealDB, ioredis, the Claude SDK behind it) loads in open(), so `--help`,
 // `workflows` and usage errors never load or open any store.
-import type { CacheEngine } from '../core/engine';
+import type { EngineApi } from '../core/engine';
 import { createLogger, type Logger } from '../core/logger';
 import { SECRET_ENVIRONMENT } from './environmentVariables';
 import { loadCliConfig, type CliConfig } from './cliConfig';
@@ -49,7 +49,7 @@ export class CliContext {
   readonly workspace: string;
   readonly json: boolean;
   readonly logger: Logger;
-  private engine: CacheEngine | undefined;
+  private engine: EngineApi | undefined;
   private loaded: CliConfig | undefined;
 
   /** The configuration, once a command has loaded it (for messages that name a setting). */
@@ -99,7 +99,7 @@ export class CliContext {
     return this.loaded;
   }
 
-  async open(): Promise<CacheEngine> {
+  async open(): Promise<EngineApi> {
     if (this.engine) return this.engine;
     const { config } = await this.config();
     const { CacheEngine } = await import('../core/engine');

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { WorkflowDiagnostics } from './workflows/workflowDiagnostics';
 import { SETTINGS_SECTION, type CacheConfig } from '../core/config';
-import type { TierOpening } from '../core/engine';
+import { CacheEngine, type EngineApi, type TierOpening } from '../core/engine';
+import { tierLabel } from '../core/tiers/tierRegistry';
 import { describeError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { discoverWorkflows } from '../core/workflows';
@@ -14,7 +15,7 @@ import { configFromSettings, trustAwareReader } from './config/settingsConfig';
 import { ContextKey } from './contextKeys';
 import { DashboardPanel } from './dashboard/dashboardPanel';
 import { CacheSnapshots } from './engine/cacheSnapshots';
-import { PrometheusEndpoint } from './metrics/prometheusEndpoint';
+import { cacheMetrics, PrometheusEndpoint } from './metrics/prometheusEndpoint';
 import { AlertNotifications } from './alerts/alertNotifications';
 import { EngineHost, type EngineState } from './engine/engineHost';
 import { notifyEngineProblem } from './engine/engineProblemNotifier';
@@ -76,7 +77,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }
     log.debug(`${found.workflows.length} workflows in ${workspace}`);
   });
-  const host = new EngineHost({
+  // The one place the extension names the engine's class: everything past the host sees EngineApi.
+  const host = new EngineHost<EngineApi>({
     logger,
     secrets: async () => ({
       apiKey: (await secrets.apiKey()).key,
@@ -86,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     workflows: (workspace) => catalog.workflows(workspace),
     onProblem: notifyEngineProblem,
+    open: (options) => CacheEngine.open(options),
   });
   const snapshots = new CacheSnapshots(host, logger.child('views'));
   context.subscriptions.push(toDisposable(() => snapshots.dispose()));
@@ -131,7 +134,12 @@ export function activate(context: vscode.ExtensionContext): void {
     new WorkspaceWatchers(host, catalog, logger.child('watch')),
   );
   context.subscriptions.push(
-    new PrometheusEndpoint({ host, logger, warn: (message) => void vscode.window.showWarningMessage(message) }),
+    new PrometheusEndpoint({
+      host,
+      logger,
+      warn: (message) => void vscode.window.showWarningMessage(message),
+      metricsFor: cacheMetrics,
+    }),
     new AlertNotifications({ host, logger, warn: (message) => void vscode.window.showWarningMessage(message) }),
   );
 
@@ -232,6 +240,5 @@ function tierFailureMessage(opening: TierOpening, config: CacheConfig): string {
       `may be using it); this window caches without it. ${opening.detail}`
     );
   }
-  const name = opening.tier === 'redis' ? 'Redis' : 'SurrealDB';
-  return `Claude Cache: ${name} could not be opened; the cache works without it. ${opening.detail}`;
+  return `Claude Cache: ${tierLabel(opening.tier)} could not be opened; the cache works without it. ${opening.detail}`;
 }

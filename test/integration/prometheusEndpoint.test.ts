@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { DEFAULT_CONFIG, type CacheConfig } from '../../src/core/config';
-import type { CacheEngine } from '../../src/core/engine';
+import type { HostedEngine } from '../../src/core/engine';
 import { EngineHost } from '../../src/extension/engine/engineHost';
 import { PrometheusEndpoint, type EngineExposition } from '../../src/extension/metrics/prometheusEndpoint';
-import { freePort } from '../../src/launcher/freePort';
+import { freePort } from '../../tools/common/freePort';
 import { fakeEngine, ManualTimers, recordingLogger } from '../unit/extensionTestDoubles';
 
 function withPort(port: number): CacheConfig {
@@ -14,10 +14,10 @@ function withPort(port: number): CacheConfig {
 describe('PrometheusEndpoint (extension: claudeCache.metrics.port)', function () {
   this.timeout(20_000);
   let timers: ManualTimers;
-  let host: EngineHost;
-  let endpoint: PrometheusEndpoint;
+  let host: EngineHost<HostedEngine>;
+  let endpoint: PrometheusEndpoint<HostedEngine>;
   let warnings: string[];
-  let served: CacheEngine[];
+  let served: HostedEngine[];
   let disposed: number;
 
   beforeEach(() => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Alert } from '../../src/core/alerts';
 import { ManualClock } from '../../src/core/clock';
 import { DEFAULT_CONFIG } from '../../src/core/config';
+import type { HostedEngine } from '../../src/core/engine';
 import { AlertNotifications } from '../../src/extension/alerts/alertNotifications';
 import { CacheSnapshots } from '../../src/extension/engine/cacheSnapshots';
 import { EngineHost } from '../../src/extension/engine/engineHost';
@@ -25,7 +26,7 @@ describe('Alert notifications (extension)', () => {
   let clock: ManualClock;
   let timers: ManualTimers;
   let engines: FakeEngine[];
-  let host: EngineHost;
+  let host: EngineHost<HostedEngine>;
   let warnings: string[];
   let notifications: AlertNotifications;
 

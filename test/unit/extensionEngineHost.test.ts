@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_CONFIG, type CacheConfig } from '../../src/core/config';
-import type { CacheEngine, EngineOptions } from '../../src/core/engine';
+import type { EngineOptions, HostedEngine } from '../../src/core/engine';
 import { CacheSnapshots } from '../../src/extension/engine/cacheSnapshots';
 import { EngineHost, type EngineState } from '../../src/extension/engine/engineHost';
 import { EngineUnavailableError } from '../../src/extension/engine/errors';
 import { deferred } from '../fixtures/deferred';
-import { fakeEngine, ManualTimers, recordingLogger, report, type FakeEngine } from './extensionTestDoubles';
+import { emptyTotals, fakeEngine, ManualTimers, recordingLogger, report, type FakeEngine } from './extensionTestDoubles';
 
 const NO_WORKFLOWS = async () => ({ workflows: [], problems: [] });
 
@@ -18,7 +18,7 @@ describe('EngineHost', () => {
   let failNextOpen: Error | undefined;
   let apiKey: string | undefined;
 
-  function newHost(open?: (options: EngineOptions) => Promise<CacheEngine>): EngineHost {
+  function newHost(open?: (options: EngineOptions) => Promise<HostedEngine>): EngineHost<HostedEngine> {
     const host = new EngineHost({
       logger: log,
       secrets: async () => ({ apiKey, surrealPassword: undefined }),
@@ -194,7 +194,7 @@ describe('EngineHost', () => {
     const fake = engines[0] as FakeEngine;
 
     for (let i = 0; i < 20; i++) fake.cacheEvents.emit('hit', { layer: 'result', key: `k${i}`, tier: 'memory' });
-    fake.ledgerEvents.emit('change', {} as never);
+    fake.ledgerEvents.emit('change', emptyTotals());
     assert.equal(changes, 0, 'nothing before the interval passes');
     timers.advance(500);
     assert.equal(changes, 1);
@@ -281,8 +281,7 @@ describe('EngineHost', () => {
   it('logs a failure to close and carries on', async () => {
     const host = newHost();
     await host.start(DEFAULT_CONFIG);
-    const engine = (engines[0] as FakeEngine).engine as unknown as { close: () => Promise<void> };
-    engine.close = async () => {
+    (engines[0] as FakeEngine).engine.close = async () => {
       throw new Error('flush failed');
     };
     await host.close();
@@ -335,7 +334,7 @@ describe('CacheSnapshots', () => {
   it('keeps the last good reading when the report fails, and has none before the engine opens', async () => {
     const fake = fakeEngine();
     let fail = false;
-    (fake.engine.cache as unknown as { report: () => Promise<unknown> }).report = async () => {
+    fake.engine.cache.report = async () => {
       if (fail) throw new Error('closed');
       return report();
     };

@@ -1,8 +1,8 @@
 // Test doubles shared by the extension's plain-Node specs (this file holds no tests itself).
 import type { Alert, AlertMonitorEvents } from '../../src/core/alerts';
 import { DEFAULT_CONFIG, type CacheConfig } from '../../src/core/config';
-import { emptyTotals as noTotals, type LedgerTotals } from '../../src/core/cost';
-import type { CacheEngine, TierOpening } from '../../src/core/engine';
+import { emptyTotals as noTotals, type CostLedgerEvents, type LedgerTotals } from '../../src/core/cost';
+import type { HostedEngine, TierOpening } from '../../src/core/engine';
 import { TypedEmitter } from '../../src/core/events';
 import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from '../../src/core/layers';
 import { createLogger, type Logger } from '../../src/core/logger';
@@ -98,11 +98,11 @@ export function snapshot(
   };
 }
 
-/** The parts of a CacheEngine the host and the snapshots touch, observable. */
+/** A HostedEngine (what the host, the snapshots and the alert notifications touch), observable. */
 export interface FakeEngine {
-  readonly engine: CacheEngine;
+  readonly engine: HostedEngine;
   readonly cacheEvents: TypedEmitter<CacheEvents>;
-  readonly ledgerEvents: TypedEmitter<{ change: LedgerTotals }>;
+  readonly ledgerEvents: TypedEmitter<CostLedgerEvents>;
   readonly applied: unknown[];
   apiKey: string | undefined;
   closed: number;
@@ -113,38 +113,27 @@ export interface FakeEngine {
   readonly alertEvents: TypedEmitter<AlertMonitorEvents>;
 }
 
-export function fakeEngine(options: { openings?: TierOpening[]; name?: string } = {}): FakeEngine {
+export function fakeEngine(options: { openings?: TierOpening[] } = {}): FakeEngine {
   const cacheEvents = new TypedEmitter<CacheEvents>();
-  const ledgerEvents = new TypedEmitter<{ change: LedgerTotals }>();
-  const fake: FakeEngine = {
-    cacheEvents,
-    ledgerEvents,
-    applied: [],
-    apiKey: undefined,
-    closed: 0,
-    reopenNeeded: false,
-    currentReport: report(),
-    currentAlerts: [],
-    alertEvents: new TypedEmitter<AlertMonitorEvents>(),
-    engine: undefined as unknown as CacheEngine,
-  };
+  const ledgerEvents = new TypedEmitter<CostLedgerEvents>();
+  const alertEvents = new TypedEmitter<AlertMonitorEvents>();
   let config: CacheConfig = DEFAULT_CONFIG;
-  const engine = {
-    name: options.name,
+  // The engine's members read the fake's fields when called, so a test can change them after opening.
+  const engine: HostedEngine = {
     get config() {
       return config;
     },
     openings: options.openings ?? [{ tier: 'memory', status: 'up', detail: 'in process' }],
-    alerts: { active: () => fake.currentAlerts, events: fake.alertEvents },
+    alerts: { active: () => fake.currentAlerts, events: alertEvents },
     cache: { events: cacheEvents, report: async () => fake.currentReport },
-    ledger: { on: ledgerEvents.on.bind(ledgerEvents), totals: () => emptyTotals() },
+    ledger: { on: ledgerEvents.on.bind(ledgerEvents), totals: () => emptyTotals(), spentToday: () => 0 },
     get hasApiKey() {
       return Boolean(fake.apiKey);
     },
-    setApiKey: (key: string | undefined) => {
+    setApiKey: (key) => {
       fake.apiKey = key;
     },
-    applyConfig: (next: CacheConfig) => {
+    applyConfig: (next) => {
       config = next;
       fake.applied.push(next);
       return { reopenNeeded: fake.reopenNeeded };
@@ -153,7 +142,17 @@ export function fakeEngine(options: { openings?: TierOpening[]; name?: string } 
       fake.closed += 1;
     },
   };
-  // The host and the snapshots use only the members above; the rest of CacheEngine is never reached.
-  (fake as { engine: CacheEngine }).engine = engine as unknown as CacheEngine;
+  const fake: FakeEngine = {
+    engine,
+    cacheEvents,
+    ledgerEvents,
+    applied: [],
+    apiKey: undefined,
+    closed: 0,
+    reopenNeeded: false,
+    currentReport: report(),
+    currentAlerts: [],
+    alertEvents,
+  };
   return fake;
 }

@@ -47,3 +47,15 @@ export interface EngineApi {
   resetStats(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * What the extension's EngineHost and the readers that follow it (the views' snapshots, the alert notifications)
+ * touch on the engine it hosts: settings in, events out, one report per repaint. Every EngineApi is one; a test
+ * hands the host a double of just this.
+ */
+export interface HostedEngine
+  extends Pick<EngineApi, 'config' | 'openings' | 'hasApiKey' | 'setApiKey' | 'applyConfig' | 'close'> {
+  readonly cache: Pick<TieredCache, 'events' | 'report'>;
+  readonly ledger: Pick<CostLedger, 'on' | 'totals' | 'spentToday'>;
+  readonly alerts: Pick<AlertMonitor, 'active' | 'events'>;
+}

@@ -1,13 +1,13 @@
 import { AlertNotificationGate, type Alert } from '../../core/alerts';
 import { systemClock, type Clock } from '../../core/clock';
-import type { CacheEngine } from '../../core/engine';
+import type { HostedEngine } from '../../core/engine';
 import type { Unsubscribe } from '../../core/events';
 import type { Logger } from '../../core/logger';
-import type { EngineHost } from '../engine/engineHost';
+import type { EngineHostReader } from '../engine/engineHost';
 import { Disposable, toDisposable } from '../lifecycle';
 
 export interface AlertNotificationsOptions {
-  host: EngineHost;
+  host: EngineHostReader<HostedEngine>;
   logger: Logger;
   /** Shows one warning to the user. */
   warn: (message: string) => void;
@@ -22,7 +22,7 @@ export interface AlertNotificationsOptions {
 export class AlertNotifications extends Disposable {
   private readonly gate: AlertNotificationGate;
   private readonly log: Logger;
-  private watched: CacheEngine | undefined;
+  private watched: HostedEngine | undefined;
   private detach: Unsubscribe | undefined;
 
   constructor(private readonly options: AlertNotificationsOptions) {
@@ -43,7 +43,7 @@ export class AlertNotifications extends Disposable {
     if (engine) this.detach = engine.alerts.events.on('change', (alerts) => this.changed(engine, alerts));
   }
 
-  private changed(engine: CacheEngine, alerts: readonly Alert[]): void {
+  private changed(engine: HostedEngine, alerts: readonly Alert[]): void {
     this.log.info(alerts.length === 0 ? 'no alert is active' : `active: ${alerts.map((alert) => alert.message).join('; ')}`);
     this.options.host.refreshNow();
     if (!engine.config.alerts.notifications) return;

@@ -1,9 +1,9 @@
-import type { CacheEngine } from '../../core/engine';
+import type { EngineApi } from '../../core/engine';
 import type { LookupTrace } from '../../core/trace';
 
 /** The document to open for "Explain Last Run", or what to tell the user when there is nothing to explain. */
 export function lastRunExplanation(
-  engine: Pick<CacheEngine, 'lastRun'> | undefined,
+  engine: Pick<EngineApi, 'lastRun'> | undefined,
   format: (trace: LookupTrace) => string,
 ): { markdown: string } | { message: string } {
   if (!engine) return { message: 'Claude Cache: the cache is not open yet, so there is no run to explain.' };

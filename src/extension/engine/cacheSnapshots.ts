@@ -1,12 +1,12 @@
 import type { Alert } from '../../core/alerts';
 import type { LedgerTotals } from '../../core/cost';
-import type { TierOpening } from '../../core/engine';
+import type { HostedEngine, TierOpening } from '../../core/engine';
 import { describeError } from '../../core/errors';
 import { TypedEmitter, type Unsubscribe } from '../../core/events';
 import { TIERS, type Tier } from '../../core/layers';
 import type { Logger } from '../../core/logger';
 import type { CacheReport } from '../../core/tiered/tieredCache';
-import type { EngineHost } from './engineHost';
+import type { EngineHostReader } from './engineHost';
 import { tierHealth, type TierHealth } from './tierHealth';
 import { todayBudget, type TodayBudget } from './todayBudget';
 
@@ -41,7 +41,7 @@ export class CacheSnapshots {
   private readonly unsubscribe: Unsubscribe[];
 
   constructor(
-    private readonly host: EngineHost,
+    private readonly host: EngineHostReader<HostedEngine>,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {

@@ -1,5 +1,5 @@
 import type { CacheConfig } from '../../core/config';
-import { CacheEngine, type EngineOptions } from '../../core/engine';
+import type { EngineApi, EngineOptions, HostedEngine } from '../../core/engine';
 import { describeError } from '../../core/errors';
 import type { EngineProblem } from '../../core/engineProblems';
 import { TypedEmitter, type Unsubscribe } from '../../core/events';
@@ -9,19 +9,19 @@ import { Throttle, realTimers, type Timers } from '../throttle';
 import { EngineUnavailableError } from './errors';
 
 /** Where the engine is in its life: opening, open, or failed to open (the extension keeps running). */
-export type EngineState =
+export type EngineState<E extends HostedEngine = EngineApi> =
   | { readonly phase: 'starting' }
-  | { readonly phase: 'ready'; readonly engine: CacheEngine }
+  | { readonly phase: 'ready'; readonly engine: E }
   | { readonly phase: 'failed'; readonly error: Error }
   | { readonly phase: 'closed' };
 
-export interface EngineHostEvents extends Record<string, unknown> {
-  state: EngineState;
+export interface EngineHostEvents<E extends HostedEngine = EngineApi> extends Record<string, unknown> {
+  state: EngineState<E>;
   /** Something in the cache or the ledger changed; at most one per throttle interval. */
   changed: undefined;
 }
 
-export interface EngineHostOptions {
+export interface EngineHostOptions<E extends HostedEngine> {
   logger: Logger;
   /** Read at the first opening; later openings reuse the API key the host holds (see setApiKey). */
   secrets: () => Promise<{
@@ -33,44 +33,54 @@ export interface EngineHostOptions {
   workflows: (workspace: string) => Promise<DiscoveredWorkflows>;
   /** Problems the user must see (see EngineOptions.onProblem); the extension shows them as warnings. */
   onProblem?: (problem: EngineProblem) => void;
-  /** CacheEngine.open unless a test gives another. */
-  open?: (options: EngineOptions) => Promise<CacheEngine>;
+  /** Opens an engine: CacheEngine.open in the extension, a double in tests (the host never names the class). */
+  open: (options: EngineOptions) => Promise<E>;
   /** How often views may repaint from cache events. */
   throttleMs?: number;
   timers?: Timers;
+}
+
+/**
+ * The host as the code that follows it sees it (the views' snapshots, the alert notifications, the metrics
+ * endpoint): the engine of the moment and its changes, no way to open or close it. A full emitter is invariant in
+ * its events, so a reader of a narrower engine could not take a host of EngineApi; `on` alone lets it.
+ */
+export interface EngineHostReader<E extends HostedEngine = EngineApi> {
+  readonly events: Pick<TypedEmitter<EngineHostEvents<E>>, 'on'>;
+  readonly state: EngineState<E>;
+  readonly engineIfReady: E | undefined;
+  refreshNow(): void;
 }
 
 /** Cache events that change what the views show. */
 const CACHE_EVENTS = ['hit', 'miss', 'set', 'invalidated', 'tierStatus', 'tooLarge', 'evicted', 'corrupt'] as const;
 
 /**
- * Owns the one CacheEngine of this window: opens it in the background (activation never waits for storage),
+ * Owns the one engine of this window: opens it in the background (activation never waits for storage),
  * applies settings live, reopens it when a setting that decides the tiers changes, and turns engine events
  * into one throttled `changed` signal for the views. Opening, reopening and closing run one at a time.
  */
-export class EngineHost {
-  readonly events = new TypedEmitter<EngineHostEvents>();
-  private current: EngineState = { phase: 'starting' };
+export class EngineHost<E extends HostedEngine = EngineApi> implements EngineHostReader<E> {
+  readonly events = new TypedEmitter<EngineHostEvents<E>>();
+  private current: EngineState<E> = { phase: 'starting' };
   private queue: Promise<void> = Promise.resolve();
   private detach: Unsubscribe[] = [];
   private readonly throttle: Throttle;
-  private readonly open: (options: EngineOptions) => Promise<CacheEngine>;
   private readonly log: Logger;
   /** The key for every engine this host opens: read once, then kept current by setApiKey. */
   private apiKey: { value: string | undefined } | undefined;
 
-  constructor(private readonly options: EngineHostOptions) {
+  constructor(private readonly options: EngineHostOptions<E>) {
     this.log = options.logger.child('host');
-    this.open = options.open ?? ((engineOptions) => CacheEngine.open(engineOptions));
     this.throttle = new Throttle(options.throttleMs ?? 500, () => this.events.emit('changed', undefined), options.timers ?? realTimers);
   }
 
-  get state(): EngineState {
+  get state(): EngineState<E> {
     return this.current;
   }
 
   /** The open engine, or undefined while starting or after a failure. */
-  get engineIfReady(): CacheEngine | undefined {
+  get engineIfReady(): E | undefined {
     return this.current.phase === 'ready' ? this.current.engine : undefined;
   }
 
@@ -106,7 +116,7 @@ export class EngineHost {
   }
 
   /** The open engine, once any opening under way has finished; throws when it could not open. */
-  async engine(): Promise<CacheEngine> {
+  async engine(): Promise<E> {
     let pending: Promise<void>;
     do {
       pending = this.queue;
@@ -157,7 +167,7 @@ export class EngineHost {
       const secrets = await this.options.secrets();
       this.apiKey ??= { value: secrets.apiKey };
       const apiKey = this.apiKey.value;
-      const engine = await this.open({
+      const engine = await this.options.open({
         config,
         ...(apiKey ? { apiKey } : {}),
         ...(secrets.surrealPassword ? { surrealPassword: secrets.surrealPassword } : {}),
@@ -189,7 +199,7 @@ export class EngineHost {
     }
   }
 
-  private attach(engine: CacheEngine): void {
+  private attach(engine: E): void {
     const schedule = () => this.throttle.schedule();
     for (const event of CACHE_EVENTS) this.detach.push(engine.cache.events.on(event, schedule));
     this.detach.push(engine.ledger.on('change', schedule));
@@ -200,7 +210,7 @@ export class EngineHost {
     );
   }
 
-  private setState(state: EngineState): void {
+  private setState(state: EngineState<E>): void {
     this.current = state;
     this.events.emit('state', state);
     this.throttle.schedule();

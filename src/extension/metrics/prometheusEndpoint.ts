@@ -1,33 +1,34 @@
-import type { CacheEngine } from '../../core/engine';
+import type { EngineApi, HostedEngine } from '../../core/engine';
 import type { Logger } from '../../core/logger';
-import { CacheMetrics, MetricsEndpoint, type Exposition } from '../../core/metrics';
-import type { EngineHost } from '../engine/engineHost';
+import { CacheMetrics, MetricsEndpoint, type Exposition, type MetricsSource } from '../../core/metrics';
+import type { EngineHostReader } from '../engine/engineHost';
 import { Disposable, toDisposable } from '../lifecycle';
 
-/** What serves one engine's metrics; CacheMetrics unless a test gives another. */
+/** What serves one engine's metrics. */
 export interface EngineExposition extends Exposition {
   dispose(): void;
 }
 
-export interface PrometheusEndpointOptions {
-  host: EngineHost;
+export interface PrometheusEndpointOptions<E extends HostedEngine> {
+  host: EngineHostReader<E>;
   logger: Logger;
   /** Shows a warning to the user (once per port that cannot be used). */
   warn: (message: string) => void;
-  metricsFor?: (engine: CacheEngine) => EngineExposition;
+  /** cacheMetrics in the extension; a test gives a double that needs no real engine. */
+  metricsFor: (engine: E) => EngineExposition;
 }
 
 /**
  * `claudeCache.metrics.port` in the editor: serves the open engine's metrics on 127.0.0.1, follows the setting
  * as it changes (0 = off) and the engine as it is reopened (503 while none is open).
  */
-export class PrometheusEndpoint extends Disposable {
-  private current: { engine: CacheEngine; exposition: EngineExposition } | undefined;
+export class PrometheusEndpoint<E extends HostedEngine = EngineApi> extends Disposable {
+  private current: { engine: E; exposition: EngineExposition } | undefined;
   private readonly endpoint: MetricsEndpoint;
   private readonly warned = new Set<string>();
   private port = 0;
 
-  constructor(private readonly options: PrometheusEndpointOptions) {
+  constructor(private readonly options: PrometheusEndpointOptions<E>) {
     super();
     const log = options.logger.child('metrics');
     this.endpoint = new MetricsEndpoint({
@@ -67,7 +68,7 @@ export class PrometheusEndpoint extends Disposable {
     const engine = this.options.host.engineIfReady;
     if (engine !== this.current?.engine) {
       this.current?.exposition.dispose();
-      this.current = engine ? { engine, exposition: (this.options.metricsFor ?? cacheMetrics)(engine) } : undefined;
+      this.current = engine ? { engine, exposition: this.options.metricsFor(engine) } : undefined;
     }
     // While an engine reopens the last port stays served (answering 503); a closed host serves nothing.
     if (engine) this.port = engine.config.metrics.port;
@@ -76,7 +77,8 @@ export class PrometheusEndpoint extends Disposable {
   }
 }
 
-function cacheMetrics(engine: CacheEngine): EngineExposition {
+/** The Prometheus exposition of one open engine (CacheMetrics over it). */
+export function cacheMetrics(engine: MetricsSource): EngineExposition {
   const metrics = new CacheMetrics(engine);
   return { contentType: metrics.contentType, body: () => metrics.exposition(), dispose: () => metrics.dispose() };
 }
