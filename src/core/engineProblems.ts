@@ -1,7 +1,8 @@
 import type { Logger } from './logger';
+import { tierSettings, type SharedTierName } from './tiers/tierRegistry';
 
-/** What a problem is about; a user fixes each kind in a different place. */
-export type EngineProblemKind = 'redis' | 'surreal' | 'encryption-key' | 'storage-folder';
+/** What a problem is about (a shared tier, by name, or the key or folder); a user fixes each in a different place. */
+export type EngineProblemKind = SharedTierName | 'encryption-key' | 'storage-folder';
 
 /**
  * A problem the user must see even without verbose logging: the cache runs, but without something they set up
@@ -15,12 +16,14 @@ export interface EngineProblem {
   setting: string;
 }
 
-const SETTING_OF: Readonly<Record<EngineProblemKind, string>> = {
-  redis: 'claudeCache.redis',
-  surreal: 'claudeCache.surreal',
+const SETTING_OF: Readonly<Record<'encryption-key' | 'storage-folder', string>> = {
   'encryption-key': 'claudeCache.encryption',
   'storage-folder': 'claudeCache.storageDir',
 };
+
+function settingOf(kind: EngineProblemKind): string {
+  return kind === 'encryption-key' || kind === 'storage-folder' ? SETTING_OF[kind] : tierSettings(kind);
+}
 
 /**
  * Hands each problem to the adapter once (the CLI prints it, the extension shows a notification); without an
@@ -37,7 +40,7 @@ export class EngineProblems {
 
   report(kind: EngineProblemKind, message: string): void {
     if (this.open.has(kind)) return;
-    const problem: EngineProblem = { kind, message, setting: SETTING_OF[kind] };
+    const problem: EngineProblem = { kind, message, setting: settingOf(kind) };
     this.open.set(kind, problem);
     if (!this.listener) {
       this.logger.warn(message);

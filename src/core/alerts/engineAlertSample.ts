@@ -1,4 +1,5 @@
-import { LAYERS, type Layer } from '../layers';
+import { LAYERS, SHARED_TIERS, type Layer } from '../layers';
+import type { RemoteTier } from '../tiered/tierTypes';
 import type { LifetimeCounters } from '../stats/lifetimeCounters';
 import type { TieredCache } from '../tiered/tieredCache';
 import type { AlertSample } from './alert';
@@ -25,15 +26,14 @@ export async function engineAlertSample(source: AlertSampleSource): Promise<Omit
     evictions += memory[layer].evictions;
   }
   // Answered operations are timed (the histogram's count); failed ones are counted as errors.
-  const operations = (tier: 'redis' | 'surreal') => stats.latency[tier].summary().count + stats.tiers[tier].errors;
+  const operations = (tier: RemoteTier) => stats.latency[tier].summary().count + stats.tiers[tier].errors;
+  const tiers = {} as AlertSample['tiers'];
+  for (const tier of SHARED_TIERS) tiers[tier] = { operations: operations(tier), errors: stats.tiers[tier].errors };
   return {
     layers,
     memoryWrites: stats.tiers.memory.writes,
     evictions,
-    tiers: {
-      redis: { operations: operations('redis'), errors: stats.tiers.redis.errors },
-      surreal: { operations: operations('surreal'), errors: stats.tiers.surreal.errors },
-    },
+    tiers,
     memory: use,
   };
 }

@@ -1,10 +1,8 @@
-import { LAYERS, type Layer } from '../layers';
-import type { RemoteTier } from '../tiered/tierTypes';
+import { LAYERS, SHARED_TIERS, type Layer } from '../layers';
+import { tierLabel } from '../tiers/tierRegistry';
 import type { Alert, AlertSample } from './alert';
 import type { AlertRules } from './alertRules';
 
-const REMOTE_TIERS: readonly RemoteTier[] = ['redis', 'surreal'];
-const TIER_NAMES: Record<RemoteTier, string> = { redis: 'Redis', surreal: 'SurrealDB' };
 
 function percent(ratio: number): string {
   return `${Number((ratio * 100).toFixed(1))} %`;
@@ -60,7 +58,7 @@ export function evaluateAlerts(from: AlertSample | undefined, to: AlertSample, r
     });
   }
 
-  for (const tier of REMOTE_TIERS) {
+  for (const tier of SHARED_TIERS) {
     const operations = since(to.tiers[tier].operations, from?.tiers[tier].operations);
     const errors = since(to.tiers[tier].errors, from?.tiers[tier].errors);
     if (operations < rules.minTierOperations) continue;
@@ -71,7 +69,7 @@ export function evaluateAlerts(from: AlertSample | undefined, to: AlertSample, r
         subject: tier,
         value: rate,
         threshold: rules.maxTierErrorRate,
-        message: `${TIER_NAMES[tier]} failed ${errors} of ${operations} operations (${percent(rate)}, above ${percent(rules.maxTierErrorRate)})`,
+        message: `${tierLabel(tier)} failed ${errors} of ${operations} operations (${percent(rate)}, above ${percent(rules.maxTierErrorRate)})`,
       });
     }
   }

@@ -46,5 +46,5 @@ export async function openSharedTiers(
 function logOpening(logger: Logger, opening: TierOpening, reported: boolean): void {
   if (opening.status !== 'failed') logger.info(`${opening.tier} tier ${opening.status}: ${opening.detail}`);
   else if (reported) logger.info(`${opening.tier} tier off: ${opening.detail}`);
-  else logger.warn(`running without ${tierLabel(opening.tier as RemoteTier)} this run because ${opening.detail}`);
+  else logger.warn(`running without ${tierLabel(opening.tier)} this run because ${opening.detail}`);
 }

@@ -27,8 +27,8 @@ export type SharedTierName = (typeof SHARED_TIER_DRIVERS)[number]['name'];
 
 const MEMORY_LABEL = 'Memory';
 
-/** The name people read for a tier ("Redis", "SurrealDB", "Memory"). */
-export function tierLabel(tier: SharedTierName | 'memory'): string {
+/** The name people read for a tier ("Redis", "SurrealDB", "Memory"); an unknown name reads as itself. */
+export function tierLabel(tier: string): string {
   if (tier === 'memory') return MEMORY_LABEL;
   return SHARED_TIER_DRIVERS.find((driver) => driver.name === tier)?.label ?? tier;
 }

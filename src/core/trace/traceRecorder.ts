@@ -1,4 +1,5 @@
 import { TIERS, type Layer, type Tier, type TierStatus } from '../layers';
+import { tierLabel } from '../tiers/tierRegistry';
 import type { EngineObserver, TierRead } from '../observe/engineObserver';
 import type { LayerStep } from '../pipeline';
 import type { LookupTrace, TierProbe, TraceStep } from './lookupTrace';
@@ -89,11 +90,12 @@ function why(step: LayerStep, tiers: readonly TierProbe[], stale: boolean, conte
   switch (step.source) {
     case 'memory':
       return 'held in memory';
-    case 'redis':
-    case 'surreal':
-      return `found in ${step.source === 'redis' ? 'Redis' : 'SurrealDB'}, copied into memory`;
     case 'joined':
       return 'shared the answer of an identical run that was already computing it';
+    case 'compute':
+      break;
+    default:
+      return `found in ${tierLabel(step.source)}, copied into memory`;
   }
   if (stale) return `the stored snapshot was out of date: ${context.contextChanges.join('; ')}`;
   if (step.layer === 'result') {

@@ -1,7 +1,9 @@
-import { TIERS, type Tier } from '../../core/layers';
+import { perTier, TIERS, type Tier } from '../../core/layers';
 import type { InvalidationEvent } from '../../core/tiered/tierTypes';
+import { tierLabel } from '../../core/tiers/tierRegistry';
 
-const TIER_NAMES: Readonly<Record<Tier, string>> = { memory: 'memory', redis: 'Redis', surreal: 'SurrealDB' };
+/** Tier names inside a sentence: "3 from memory, 1 from Redis". */
+const TIER_NAMES: Readonly<Record<Tier, string>> = perTier((tier) => (tier === 'memory' ? 'memory' : tierLabel(tier)));
 
 /**
  * One line saying what an invalidation removed, naming every tier it touched (`tiersOn`: the tiers that are

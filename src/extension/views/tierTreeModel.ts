@@ -1,4 +1,5 @@
-import { LAYERS, TIERS, type Layer, type Tier, type TierStatus } from '../../core/layers';
+import { LAYERS, perTier, TIERS, type Layer, type Tier, type TierStatus } from '../../core/layers';
+import { tierLabel } from '../../core/tiers/tierRegistry';
 import type { EntryInfo } from '../../core/stores/store';
 import type { CacheSnapshot } from '../engine/cacheSnapshots';
 import type { TierHealth } from '../engine/tierHealth';
@@ -62,7 +63,7 @@ const LAYER_ICONS: Readonly<Record<Layer, string>> = {
   result: 'comment-discussion',
 };
 
-export const TIER_LABELS: Readonly<Record<Tier, string>> = { memory: 'Memory', redis: 'Redis', surreal: 'SurrealDB' };
+export const TIER_LABELS: Readonly<Record<Tier, string>> = perTier(tierLabel);
 
 const STATUS_COLORS: Readonly<Record<TierStatus, string>> = {
   up: 'testing.iconPassed',
