@@ -4,7 +4,7 @@ import { silentLogger, type Logger } from '../logger';
 import { systemTimers, type Timers } from '../timers';
 import type { FlightCommands, FlightSubscriber } from './flightCommands';
 import type { FlightLease, FlightLock } from './flightLock';
-import { FlightSignals, type FlightListening } from './flightSignals';
+import { FlightSignals } from './flightSignals';
 
 export interface SharedFlightOptions {
   lock: FlightLock;
