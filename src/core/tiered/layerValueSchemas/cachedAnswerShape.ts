@@ -13,7 +13,7 @@ const usageShape = isObject({
 });
 
 /**
- * What the module and result layers hold (CachedAnswer in src/core/pipeline.ts): the text a run replays, and
+ * What the module and result layers hold (CachedAnswer in src/core/run/runTypes.ts): the text a run replays, and
  * the model, stop reason, tokens and dollars it books as saved.
  */
 export const cachedAnswerShape: ShapeCheck = isObject({

@@ -2,8 +2,7 @@ import { isFiniteNumber, isObject, isRecordOf, isString, type ShapeCheck } from 
 
 /**
  * The inputs of the last run of a workflow on a target, kept in the context layer (under the key of
- * `<workflow>@<target>#inputs`) to explain the next miss. The same fields as the pipeline's private RunManifest,
- * which may be replaced by this type.
+ * `<workflow>@<target>#inputs`, missExplanationKey in core/run/missExplanation.ts) to explain the next miss.
  */
 export interface StoredRunManifest {
   model: string;
