@@ -1,5 +1,6 @@
 import type { RecordId, Surreal } from 'surrealdb';
-import { SURREAL_SCHEMA, SURREAL_TABLE } from '../../src/core/stores/surreal/surrealSchema';
+import { SIMILAR_TABLE_EXTENSION } from '../../src/core/similar/similarSchema';
+import { SURREAL_TABLE, cacheTableSchema } from '../../src/core/stores/surreal/surrealSchema';
 
 /** The SurrealDB SDK with no cache around it: the floor every SurrealDB figure is compared with. */
 export interface RawSurreal {
@@ -18,7 +19,7 @@ export async function openRawSurreal(dir: string): Promise<RawSurreal> {
   const node = await import('@surrealdb/node');
   const db = new sdk.Surreal({ engines: node.createNodeEngines() });
   await db.connect(`surrealkv://${dir}`, { namespace: 'bench', database: 'bench' });
-  await db.query(SURREAL_SCHEMA).collect();
+  await db.query(cacheTableSchema([SIMILAR_TABLE_EXTENSION])).collect();
   return {
     db,
     recordId: (id) => new sdk.RecordId(SURREAL_TABLE, id),

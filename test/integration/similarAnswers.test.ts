@@ -8,6 +8,7 @@ import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import { SimilarAnswers } from '../../src/core/similar/similarAnswers';
 import { similarAnswerText } from '../../src/core/similar/similarAnswerText';
+import { SIMILAR_TABLE_EXTENSION } from '../../src/core/similar/similarSchema';
 import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import { runCli } from '../../src/cli/main';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
@@ -135,7 +136,13 @@ describe('SimilarAnswers on an injected clock', function () {
   it('stops suggesting an answer once it expires, and refuses secrets', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'similar-clock-'));
     const clock = new ManualClock();
-    const store = await SurrealStore.open({ url: `surrealkv://${join(dir, 'db')}`, clock, cleanupIntervalMs: 0, share: false });
+    const store = await SurrealStore.open({
+      url: `surrealkv://${join(dir, 'db')}`,
+      clock,
+      cleanupIntervalMs: 0,
+      share: false,
+      tableExtensions: [SIMILAR_TABLE_EXTENSION],
+    });
     try {
       const codec = { encode: encodeValue, decode: decodeValue };
       const similar = new SimilarAnswers((text, bindings) => store.query(text, bindings), (key) => store.get('result', key), codec, clock);

@@ -1,7 +1,10 @@
+import type { SurrealTableExtension } from '../stores/surreal/surrealSchema';
+
 /**
  * Prompt texts live in the cache table itself, as rows of their own pseudo-layer `similar` (record id
  * `similar:<result key>`): they expire with the answer they describe, count toward the table's cap, and are
- * indexed beside the cache's other indexes (created where those are, see surrealOpen.ts).
+ * indexed beside the cache's other indexes (created where those are, see surrealOpen.ts). SIMILAR_TABLE_EXTENSION
+ * is what the SurrealDB store is given for them when it is opened.
  */
 export const SIMILAR_LAYER = 'similar';
 
@@ -15,6 +18,12 @@ export const PROMPT_FIELD = 'DEFINE FIELD IF NOT EXISTS prompt ON cache_entry TY
 export const PROMPT_INDEX =
   'DEFINE ANALYZER IF NOT EXISTS prompt_text TOKENIZERS blank, class, punct FILTERS lowercase, ascii, snowball(english);\n' +
   'DEFINE INDEX IF NOT EXISTS cache_entry_prompt ON cache_entry FIELDS prompt FULLTEXT ANALYZER prompt_text BM25';
+
+/** The prompt field and its full-text index, added to the cache table by whoever opens the store. */
+export const SIMILAR_TABLE_EXTENSION: SurrealTableExtension = {
+  definitions: PROMPT_FIELD,
+  indexes: { cache_entry_prompt: PROMPT_INDEX },
+};
 
 export const SIMILAR_QUERIES = {
   remember:

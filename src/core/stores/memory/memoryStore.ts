@@ -4,8 +4,10 @@ import { CacheClosedError, ConfigError } from '../../errors';
 import { globToRegExp } from '../../keys/pattern';
 import { LAYERS, type Layer } from '../../layers';
 import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from '../store';
+import { CoarseClock } from './coarseClock';
 import { estimateSize } from './estimateSize';
-import { fade, heatOf, HeatDecay } from './pinning/hitHeat';
+import { fade, HeatDecay } from './pinning/hitHeat';
+import { PinnedEntries } from './pinning/pinnedEntries';
 import { checkPinningPolicy, NO_PINNING, type PinningPolicy } from './pinning/pinningPolicy';
 
 /** Why an entry left the memory tier. */
@@ -58,8 +60,7 @@ export class MemoryStore implements Store<unknown> {
   private readonly caches = {} as Record<Layer, LRUCache<string, MemoryRecord>>;
   private readonly budgets = {} as Record<Layer, number>;
   private readonly evicted: Record<Layer, number> = { prompt: 0, module: 0, context: 0, result: 0 };
-  private readonly pinned = {} as Record<Layer, Map<string, MemoryRecord>>;
-  private readonly pinnedBytes: Record<Layer, number> = { prompt: 0, module: 0, context: 0, result: 0 };
+  private readonly pinned = {} as Record<Layer, PinnedEntries<MemoryRecord>>;
   private pinning: PinningPolicy;
   private readonly decay: HeatDecay;
   /** Set while the store itself removes an expired entry, so the dispose hook reports `expire`, not `delete`. */
@@ -67,23 +68,19 @@ export class MemoryStore implements Store<unknown> {
   /** Set while entries move into a resized LRU: the old LRU's removals are not real departures. */
   private moving = false;
   private closed = false;
-  private readonly clockResolutionMs: number;
-  /** The last clock reading while it is fresh enough to reuse; 0 when the clock must be read again. */
-  private cachedNow = 0;
-  private readonly forgetNow = (): void => {
-    this.cachedNow = 0;
-  };
+  /** The clock as expiry checks on a hit read it (see clockResolutionMs). */
+  private readonly hitClock: CoarseClock;
 
   constructor(options: MemoryStoreOptions) {
     this.clock = options.clock ?? systemClock;
     this.onEvict = options.onEvict;
-    this.clockResolutionMs = Math.max(0, options.clockResolutionMs ?? (this.clock === systemClock ? 1 : 0));
+    this.hitClock = new CoarseClock(this.clock, options.clockResolutionMs);
     this.pinning = checkPinningPolicy(options.pinning ?? NO_PINNING);
     this.decay = new HeatDecay(this.pinning.halfLifeMs, this.clock.now());
     for (const layer of LAYERS) {
       this.budgets[layer] = checkBudget(layer, options.budgets[layer]);
       this.caches[layer] = this.createCache(layer, this.budgets[layer]);
-      this.pinned[layer] = new Map();
+      this.pinned[layer] = new PinnedEntries();
     }
   }
 
@@ -95,7 +92,7 @@ export class MemoryStore implements Store<unknown> {
     const cache = this.caches[layer];
     const record = cache.get(key) ?? this.pinned[layer].get(key);
     if (record === undefined) return undefined;
-    if (record.expiresAt <= this.hotNow()) {
+    if (record.expiresAt <= this.hitClock.now()) {
       this.expireEither(layer, key);
       return undefined;
     }
@@ -111,7 +108,7 @@ export class MemoryStore implements Store<unknown> {
     const size = normalSize(options.size ?? estimateSize(value));
     const createdAt = this.clock.now();
     this.coolDown(createdAt);
-    const replacedPin = this.unpin(layer, key);
+    const replacedPin = this.pinned[layer].remove(key);
     if (this.budgets[layer] === 0 || size > this.budgets[layer]) {
       cache.delete(key);
       if (replacedPin) this.onEvict?.(layer, key, 'set');
@@ -165,7 +162,7 @@ export class MemoryStore implements Store<unknown> {
     // Collect first: deleting while iterating an LRUCache skips entries.
     const doomed = [...cache.keys()].filter((key) => matcher.test(key));
     for (const key of doomed) cache.delete(key);
-    const doomedPins = [...this.pinned[layer].keys()].filter((key) => matcher.test(key));
+    const doomedPins = this.pinned[layer].keys().filter((key) => matcher.test(key));
     for (const key of doomedPins) this.dropPinned(layer, key, 'delete');
     return doomed.length + doomedPins.length;
   }
@@ -173,7 +170,7 @@ export class MemoryStore implements Store<unknown> {
   async clear(layer: Layer): Promise<number> {
     this.assertOpen();
     const cache = this.caches[layer];
-    const pins = [...this.pinned[layer].keys()];
+    const pins = this.pinned[layer].keys();
     const count = cache.size + pins.length;
     cache.clear();
     for (const key of pins) this.dropPinned(layer, key, 'delete');
@@ -245,7 +242,7 @@ export class MemoryStore implements Store<unknown> {
 
   /** Bytes the layer's pinned entries hold (part of its budget). */
   pinnedBytesOf(layer: Layer): number {
-    return this.pinnedBytes[layer];
+    return this.pinned[layer].bytes;
   }
 
   /**
@@ -274,7 +271,6 @@ export class MemoryStore implements Store<unknown> {
       // Pinned entries join as the oldest: the new budget's pinned share decides afresh which of them stay.
       const moving = [...this.pinned[layer], ...(old.rentries() as Generator<[string, MemoryRecord]>)];
       this.pinned[layer].clear();
-      this.pinnedBytes[layer] = 0;
       this.moving = true;
       try {
         old.clear();
@@ -302,7 +298,6 @@ export class MemoryStore implements Store<unknown> {
       for (const layer of LAYERS) {
         this.caches[layer].clear();
         this.pinned[layer].clear();
-        this.pinnedBytes[layer] = 0;
       }
     } finally {
       this.moving = false;
@@ -331,16 +326,6 @@ export class MemoryStore implements Store<unknown> {
     this.onEvict(layer, key, mapped);
   }
 
-  private hotNow(): number {
-    if (this.cachedNow !== 0) return this.cachedNow;
-    const now = this.clock.now();
-    if (this.clockResolutionMs > 0) {
-      this.cachedNow = now;
-      setTimeout(this.forgetNow, this.clockResolutionMs).unref();
-    }
-    return now;
-  }
-
   private expire(cache: LRUCache<string, MemoryRecord>, key: string): void {
     this.expiring = true;
     try {
@@ -362,41 +347,19 @@ export class MemoryStore implements Store<unknown> {
     yield* this.pinned[layer];
   }
 
-  /**
-   * Called as LRU order evicts `record`: keeps it in the pinned set when it is hot enough and fits the pinned
-   * share, making room by evicting colder pinned entries if that is enough. True when it was kept.
-   */
+  /** Called as LRU order evicts `record`: true when the pinned set keeps it instead (see PinnedEntries.admit). */
   private pinIfHot(layer: Layer, key: string, record: MemoryRecord): boolean {
-    if (!this.pinning.enabled || this.closed) return false;
-    const heat = heatOf(record);
-    if (heat < this.pinning.hitThreshold) return false;
-    const share = Math.floor(this.budgets[layer] * this.pinning.maxShare);
-    if (record.size > share) return false;
-    const pins = this.pinned[layer];
-    let free = share - this.pinnedBytes[layer];
-    if (free < record.size) {
-      const colder = [...pins].filter(([, pin]) => heatOf(pin) < heat).sort(([, a], [, b]) => heatOf(a) - heatOf(b));
-      const displaced: string[] = [];
-      for (const [pinKey, pin] of colder) {
-        if (free >= record.size) break;
-        displaced.push(pinKey);
-        free += pin.size;
-      }
-      if (free < record.size) return false;
-      for (const pinKey of displaced) {
-        this.evicted[layer]++;
-        this.dropPinned(layer, pinKey, 'evict');
-      }
-    }
-    pins.set(key, record);
-    this.pinnedBytes[layer] += record.size;
-    return true;
+    if (this.closed) return false;
+    return this.pinned[layer].admit(key, record, this.pinning, this.budgets[layer], (displaced) => {
+      this.evicted[layer]++;
+      this.onEvict?.(layer, displaced, 'evict');
+    });
   }
 
   /** LRU entries plus pinned ones must fit the budget: the LRU gives way (its evictions may pin hot entries). */
   private trimToBudget(layer: Layer): void {
     const cache = this.caches[layer];
-    while (cache.size > 0 && cache.calculatedSize + this.pinnedBytes[layer] > this.budgets[layer]) cache.pop();
+    while (cache.size > 0 && cache.calculatedSize + this.pinned[layer].bytes > this.budgets[layer]) cache.pop();
   }
 
   /** Fades every entry's heat by the half-lives that passed, and lets entries that cooled off out of the pinned set. */
@@ -412,32 +375,12 @@ export class MemoryStore implements Store<unknown> {
 
   /** Moves pinned entries that no longer qualify back into LRU order (as most recently used). */
   private releaseCold(layer: Layer): void {
-    const share = this.pinning.enabled ? Math.floor(this.budgets[layer] * this.pinning.maxShare) : 0;
-    const pins = [...this.pinned[layer]].sort(([, a], [, b]) => heatOf(b) - heatOf(a));
-    let kept = 0;
-    for (const [key, record] of pins) {
-      if (this.pinning.enabled && heatOf(record) >= this.pinning.hitThreshold && kept + record.size <= share) {
-        kept += record.size;
-        continue;
-      }
-      this.pinned[layer].delete(key);
-      this.pinnedBytes[layer] -= record.size;
-      this.caches[layer].set(key, record);
-    }
+    this.pinned[layer].releaseCold(this.pinning, this.budgets[layer], (key, record) => this.caches[layer].set(key, record));
     this.trimToBudget(layer);
   }
 
-  /** Removes a pinned entry (without reporting); true when there was one. */
-  private unpin(layer: Layer, key: string): boolean {
-    const record = this.pinned[layer].get(key);
-    if (record === undefined) return false;
-    this.pinned[layer].delete(key);
-    this.pinnedBytes[layer] -= record.size;
-    return true;
-  }
-
   private dropPinned(layer: Layer, key: string, reason: MemoryEvictionReason): void {
-    if (this.unpin(layer, key)) this.onEvict?.(layer, key, reason);
+    if (this.pinned[layer].remove(key)) this.onEvict?.(layer, key, reason);
   }
 
   /** The unexpired record without touching recency or hit counts. */

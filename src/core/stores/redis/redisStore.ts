@@ -1,9 +1,9 @@
-import Redis, { Cluster, type ChainableCommander } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { systemClock, type Clock } from '../../clock';
-import { CacheClosedError, ConfigError, StoreError, StoreTimeoutError, describeError } from '../../errors';
+import { ConfigError, StoreError } from '../../errors';
 import { TypedEmitter, type Unsubscribe } from '../../events';
 import { assertSafePattern } from '../../keys/pattern';
-import { LAYERS, type Layer } from '../../layers';
+import type { Layer } from '../../layers';
 import { describeRedisError } from './redisConnectionError';
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
@@ -11,10 +11,16 @@ import {
   type RedisConnectionOptions,
 } from './redisClientOptions';
 import { RedisReadBatch } from './redisReadBatch';
-import { FRAME_HEADER_BYTES, decodeFrame, decodeFrameHeader, encodeFrame, type FrameHeader } from './recordFrame';
+import { FRAME_HEADER_BYTES, decodeFrame, decodeFrameHeader, encodeFrame } from './recordFrame';
 import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from '../store';
-import { createRedisClient, scanTargets } from './redisClients';
+import { createRedisClient } from './redisClients';
+import { commandFailure, execPipeline, redisStoreClosed as closedError } from './redisCommandFailure';
+import { DEFAULT_KEY_PREFIX, RedisKeyLayout } from './redisKeyLayout';
+import { RedisKeyspaceScan } from './redisKeyspaceScan';
 import { describeTopology, type RedisClient, type RedisTopology } from './redisTopology';
+import { TickCork } from './tickCork';
+
+export { DEFAULT_KEY_PREFIX };
 
 /** Exactly one of `url` (standalone) and `topology` says where Redis is. */
 export interface RedisStoreOptions extends RedisConnectionOptions {
@@ -42,9 +48,6 @@ export interface RedisStoreEvents extends Record<string, unknown> {
   error: Error;
 }
 
-export const DEFAULT_KEY_PREFIX = 'claude-cache:';
-const SCAN_BATCH = 500;
-
 /**
  * The shared tier: framed bytes in Redis under `${keyPrefix}${layer}:${key}`. It fails fast while Redis is
  * unreachable (no offline queue) and reconnects in the background, so a dead server costs the tiered cache a
@@ -61,19 +64,21 @@ export class RedisStore implements Store<Uint8Array> {
   private readonly clock: Clock;
   private readonly commandTimeoutMs: number;
   private readonly connectTimeoutMs: number;
-  private readonly scanLimit: number;
-  private readonly layerPrefixes = {} as Record<Layer, string>;
+  private readonly layout: RedisKeyLayout;
+  private readonly scan: RedisKeyspaceScan;
   private lastStatus: RedisStoreStatus;
   /** Why the connection last dropped, to explain the commands it took down with it. */
   private connectionError: Error | undefined;
   private closed = false;
-  /** The socket corked for this tick's commands, until process.nextTick uncorks it. */
-  private corked: { uncork(): void } | undefined;
-  private readonly uncork = (): void => {
-    const stream = this.corked;
-    this.corked = undefined;
-    stream?.uncork();
-  };
+  private readonly cork = new TickCork();
+  /** How a failed command rejects, given the connection's state now (see commandFailure). */
+  private readonly wrap = (error: unknown): Error =>
+    commandFailure(error, {
+      closed: this.closed,
+      connectionError: this.connectionError,
+      ready: this.client.status === 'ready',
+      commandTimeoutMs: this.commandTimeoutMs,
+    });
   /** Point reads of one tick leave as one MGET (see RedisReadBatch). */
   private readonly reads = new RedisReadBatch({
     one: (key) => this.client.getBuffer(key),
@@ -84,15 +89,19 @@ export class RedisStore implements Store<Uint8Array> {
 
   private constructor(options: RedisStoreOptions) {
     this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    this.layout = new RedisKeyLayout(this.keyPrefix);
     this.clock = options.clock ?? systemClock;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    this.scanLimit = options.scanLimit ?? 10_000;
-    for (const layer of LAYERS) this.layerPrefixes[layer] = `${this.keyPrefix}${layer}:`;
     this.topology = storeTopology(options);
-    // One connection batches per tick in batchThisTick() instead of ioredis's auto-pipelining (see there); a
+    // One connection batches per tick with TickCork instead of ioredis's auto-pipelining (see there); a
     // cluster keeps auto-pipelining, which is what groups a burst of commands into one pipeline per node.
     this.client = createRedisClient(this.topology, options, { enableAutoPipelining: false });
+    this.scan = new RedisKeyspaceScan(this.client, {
+      clock: this.clock,
+      scanLimit: options.scanLimit ?? 10_000,
+      failure: this.wrap,
+    });
     this.lastStatus = this.status;
     this.client.on('error', (error: Error) => {
       this.connectionError = error;
@@ -184,7 +193,7 @@ export class RedisStore implements Store<Uint8Array> {
     if (this.closed) throw closedError();
     let bytes: Buffer | null;
     try {
-      bytes = await this.reads.get(this.layerPrefixes[layer] + key);
+      bytes = await this.reads.get(this.layout.key(layer, key));
     } catch (error) {
       throw this.wrap(error);
     }
@@ -192,7 +201,7 @@ export class RedisStore implements Store<Uint8Array> {
     const record = decodeFrame(bytes);
     if (record === undefined) {
       // Under our prefix but not a record we wrote (truncated, foreign): it would be read as a miss forever.
-      this.client.unlink(this.layerPrefixes[layer] + key).catch(() => undefined);
+      this.client.unlink(this.layout.key(layer, key)).catch(() => undefined);
       return undefined;
     }
     if (record.expiresAt <= this.clock.now()) return undefined;
@@ -202,9 +211,9 @@ export class RedisStore implements Store<Uint8Array> {
   async getMany(layer: Layer, keys: readonly string[]): Promise<Array<StoredRecord<Uint8Array> | undefined>> {
     if (this.closed) throw closedError();
     if (keys.length === 0) return [];
-    const prefix = this.layerPrefixes[layer];
+    const prefix = this.layout.prefix(layer);
     let found: Array<Buffer | null>;
-    this.batchThisTick();
+    this.cork.batchThisTick(this.client);
     try {
       // MGET must not cross slots in a cluster: one GET per key, which auto-pipelining sends per node.
       found =
@@ -225,9 +234,9 @@ export class RedisStore implements Store<Uint8Array> {
     if (this.closed) throw closedError();
     const createdAt = this.clock.now();
     const frame = encodeFrame(value, createdAt, createdAt + options.ttlMs);
-    this.batchThisTick();
+    this.cork.batchThisTick(this.client);
     try {
-      await this.client.set(this.layerPrefixes[layer] + key, frame, 'PX', redisTtl(options.ttlMs));
+      await this.client.set(this.layout.key(layer, key), frame, 'PX', redisTtl(options.ttlMs));
     } catch (error) {
       throw this.wrap(error);
     }
@@ -236,7 +245,7 @@ export class RedisStore implements Store<Uint8Array> {
   async setMany(layer: Layer, writes: readonly StoreWrite<Uint8Array>[]): Promise<void> {
     if (this.closed) throw closedError();
     if (writes.length === 0) return;
-    const prefix = this.layerPrefixes[layer];
+    const prefix = this.layout.prefix(layer);
     const createdAt = this.clock.now();
     if (this.client instanceof Cluster) {
       // A cluster pipeline must stay on one node: separate SETs, grouped per node by auto-pipelining.
@@ -257,16 +266,16 @@ export class RedisStore implements Store<Uint8Array> {
       const frame = encodeFrame(write.value, createdAt, createdAt + write.ttlMs);
       pipeline.set(prefix + write.key, frame, 'PX', redisTtl(write.ttlMs));
     }
-    this.batchThisTick();
-    await this.exec(pipeline);
+    this.cork.batchThisTick(this.client);
+    await execPipeline(pipeline, this.wrap);
   }
 
   async has(layer: Layer, key: string): Promise<boolean> {
     if (this.closed) throw closedError();
     let head: Buffer;
-    this.batchThisTick();
+    this.cork.batchThisTick(this.client);
     try {
-      head = await this.client.getrangeBuffer(this.layerPrefixes[layer] + key, 0, FRAME_HEADER_BYTES - 1);
+      head = await this.client.getrangeBuffer(this.layout.key(layer, key), 0, FRAME_HEADER_BYTES - 1);
     } catch (error) {
       throw this.wrap(error);
     }
@@ -276,9 +285,9 @@ export class RedisStore implements Store<Uint8Array> {
 
   async delete(layer: Layer, key: string): Promise<boolean> {
     if (this.closed) throw closedError();
-    this.batchThisTick();
+    this.cork.batchThisTick(this.client);
     try {
-      return (await this.client.unlink(this.layerPrefixes[layer] + key)) > 0;
+      return (await this.client.unlink(this.layout.key(layer, key))) > 0;
     } catch (error) {
       throw this.wrap(error);
     }
@@ -288,12 +297,12 @@ export class RedisStore implements Store<Uint8Array> {
   async deleteMatching(layer: Layer, pattern: string): Promise<number> {
     if (this.closed) throw closedError();
     assertSafePattern(pattern);
-    return this.unlinkMatching(this.matchFor(layer, pattern));
+    return this.scan.unlink(this.layout.match(layer, pattern));
   }
 
   async clear(layer: Layer): Promise<number> {
     if (this.closed) throw closedError();
-    return this.unlinkMatching(this.matchFor(layer, '*'));
+    return this.scan.unlink(this.layout.match(layer, '*'));
   }
 
   /** Live keys of the layer; looks at no more than scanLimit stored keys. */
@@ -303,10 +312,9 @@ export class RedisStore implements Store<Uint8Array> {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     const found: string[] = [];
     if (limit <= 0) return found;
-    const prefixLength = this.layerPrefixes[layer].length;
-    for await (const batch of this.scanHeaders(this.matchFor(layer, options.pattern ?? '*'))) {
+    for await (const batch of this.scan.liveEntries(this.layout.match(layer, options.pattern ?? '*'))) {
       for (const { key } of batch) {
-        found.push(key.slice(prefixLength));
+        found.push(this.layout.keyOf(layer, key));
         if (found.length >= limit) return found;
       }
     }
@@ -316,11 +324,10 @@ export class RedisStore implements Store<Uint8Array> {
   /** The newest live entries among the first scanLimit keys SCAN returns (exact below that size). */
   async entries(layer: Layer, limit: number): Promise<EntryInfo[]> {
     if (this.closed) throw closedError();
-    const prefixLength = this.layerPrefixes[layer].length;
     const found: EntryInfo[] = [];
-    for await (const batch of this.scanHeaders(this.matchFor(layer, '*'))) {
+    for await (const batch of this.scan.liveEntries(this.layout.match(layer, '*'))) {
       for (const { key, header, size } of batch) {
-        found.push({ key: key.slice(prefixLength), size, createdAt: header.createdAt, expiresAt: header.expiresAt });
+        found.push({ key: this.layout.keyOf(layer, key), size, createdAt: header.createdAt, expiresAt: header.expiresAt });
       }
     }
     found.sort((a, b) => b.createdAt - a.createdAt);
@@ -335,7 +342,7 @@ export class RedisStore implements Store<Uint8Array> {
     await this.connectAttemptSettled();
     let entries = 0;
     let bytes = 0;
-    for await (const batch of this.scanHeaders(this.matchFor(layer, '*'))) {
+    for await (const batch of this.scan.liveEntries(this.layout.match(layer, '*'))) {
       entries += batch.length;
       for (const { size } of batch) bytes += size;
     }
@@ -358,146 +365,6 @@ export class RedisStore implements Store<Uint8Array> {
     }
     this.noteStatus();
     this.events.removeAll();
-  }
-
-  /**
-   * A SCAN MATCH pattern for a glob over one layer's keys. The user's glob is already limited to the safe key
-   * space plus `*` and `?`; the prefix is escaped so a configured prefix can never widen the match.
-   */
-  private matchFor(layer: Layer, glob: string): string {
-    return escapeGlob(this.layerPrefixes[layer]) + glob;
-  }
-
-  /**
-   * Sends every command issued in this tick in one socket write. ioredis's auto-pipelining does the same with
-   * setImmediate, which holds a lone command back for a whole event-loop turn (the bench measured a serial Redis
-   * hit ~25 µs slower with it on loopback); corking the socket until process.nextTick costs a lone command
-   * nothing, and commands issued together (a burst of concurrent reads resumed by one reply) still leave in one
-   * write.
-   */
-  private batchThisTick(): void {
-    if (this.corked !== undefined || this.client.status !== 'ready' || !(this.client instanceof Redis)) return;
-    const stream = this.client.stream;
-    if (!stream) return;
-    this.corked = stream;
-    stream.cork();
-    process.nextTick(this.uncork);
-  }
-
-  /** On every master of a cluster: SCAN sees one node's keys only. */
-  private async unlinkMatching(match: string): Promise<number> {
-    const counts = await Promise.all(scanTargets(this.client).map((node) => this.unlinkMatchingOn(node, match)));
-    return counts.reduce((sum, count) => sum + count, 0);
-  }
-
-  private async unlinkMatchingOn(node: Redis, match: string): Promise<number> {
-    const clustered = this.client instanceof Cluster;
-    let cursor = '0';
-    let removed = 0;
-    try {
-      do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
-        cursor = next;
-        if (keys.length === 0) continue;
-        if (!clustered) {
-          removed += await node.unlink(...keys);
-          continue;
-        }
-        // A multi-key UNLINK is refused across slots even on one node: one UNLINK per key, in one pipeline.
-        const pipeline = node.pipeline();
-        for (const key of keys) pipeline.unlink(key);
-        for (const reply of await this.exec(pipeline)) removed += typeof reply === 'number' ? reply : 0;
-      } while (cursor !== '0');
-    } catch (error) {
-      throw this.wrap(error);
-    }
-    return removed;
-  }
-
-  /**
-   * Batches of live keys with their headers and value sizes, until SCAN ends on every master or scanLimit keys
-   * were seen.
-   */
-  private async *scanHeaders(match: string): AsyncGenerator<Array<{ key: string; header: FrameHeader; size: number }>> {
-    let seen = 0;
-    for (const node of scanTargets(this.client)) {
-      for await (const batch of this.scanHeadersOn(node, match, this.scanLimit - seen)) {
-        seen += batch.seen;
-        yield batch.live;
-      }
-      if (seen >= this.scanLimit) return;
-    }
-  }
-
-  private async *scanHeadersOn(
-    node: Redis,
-    match: string,
-    limit: number,
-  ): AsyncGenerator<{ seen: number; live: Array<{ key: string; header: FrameHeader; size: number }> }> {
-    let cursor = '0';
-    let seen = 0;
-    do {
-      let keys: string[];
-      try {
-        [cursor, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
-      } catch (error) {
-        throw this.wrap(error);
-      }
-      keys = keys.slice(0, limit - seen);
-      seen += keys.length;
-      if (keys.length === 0) continue;
-      // The node's own connection: these keys all live there, and a cluster pipeline must not span nodes.
-      const pipeline = node.pipeline();
-      for (const key of keys) pipeline.getrangeBuffer(key, 0, FRAME_HEADER_BYTES - 1).strlen(key);
-      const replies = await this.exec(pipeline);
-      const now = this.clock.now();
-      const batch: Array<{ key: string; header: FrameHeader; size: number }> = [];
-      keys.forEach((key, index) => {
-        const head = replies[index * 2];
-        const length = replies[index * 2 + 1];
-        if (!Buffer.isBuffer(head) || typeof length !== 'number') return;
-        const header = decodeFrameHeader(head);
-        if (header === undefined || header.expiresAt <= now) return;
-        batch.push({ key, header, size: length - FRAME_HEADER_BYTES });
-      });
-      yield { seen: keys.length, live: batch };
-    } while (cursor !== '0' && seen < limit);
-  }
-
-  private async exec(pipeline: ChainableCommander): Promise<unknown[]> {
-    let replies: Array<[Error | null, unknown]> | null;
-    try {
-      replies = await pipeline.exec();
-    } catch (error) {
-      throw this.wrap(error);
-    }
-    if (replies === null) throw new StoreError('redis', 'pipeline was discarded');
-    return replies.map(([error, reply]) => {
-      if (error) throw this.wrap(error);
-      return reply;
-    });
-  }
-
-  private wrap(error: unknown): Error {
-    if (error instanceof StoreError || error instanceof CacheClosedError) return error;
-    if (this.closed) return closedError();
-    const dropped =
-      error instanceof Error &&
-      (error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.');
-    if (dropped) {
-      // The command was in flight when the connection dropped; the drop itself says why.
-      const why = this.connectionError;
-      if (why && /^Socket timeout/.test(why.message)) return new StoreTimeoutError('redis', this.commandTimeoutMs);
-      return new StoreError('redis', `connection lost${why ? `: ${describeRedisError(why)}` : ''}`, { cause: error });
-    }
-    if (this.client.status !== 'ready') {
-      // Refused at once for want of a connection: with enableOfflineQueue false ioredis rejects a command sent
-      // before `ready` ("Stream isn't writeable ...", https://github.com/redis/ioredis/issues/945); the last
-      // connection error says why.
-      const why = this.connectionError;
-      return new StoreError('redis', why ? `not connected: ${describeRedisError(why)}` : 'not connected yet', { cause: error });
-    }
-    return new StoreError('redis', describeError(error), { cause: error });
   }
 
   /** Resolves once a connection attempt under way succeeded or failed, or after the connect timeout. */
@@ -536,12 +403,4 @@ function storeTopology(options: RedisStoreOptions): RedisTopology {
 /** Redis wants a whole number of milliseconds > 0. */
 function redisTtl(ttlMs: number): number {
   return Math.max(1, Math.ceil(ttlMs));
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\^]/g, '\\$&');
-}
-
-function closedError(): CacheClosedError {
-  return new CacheClosedError('redis store is closed');
 }

@@ -1,5 +1,3 @@
-import { PROMPT_FIELD, PROMPT_INDEX } from '../../similar/similarSchema';
-
 /** The one table every layer shares; record ids are `${layer}:${key}`. */
 export const SURREAL_TABLE = 'cache_entry';
 
@@ -22,22 +20,40 @@ export function entryFieldDefinitions(table: string): string {
 }
 
 /**
+ * What a feature adds to the cache table (the similar-answer search: a field and a full-text index), given to the
+ * store by whoever opens it, so the store never needs to know the features built on its table.
+ */
+export interface SurrealTableExtension {
+  /** Idempotent DEFINE statements (fields), run with the table's own on every open. */
+  readonly definitions: string;
+  /** DEFINE INDEX statements (idempotent) by index name, created once, where the table's own indexes are. */
+  readonly indexes: Readonly<Record<string, string>>;
+}
+
+/**
  * Idempotent, so every open() can run it. Times are cache-clock milliseconds; `value` holds the encoded bytes
  * and `size` their length, so usage() never reads values.
  */
-export const SURREAL_SCHEMA = `
+const ENTRY_TABLE_SCHEMA = `
 DEFINE TABLE IF NOT EXISTS cache_entry SCHEMAFULL;
 ${entryFieldDefinitions('cache_entry')}
-${PROMPT_FIELD}
 `;
 
 /** Indexes by name: layer for the per-layer listings, expires_at for the expiry sweep. */
-export const SURREAL_INDEXES: Readonly<Record<string, string>> = {
+const ENTRY_TABLE_INDEXES: Readonly<Record<string, string>> = {
   cache_entry_layer: 'DEFINE INDEX IF NOT EXISTS cache_entry_layer ON cache_entry FIELDS layer',
   cache_entry_expires_at: 'DEFINE INDEX IF NOT EXISTS cache_entry_expires_at ON cache_entry FIELDS expires_at',
-  /** Full-text search over prompts, for similar-answer suggestions (src/core/similar/). */
-  cache_entry_prompt: PROMPT_INDEX,
 };
+
+/** The table and its fields, the extensions' after the table's own (idempotent, run on every open). */
+export function cacheTableSchema(extensions: readonly SurrealTableExtension[] = []): string {
+  return ENTRY_TABLE_SCHEMA + extensions.map((extension) => `${extension.definitions}\n`).join('');
+}
+
+/** The table's indexes by name, then the extensions'. */
+export function cacheTableIndexes(extensions: readonly SurrealTableExtension[] = []): Readonly<Record<string, string>> {
+  return Object.assign({}, ENTRY_TABLE_INDEXES, ...extensions.map((extension) => extension.indexes));
+}
 
 /**
  * Every statement the store runs. All input arrives as bound parameters ($id, $layer, $now, ...); nothing is

@@ -1,16 +1,22 @@
 import type { RecordId } from 'surrealdb';
 import { systemClock, type Clock } from '../../clock';
-import { CacheClosedError, StoreError, describeError } from '../../errors';
 import { assertSafePattern, globToRegExp } from '../../keys/pattern';
 import type { Layer } from '../../layers';
 import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from '../store';
-import { SURREAL_QUERIES, SURREAL_TABLE } from './surrealSchema';
-import { directoryOf, isDirectoryUrl, isEmbeddedUrl, surrealRecordIdClass, type SurrealConnectOptions } from './surrealConnection';
+import type { SurrealArchive } from '../../archive/surrealArchive';
+import type { LeavingRowsKeeper, SurrealQueryRunner } from './leavingRowsKeeper';
+import { SURREAL_QUERIES, type SurrealTableExtension } from './surrealSchema';
+import { SurrealCleanupSchedule, type SurrealCleanup } from './surrealCleanupSchedule';
+import { directoryOf, isDirectoryUrl, isEmbeddedUrl } from './surrealConnection';
 import { SurrealEntryFiles } from './surrealEntryFiles';
-import { fixedLink, type SurrealLink } from './surrealLink';
-import { openCacheDatabase } from './surrealOpen';
+import { SurrealEntryMirror } from './surrealEntryMirror';
+import { DEFAULT_TABLE_EXTENSIONS, archiveKeeper, archiveOf } from './surrealFeatureDefaults';
+import type { CacheDatabaseOptions } from './surrealOpen';
+import { recordKey, recordKeyOf, toRecord, type EntryRow } from './surrealRows';
+import { SurrealStoreLink, linkOpener, surrealStoreClosed as closedError, type OpenedLink } from './surrealStoreLink';
 import { SharedSurrealDirectory } from './shared/sharedDirectory';
-import { SurrealArchive } from '../../archive/surrealArchive';
+
+export type { SurrealCleanup };
 
 export interface SurrealStoreOptions {
   /**
@@ -40,7 +46,20 @@ export interface SurrealStoreOptions {
    * SharedSurrealDirectory). Default true; false opens it for this process alone, as a second process cannot.
    */
   share?: boolean;
-  /** Most result entries kept in the archive table once they expire or are pruned; 0 or absent: no archive. */
+  /**
+   * Fields and indexes features add to the cache table (the similar-answer search: SIMILAR_TABLE_EXTENSION),
+   * defined on every open. Absent: the similar-answer index, as before (see surrealFeatureDefaults.ts).
+   */
+  tableExtensions?: readonly SurrealTableExtension[];
+  /**
+   * Builds, with the store's own query runner, what a cleanup pass tells before it deletes rows (the archive of
+   * expired answers: `(run) => new SurrealArchive(run, ...)`). Absent: nothing keeps them.
+   */
+  keepLeavingRows?: (run: SurrealQueryRunner) => LeavingRowsKeeper;
+  /**
+   * @deprecated Pass `keepLeavingRows` instead. Most result entries kept in the archive table once they expire or
+   * are pruned; 0 or absent: no archive. Ignored when keepLeavingRows is given.
+   */
   archiveMaxEntries?: number;
   /**
    * For a shared directory that stays busy past connectTimeoutMs (an old window still letting go of it, a process
@@ -55,20 +74,6 @@ export interface SurrealStoreOptions {
   deferOpen?: boolean;
 }
 
-/** The way to the data, once opened, and the RecordId class of the SDK instance it uses. */
-interface OpenedLink {
-  link: SurrealLink;
-  makeRecordId: (id: string) => RecordId;
-}
-
-/** What one cleanup pass removed. */
-export interface SurrealCleanup {
-  expired: number;
-  pruned: number;
-}
-
-type Row = { key: string; value: ArrayBuffer | Uint8Array; created_at: number; expires_at: number };
-
 /**
  * The durable tier: one SurrealDB table for all layers, embedded in the process by default. Record ids are
  * derived from layer and key, so a read is a lookup by id; every value reaches SurrealQL as a bound parameter.
@@ -79,61 +84,38 @@ type Row = { key: string; value: ArrayBuffer | Uint8Array; created_at: number; e
  */
 export class SurrealStore implements Store<Uint8Array> {
   readonly tier = 'surreal' as const;
+  /** What cleanup passes tell before deleting rows (see SurrealStoreOptions.keepLeavingRows); undefined without. */
+  readonly leavingRows: LeavingRowsKeeper | undefined;
 
   private readonly clock: Clock;
   private readonly maxEntries: number;
-  private readonly cleanupTimer: NodeJS.Timeout | undefined;
-  /** Writes since the last cleanup; past a tenth of maxEntries a cleanup runs so the cap holds between ticks. */
-  private writesSinceCleanup = 0;
-  private runningCleanup: Promise<SurrealCleanup> | undefined;
-  private queuedCleanup: Promise<SurrealCleanup> | undefined;
+  private readonly cleanups: SurrealCleanupSchedule;
   private closed = false;
-  /** Where expired and pruned answers go instead of vanishing; undefined when the archive is off. */
-  readonly archive: SurrealArchive | undefined;
+  private readonly link: SurrealStoreLink;
   /** For an embedded directory: a file per entry beside it, read while the directory is not open yet. */
-  private readonly entryFiles: SurrealEntryFiles | undefined;
-  private opened: OpenedLink | undefined;
-  private openingLink: Promise<OpenedLink> | undefined;
-  /** While not open: the entry files' live generation, read once (the lookups of one run come within milliseconds). */
-  private unopenedGeneration: Promise<string | undefined> | undefined;
-  /**
-   * The generation this store writes entry files into, read (or started) once: while a process has the folder open
-   * nobody replaces it, so the generation cannot change under it, and a write costs no extra file reads.
-   */
-  private writeGeneration: Promise<string | undefined> | undefined;
-  /**
-   * Only a store opened deferred writes the file of an entry it had to read from the table (one written before entry
-   * files existed, or whose file was lost): the next one-shot run then finds it. A long-lived store writes files with
-   * every write already, and rewriting one on each of its table reads would be I/O for nobody.
-   */
-  private readonly repairsEntryFiles: boolean;
-  /** Entry files being written after a read from the table; close() waits for them. */
-  private readonly repairs = new Set<Promise<void>>();
+  private readonly entryFiles: SurrealEntryMirror | undefined;
+  /** The store's queries, bound so features built on its connection (keepLeavingRows) can run theirs. */
+  private readonly run: SurrealQueryRunner = <T extends unknown[]>(query: string, bindings: Record<string, unknown>) =>
+    this.link.run<T>(query, bindings);
 
   private constructor(
-    private readonly openLink: () => Promise<OpenedLink>,
+    openLink: () => Promise<OpenedLink>,
     private readonly url: string,
     options: SurrealStoreOptions,
     opened: OpenedLink | undefined,
   ) {
-    this.opened = opened;
-    this.repairsEntryFiles = opened === undefined;
+    this.link = new SurrealStoreLink(openLink, opened, () => this.closed);
     const directory = directoryOf(url);
-    this.entryFiles = directory !== undefined ? new SurrealEntryFiles(directory) : undefined;
+    // Only a store opened deferred repairs entry files after table reads (see SurrealEntryMirror).
+    this.entryFiles = directory !== undefined ? new SurrealEntryMirror(new SurrealEntryFiles(directory), opened === undefined) : undefined;
     this.clock = options.clock ?? systemClock;
     this.maxEntries = options.maxEntries !== undefined && options.maxEntries > 0 ? Math.floor(options.maxEntries) : 0;
-    const archiveMax = Math.floor(options.archiveMaxEntries ?? 0);
-    this.archive =
-      archiveMax > 0
-        ? new SurrealArchive((query, bindings) => this.run(query, bindings), { maxEntries: archiveMax, clock: this.clock })
-        : undefined;
-    const interval = options.cleanupIntervalMs ?? 60_000;
-    if (interval > 0) {
-      this.cleanupTimer = setInterval(() => {
-        this.cleanup().catch(() => undefined);
-      }, interval);
-      this.cleanupTimer.unref();
-    }
+    this.leavingRows = (options.keepLeavingRows ?? archiveKeeper(options.archiveMaxEntries, this.clock))?.(this.run);
+    this.cleanups = new SurrealCleanupSchedule(() => this.runCleanup(), {
+      intervalMs: options.cleanupIntervalMs ?? 60_000,
+      maxEntries: this.maxEntries,
+      stoppedError: closedError,
+    });
   }
 
   /**
@@ -141,7 +123,7 @@ export class SurrealStore implements Store<Uint8Array> {
    * With `deferOpen` (embedded directories only) it resolves at once and does all that on first need.
    */
   static async open(options: SurrealStoreOptions): Promise<SurrealStore> {
-    const connectOptions: SurrealConnectOptions = {
+    const database: CacheDatabaseOptions = {
       url: options.url,
       namespace: options.namespace ?? 'cache',
       database: options.database ?? 'cache',
@@ -149,49 +131,46 @@ export class SurrealStore implements Store<Uint8Array> {
       ...(options.password !== undefined ? { password: options.password } : {}),
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
       ...(options.webSocketHeaders ? { webSocketHeaders: options.webSocketHeaders } : {}),
+      tableExtensions: options.tableExtensions ?? DEFAULT_TABLE_EXTENSIONS,
     };
-    const openLink = async (): Promise<OpenedLink> => {
-      const directory = directoryOf(options.url);
-      if (directory !== undefined && options.share !== false) {
-        const shared = await SharedSurrealDirectory.open(directory, { ...connectOptions, keepLooking: options.keepLooking ?? false });
-        const RecordIdClass = await surrealRecordIdClass();
-        return { link: shared, makeRecordId: (id) => new RecordIdClass(SURREAL_TABLE, id) };
-      }
-      const connection = await openCacheDatabase(connectOptions);
-      const RecordIdClass = connection.RecordId;
-      return {
-        link: fixedLink(options.url, connection, isEmbeddedUrl(options.url) ? 'embedded' : 'server'),
-        makeRecordId: (id) => new RecordIdClass(SURREAL_TABLE, id),
-      };
-    };
+    const openLink = linkOpener({ database, share: options.share !== false, keepLooking: options.keepLooking ?? false });
     if (options.deferOpen === true && isDirectoryUrl(options.url)) return new SurrealStore(openLink, options.url, options, undefined);
     return new SurrealStore(openLink, options.url, options, await openLink());
   }
 
+  /**
+   * @deprecated Read `leavingRows` (or keep what keepLeavingRows built). Where expired and pruned answers go
+   * instead of vanishing, when archiveMaxEntries built the archive; undefined when the archive is off.
+   */
+  get archive(): SurrealArchive | undefined {
+    return archiveOf(this.leavingRows);
+  }
+
   /** The deferred open under way, if any (see Store.opening). */
   opening(): Promise<unknown> | undefined {
-    return this.opened ? undefined : this.openingLink;
+    return this.link.opening();
   }
 
   /** False while a deferred store has not opened its directory (every answer so far came from entry files). */
   get isOpen(): boolean {
-    return this.opened !== undefined;
+    return this.link.current !== undefined;
   }
 
   /** When another process owns this shared directory: that process, which serves this one. */
   get servedBy(): number | undefined {
-    return this.opened?.link.ownerPid?.();
+    return this.link.current?.link.ownerPid?.();
   }
 
   /** True while a shared directory is busy and this store waits for it (keepLooking); calls fail meanwhile. */
   get waiting(): boolean {
-    const link = this.opened?.link;
+    const link = this.link.current?.link;
     return link instanceof SharedSurrealDirectory && link.role === 'searching';
   }
 
   /** How this process reaches the data: `embedded`, `server`, or how a shared directory is reached right now. */
   get reach(): string {
-    return this.opened ? this.opened.link.describe() : 'not opened yet: opens on the first miss or write';
+    const opened = this.link.current;
+    return opened ? opened.link.describe() : 'not opened yet: opens on the first miss or write';
   }
 
   /** True for URLs whose database lives inside this process (`mem://`, `surrealkv://`, `rocksdb://`). */
@@ -202,19 +181,19 @@ export class SurrealStore implements Store<Uint8Array> {
   async get(layer: Layer, key: string): Promise<StoredRecord<Uint8Array> | undefined> {
     if (this.closed) throw closedError();
     const id = recordKey(layer, key);
-    if (!this.opened && this.entryFiles) {
-      const found = await this.entryFiles.read(id, this.clock.now(), await this.generationWhileUnopened(this.entryFiles));
+    if (!this.isOpen && this.entryFiles) {
+      const found = await this.entryFiles.readUnopened(id, this.clock.now());
       if (found) return found;
     }
     // Read before the table: a file written for a generation that ended meanwhile is never read.
-    const generation = this.repairsEntryFiles ? await this.filesGeneration() : undefined;
-    const [row] = await this.run<[Row | undefined]>(SURREAL_QUERIES.get, {
+    const generation = this.entryFiles?.repairsReads ? await this.entryFiles.generation() : undefined;
+    const [row] = await this.run<[EntryRow | undefined]>(SURREAL_QUERIES.get, {
       id: await this.recordId(id),
       now: this.clock.now(),
     });
     if (row === undefined) return undefined;
     const record = toRecord(row);
-    this.repairEntryFile(generation, id, record);
+    this.entryFiles?.repair(generation, id, record);
     return record;
   }
 
@@ -222,25 +201,25 @@ export class SurrealStore implements Store<Uint8Array> {
   async getMany(layer: Layer, keys: readonly string[]): Promise<Array<StoredRecord<Uint8Array> | undefined>> {
     if (this.closed) throw closedError();
     if (keys.length === 0) return [];
-    if (!this.opened && this.entryFiles) {
-      const files = this.entryFiles;
-      const now = this.clock.now();
-      const generation = await this.generationWhileUnopened(files);
-      const found = await Promise.all(keys.map((key) => files.read(recordKey(layer, key), now, generation)));
+    if (!this.isOpen && this.entryFiles) {
+      const found = await this.entryFiles.readManyUnopened(
+        keys.map((key) => recordKey(layer, key)),
+        this.clock.now(),
+      );
       if (found.every((record) => record !== undefined)) return found;
     }
-    const generation = this.repairsEntryFiles ? await this.filesGeneration() : undefined;
-    const [rows] = await this.run<[Row[]]>(SURREAL_QUERIES.getMany, {
+    const generation = this.entryFiles?.repairsReads ? await this.entryFiles.generation() : undefined;
+    const [rows] = await this.run<[EntryRow[]]>(SURREAL_QUERIES.getMany, {
       ids: await Promise.all(keys.map((key) => this.recordId(recordKey(layer, key)))),
       now: this.clock.now(),
     });
-    const byKey = new Map<string, Row>();
+    const byKey = new Map<string, EntryRow>();
     for (const row of rows) byKey.set(row.key, row);
     return keys.map((key) => {
       const row = byKey.get(key);
       if (row === undefined) return undefined;
       const record = toRecord(row);
-      this.repairEntryFile(generation, recordKey(layer, key), record);
+      this.entryFiles?.repair(generation, recordKey(layer, key), record);
       return record;
     });
   }
@@ -249,7 +228,7 @@ export class SurrealStore implements Store<Uint8Array> {
     if (this.closed) throw closedError();
     const id = recordKey(layer, key);
     const recordId = await this.recordId(id);
-    const generation = await this.filesGeneration();
+    const generation = await this.entryFiles?.generation();
     const createdAt = this.clock.now();
     await this.run(SURREAL_QUERIES.set, {
       id: recordId,
@@ -261,7 +240,7 @@ export class SurrealStore implements Store<Uint8Array> {
       expires_at: createdAt + options.ttlMs,
     });
     await this.entryFiles?.write(generation, id, { value, createdAt, expiresAt: createdAt + options.ttlMs });
-    this.noteWrites(1);
+    this.cleanups.noteWrites(1);
   }
 
   /** All writes in one query (one transaction): a row costs far less than a query of its own. */
@@ -269,7 +248,7 @@ export class SurrealStore implements Store<Uint8Array> {
     if (this.closed) throw closedError();
     if (writes.length === 0) return;
     const ids = await Promise.all(writes.map((write) => this.recordId(recordKey(layer, write.key))));
-    const generation = await this.filesGeneration();
+    const generation = await this.entryFiles?.generation();
     const createdAt = this.clock.now();
     const rows = writes.map((write, index) => ({
       id: ids[index],
@@ -291,7 +270,7 @@ export class SurrealStore implements Store<Uint8Array> {
         ),
       );
     }
-    this.noteWrites(writes.length);
+    this.cleanups.noteWrites(writes.length);
   }
 
   async has(layer: Layer, key: string): Promise<boolean> {
@@ -323,14 +302,14 @@ export class SurrealStore implements Store<Uint8Array> {
     const doomed = keys.filter((key) => matcher.test(key));
     if (doomed.length === 0) return 0;
     await this.run(SURREAL_QUERIES.deleteIds, { ids: await Promise.all(doomed.map((key) => this.recordId(recordKey(layer, key)))) });
-    await this.forgetEntryFiles(doomed.map((key) => recordKey(layer, key)));
+    await this.entryFiles?.forget(doomed.map((key) => recordKey(layer, key)));
     return doomed.length;
   }
 
   async clear(layer: Layer): Promise<number> {
     if (this.closed) throw closedError();
     const [, , doomed] = await this.run<[unknown, unknown, RecordId[]]>(SURREAL_QUERIES.clear, { layer });
-    await this.forgetEntryFiles(doomed.map(recordKeyOf));
+    await this.entryFiles?.forget(doomed.map(recordKeyOf));
     return doomed.length;
   }
 
@@ -377,16 +356,7 @@ export class SurrealStore implements Store<Uint8Array> {
    */
   cleanup(): Promise<SurrealCleanup> {
     if (this.closed) return Promise.reject(closedError());
-    if (this.queuedCleanup) return this.queuedCleanup;
-    if (!this.runningCleanup) return this.startCleanup();
-    const queued = this.runningCleanup
-      .catch(() => undefined)
-      .then(() => {
-        this.queuedCleanup = undefined;
-        return this.startCleanup();
-      });
-    this.queuedCleanup = queued;
-    return queued;
+    return this.cleanups.request();
   }
 
   /**
@@ -396,13 +366,9 @@ export class SurrealStore implements Store<Uint8Array> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.cleanupTimer) clearInterval(this.cleanupTimer);
-    await this.queuedCleanup?.catch(() => undefined);
-    await this.runningCleanup?.catch(() => undefined);
-    await Promise.all(this.repairs);
-    // A deferred open still under way is let go of once it lands; one that failed left nothing to close.
-    const opened = this.opened ?? (await this.openingLink?.catch(() => undefined));
-    await opened?.link.close();
+    await this.cleanups.stop();
+    await this.entryFiles?.settled();
+    await this.link.close();
   }
 
   /**
@@ -414,134 +380,29 @@ export class SurrealStore implements Store<Uint8Array> {
     return this.run<T>(text, bindings);
   }
 
-  private startCleanup(): Promise<SurrealCleanup> {
-    if (this.closed) return Promise.reject(closedError());
-    const pass: Promise<SurrealCleanup> = this.runCleanup().finally(() => {
-      if (this.runningCleanup === pass) this.runningCleanup = undefined;
-    });
-    this.runningCleanup = pass;
-    return pass;
-  }
-
+  /** One cleanup pass: the leaving rows' keeper sees them first, then they and their entry files go. */
   private async runCleanup(): Promise<SurrealCleanup> {
-    this.writesSinceCleanup = 0;
     const now = this.clock.now();
-    await this.archive?.keepExpired(now);
+    await this.leavingRows?.keepExpired(now);
     const [, , expiredIds] = await this.run<[unknown, unknown, RecordId[]]>(SURREAL_QUERIES.deleteExpired, { now });
-    await this.forgetEntryFiles(expiredIds.map(recordKeyOf));
+    await this.entryFiles?.forget(expiredIds.map(recordKeyOf));
     const expired = expiredIds.length;
     let pruned = 0;
     if (this.maxEntries > 0) {
       const [total] = await this.run<[number]>(SURREAL_QUERIES.count, {});
       if (total > this.maxEntries) {
-        await this.archive?.keepOldest(total - this.maxEntries);
+        await this.leavingRows?.keepOldest(total - this.maxEntries);
         const [, , prunedIds] = await this.run<[unknown, unknown, RecordId[]]>(SURREAL_QUERIES.pruneOldest, {
           excess: total - this.maxEntries,
         });
-        await this.forgetEntryFiles(prunedIds.map(recordKeyOf));
+        await this.entryFiles?.forget(prunedIds.map(recordKeyOf));
         pruned = prunedIds.length;
       }
     }
     return { expired, pruned };
   }
 
-  private noteWrites(count: number): void {
-    if (this.maxEntries === 0) return;
-    this.writesSinceCleanup += count;
-    if (this.writesSinceCleanup >= Math.max(1, Math.ceil(this.maxEntries / 10))) {
-      this.cleanup().catch(() => undefined);
-    }
+  private recordId(id: string): Promise<RecordId> {
+    return this.link.recordId(id);
   }
-
-  /** The way to the data, opening it first when the store was opened deferred. */
-  private async link(): Promise<OpenedLink> {
-    if (this.opened) return this.opened;
-    if (this.closed) throw closedError();
-    this.openingLink ??= this.openLink().then(
-      (opened) => {
-        this.opened = opened;
-        return opened;
-      },
-      (error: unknown) => {
-        // The next call tries again (the tiered cache's breaker spaces the tries out).
-        this.openingLink = undefined;
-        throw error instanceof StoreError ? error : new StoreError('surreal', describeError(error), { cause: error });
-      },
-    );
-    return this.openingLink;
-  }
-
-  private filesGeneration(): Promise<string | undefined> {
-    const files = this.entryFiles;
-    if (!files) return Promise.resolve(undefined);
-    // No folder yet (a first run, before the table is opened): asked again next time.
-    this.writeGeneration ??= files.generation().then((generation) => {
-      if (generation === undefined) this.writeGeneration = undefined;
-      return generation;
-    });
-    return this.writeGeneration;
-  }
-
-  private async generationWhileUnopened(files: SurrealEntryFiles): Promise<string | undefined> {
-    this.unopenedGeneration ??= files.liveGeneration();
-    return this.unopenedGeneration;
-  }
-
-  private async recordId(id: string): Promise<RecordId> {
-    return (await this.link()).makeRecordId(id);
-  }
-
-  /** After a read from the table: the entry's file, for the next process that has not opened the directory. */
-  private repairEntryFile(generation: string | undefined, id: string, record: StoredRecord<Uint8Array>): void {
-    if (!this.entryFiles || generation === undefined) return;
-    const repair = this.entryFiles.write(generation, id, record).finally(() => this.repairs.delete(repair));
-    this.repairs.add(repair);
-  }
-
-  private async forgetEntryFiles(ids: readonly string[]): Promise<void> {
-    const files = this.entryFiles;
-    if (files) await Promise.all(ids.map((id) => files.remove(id)));
-  }
-
-  private async run<T extends unknown[]>(query: string, bindings: Record<string, unknown>): Promise<T> {
-    try {
-      const { db } = (await this.link()).link.connection();
-      // While the SDK reconnects it queues queries until the server is back; failing now lets the tier degrade.
-      if (db.status !== 'connected') throw new StoreError('surreal', `not connected (${db.status}); used again once the server answers`);
-      // A query in flight when the connection drops would wait for the reconnect: it fails with the drop instead.
-      let unsubscribe: Array<() => void> = [];
-      const dropped = new Promise<never>((_resolve, reject) => {
-        const drop = () => reject(new StoreError('surreal', 'the connection dropped during the query'));
-        unsubscribe = [db.subscribe('reconnecting', drop), db.subscribe('disconnected', drop)];
-      });
-      try {
-        return (await Promise.race([db.query(query, bindings).collect(), dropped])) as T;
-      } finally {
-        for (const stop of unsubscribe) stop();
-      }
-    } catch (error) {
-      if (this.closed) throw closedError();
-      if (error instanceof StoreError) throw error;
-      throw new StoreError('surreal', describeError(error), { cause: error });
-    }
-  }
-}
-
-/** Layers never contain ':', so `${layer}:${key}` cannot collide across layers. */
-function recordKey(layer: Layer, key: string): string {
-  return `${layer}:${key}`;
-}
-
-/** The `layer:key` of a record id the table handed back (the inverse of recordKey inside an id). */
-function recordKeyOf(id: RecordId): string {
-  return String(id.id);
-}
-
-function toRecord(row: Row): StoredRecord<Uint8Array> {
-  const value = row.value instanceof Uint8Array ? row.value : new Uint8Array(row.value);
-  return { value, createdAt: row.created_at, expiresAt: row.expires_at };
-}
-
-function closedError(): CacheClosedError {
-  return new CacheClosedError('surreal store is closed');
 }

@@ -3,10 +3,10 @@ import { StoreError, describeError } from '../../../errors';
 import { lockedByAnotherProcess } from './directoryLock';
 import { stillRunning, thisProcess } from '../../../io/processIdentity';
 import { reportedDirectoryDamage } from '../surrealConnectFailure';
-import { directoryClaim, holdsDirectory, releaseSurreal, type SurrealConnectOptions, type SurrealConnection } from '../surrealConnection';
+import { directoryClaim, holdsDirectory, releaseSurreal, type SurrealConnection } from '../surrealConnection';
 import { SurrealDirectoryBusyError, SurrealDirectoryDamagedError } from '../surrealErrors';
 import type { SurrealLink } from '../surrealLink';
-import { openCacheClient, openCacheDatabase } from '../surrealOpen';
+import { openCacheClient, openCacheDatabase, type CacheDatabaseOptions } from '../surrealOpen';
 import { newAccessToken, ownerFilePath, readOwnerRecord, removeOwnerRecord, writeOwnerRecord, type OwnerRecord } from './ownerRecord';
 import type { SurrealRpcRelay } from './rpcRelay';
 
@@ -49,7 +49,7 @@ export class SharedSurrealDirectory implements SurrealLink {
 
   private constructor(
     private readonly directory: string,
-    private readonly options: SurrealConnectOptions,
+    private readonly options: CacheDatabaseOptions,
   ) {
     this.ownerFile = ownerFilePath(directory);
   }
@@ -62,7 +62,7 @@ export class SharedSurrealDirectory implements SurrealLink {
    */
   static async open(
     directory: string,
-    options: SurrealConnectOptions & { openTimeoutMs?: number; keepLooking?: boolean },
+    options: CacheDatabaseOptions & { openTimeoutMs?: number; keepLooking?: boolean },
   ): Promise<SharedSurrealDirectory> {
     const shared = new SharedSurrealDirectory(directory, options);
     const deadline = Date.now() + (options.openTimeoutMs ?? options.connectTimeoutMs);
