@@ -17,6 +17,8 @@ import { TieredCache } from '../../src/core/tiered/tieredCache';
 import type { LayerPolicy } from '../../src/core/tiered/tierTypes';
 import { runCli } from '../../src/cli/main';
 import { sharedTiers } from '../fixtures/sharedTiers';
+import { CacheEngine } from '../../src/core/engine';
+import { testEngineConfig } from '../fixtures/engineWorkspace';
 
 const MINUTE = 60_000;
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
@@ -156,24 +158,6 @@ describe('Archive of expired answers (SurrealDB)', () => {
     }
   });
 
-  // Transitional: callers that do not pass keepLeavingRows yet still get the archive from archiveMaxEntries.
-  it('builds the archive from archiveMaxEntries when no keeper is given, and none when it is 0', async () => {
-    const legacy = await SurrealStore.open({ url: 'mem://', clock, cleanupIntervalMs: 0, archiveMaxEntries: 3 });
-    const off = await SurrealStore.open({ url: 'mem://', clock, cleanupIntervalMs: 0, archiveMaxEntries: 0 });
-    try {
-      assert.ok(legacy.archive instanceof SurrealArchive);
-      assert.equal(legacy.leavingRows, legacy.archive);
-      await legacy.set('result', 'k', bytes(1), { ttlMs: MINUTE });
-      clock.advance(MINUTE);
-      await legacy.cleanup();
-      assert.deepEqual((await legacy.archive.list(10)).map((entry) => entry.key), ['k']);
-      assert.equal(off.archive, undefined);
-    } finally {
-      await legacy.close();
-      await off.close();
-    }
-  });
-
   it('keeps its archive in an embedded directory across reopening', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'claude-cache-archive-'));
     const url = `surrealkv://${join(dir, 'db')}`;
@@ -202,6 +186,26 @@ describe('Archived answers through the tiered cache', () => {
     costUsd: 0.001,
     createdAt: 0,
   };
+
+  it('is built by the engine on the SurrealDB tier when claudeCache.archive.maxEntries > 0, and not at 0', async () => {
+    const clock = new ManualClock();
+    const root = await mkdtemp(join(tmpdir(), 'claude-cache-archive-engine-'));
+    const openWith = (maxEntries: number, folder: string) =>
+      CacheEngine.open({ config: testEngineConfig('http://127.0.0.1:9', join(root, folder), { 'archive.maxEntries': maxEntries }), clock });
+    const on = await openWith(3, 'on');
+    const off = await openWith(0, 'off');
+    try {
+      assert.ok(on.archive, 'the archive is on');
+      assert.equal(off.archive, undefined);
+      await on.cache.set('result', 'explain-selection:k1:abcd', answer);
+      clock.advance(on.config.layers.result.ttlSeconds * 1000 + 1);
+      assert.deepEqual((await on.archive.list(10)).map((entry) => entry.key), ['explain-selection:k1:abcd']);
+    } finally {
+      await on.close();
+      await off.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 
   it('are listed and opened after they expire, and never served by get or getOrCompute', async () => {
     const clock = new ManualClock();

@@ -194,13 +194,13 @@ describe('MemoryStore', () => {
     it('reuses one clock reading for hits within the resolution, then reads again', async () => {
       let reads = 0;
       const counting = { now: () => (reads++, clock.now()) };
-      const coarse = new MemoryStore({ budgets: budgets(1_000), clock: counting, clockResolutionMs: 1 });
+      const coarse = new MemoryStore({ budgets: budgets(1_000), clock: counting, clockResolutionMs: 1, timers: clock });
       coarse.setSync('prompt', 'k', 'v', { ttlMs: 1_000, size: 1 });
       const afterSet = reads;
       coarse.getSync('prompt', 'k');
       coarse.getSync('prompt', 'k');
       assert.equal(reads - afterSet, 1, 'two hits, one reading');
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      clock.advance(1);
       coarse.getSync('prompt', 'k');
       assert.equal(reads - afterSet, 2, 'the reading was dropped after the resolution');
       await coarse.close();

@@ -16,7 +16,9 @@ import { pinningPolicyOf } from '../stores/memory/pinning/pinningPolicy';
 import { LAYER_VALUE_SCHEMAS } from '../tiered/layerValueSchemas';
 import { TieredCache } from '../tiered/tieredCache';
 import type { ValueCodec } from '../tiered/tierTypes';
-import type { TierOpening } from '../tiers/sharedTierDriver';
+import type { DatabaseFeatures, TierOpening } from '../tiers/sharedTierDriver';
+import { SurrealArchive } from '../archive/surrealArchive';
+import { SIMILAR_TABLE_EXTENSION } from '../similar/similarSchema';
 import { SelfTuning } from '../tuning/selfTuning';
 import { usageSealing } from '../usage/usageSealing';
 import { UsageSpool } from '../usage/usageSpool';
@@ -49,6 +51,8 @@ export interface EngineParts {
   tuning: SelfTuning;
   /** The tier offering SurrealQL (usage log, archive, similar answers), if one is open. */
   surreal: OpenTier['surreal'];
+  /** Expired and pruned answers kept in that database; undefined when it is off or the archive is. */
+  archive: SurrealArchive | undefined;
   flight: { flight: SharedFlight; close: () => void } | undefined;
   /** Closes what the tiers hold beyond their stores. */
   closeTiers: () => void;
@@ -86,8 +90,15 @@ export async function openEngineParts(options: EngineOptions, apiKey: () => stri
   if ('problem' in sealing) problems.report('encryption-key', sealing.problem);
   const sealer = 'codec' in sealing && sealing.codec instanceof EncryptingCodec ? sealing.codec : undefined;
 
+  // The archive keeps copies of answers as they leave the database; the store builds it on its own connection.
+  const kept: { archive?: SurrealArchive } = {};
+  const archiveMax = Math.floor(config.archive.maxEntries);
+  const databaseFeatures: DatabaseFeatures = {
+    tableExtensions: [SIMILAR_TABLE_EXTENSION],
+    ...(archiveMax > 0 ? { keepLeavingRows: (run) => (kept.archive = new SurrealArchive(run, { maxEntries: archiveMax, clock })) } : {}),
+  };
   const { tiers, openings } = await openSharedTiers(
-    { config, secrets: options, clock, logger, problems, sealer, storageProblem, oneShot: options.oneShot === true },
+    { config, secrets: options, clock, logger, problems, sealer, storageProblem, oneShot: options.oneShot === true, databaseFeatures },
     'problem' in sealing ? sealing.problem : undefined,
     (opening) => storageProblem !== undefined && opening.detail.includes(storageProblem),
   );
@@ -164,6 +175,7 @@ export async function openEngineParts(options: EngineOptions, apiKey: () => stri
     counters: new SessionCounters(new LifetimeCountersFile(path.join(config.storageDir, 'stats.json')), cache.stats),
     tuning,
     surreal,
+    archive: surreal ? kept.archive : undefined,
     flight,
     closeTiers: () => {
       for (const tier of tiers) tier.close?.();

@@ -82,7 +82,7 @@ export class CacheEngine implements EngineApi {
     this.memory = parts.memory;
     this.counters = parts.counters;
     const surreal = parts.surreal?.store;
-    this.archive = surreal?.archive ? new ArchivedAnswers(surreal.archive, parts.codec, () => surreal.cleanup()) : undefined;
+    this.archive = surreal && parts.archive ? new ArchivedAnswers(parts.archive, parts.codec, () => surreal.cleanup()) : undefined;
     // Off when values are sealed: the index would keep the prompts readable beside the encrypted answers.
     this.similar =
       surreal && !parts.encrypted

@@ -6,6 +6,8 @@ import type { SharedFlight } from '../flight';
 import type { Logger } from '../logger';
 import type { Store } from '../stores/store';
 import type { InvalidationBus } from '../tiered/invalidationBus';
+import type { LeavingRowsKeeper, SurrealQueryRunner } from '../stores/surreal/leavingRowsKeeper';
+import type { SurrealTableExtension } from '../stores/surreal/surrealSchema';
 import type { SurrealStore } from '../stores/surreal/surrealStore';
 
 /** What a storage tier said when the engine opened it; a tier that failed to open is off for this session. */
@@ -39,6 +41,17 @@ export interface TierOpenContext {
   storageProblem: string | undefined;
   /** A process that runs one command and exits (the CLI): open lazily what a hit does not need. */
   oneShot: boolean;
+  /**
+   * What features built on a tier's database add to it (the similar-answer index's field, the archive of leaving
+   * rows): given by the engine, so a store never imports the features that use it.
+   */
+  databaseFeatures: DatabaseFeatures;
+}
+
+export interface DatabaseFeatures {
+  tableExtensions: readonly SurrealTableExtension[];
+  /** Built with the store's own query runner; absent when nothing keeps leaving rows (the archive is off). */
+  keepLeavingRows?: (run: SurrealQueryRunner) => LeavingRowsKeeper;
 }
 
 /** A tier the driver opened, with what it offers beyond being a Store. */

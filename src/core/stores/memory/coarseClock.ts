@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../../clock';
+import { systemTimers, type Timers } from '../../timers';
 
 /**
  * A clock reading reused for `resolutionMs`: reading the clock costs more than a memory hit's LRU lookup, so one
@@ -17,6 +18,8 @@ export class CoarseClock {
   constructor(
     private readonly clock: Clock,
     resolutionMs?: number,
+    /** What forgets a reading once the resolution passed; tests hand in a ManualClock. */
+    private readonly timers: Timers = systemTimers,
   ) {
     this.resolutionMs = Math.max(0, resolutionMs ?? (clock === systemClock ? 1 : 0));
   }
@@ -26,7 +29,7 @@ export class CoarseClock {
     const now = this.clock.now();
     if (this.resolutionMs > 0) {
       this.cachedNow = now;
-      setTimeout(this.forgetNow, this.resolutionMs).unref();
+      this.timers.setTimeout(this.forgetNow, this.resolutionMs).unref();
     }
     return now;
   }

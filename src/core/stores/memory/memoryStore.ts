@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { systemClock, type Clock } from '../../clock';
+import type { Timers } from '../../timers';
 import { CacheClosedError, ConfigError } from '../../errors';
 import { globToRegExp } from '../../keys/pattern';
 import { LAYERS, type Layer } from '../../layers';
@@ -30,6 +31,8 @@ export interface MemoryStoreOptions {
    * that move a ManualClock see exact expiry.
    */
   clockResolutionMs?: number;
+  /** The timers that drop a clock reading after `clockResolutionMs`; the system's by default. */
+  timers?: Timers;
   /** Which frequently read entries survive LRU eviction; off by default. */
   pinning?: PinningPolicy;
 }
@@ -74,7 +77,7 @@ export class MemoryStore implements Store<unknown> {
   constructor(options: MemoryStoreOptions) {
     this.clock = options.clock ?? systemClock;
     this.onEvict = options.onEvict;
-    this.hitClock = new CoarseClock(this.clock, options.clockResolutionMs);
+    this.hitClock = new CoarseClock(this.clock, options.clockResolutionMs, options.timers);
     this.pinning = checkPinningPolicy(options.pinning ?? NO_PINNING);
     this.decay = new HeatDecay(this.pinning.halfLifeMs, this.clock.now());
     for (const layer of LAYERS) {

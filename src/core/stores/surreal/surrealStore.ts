@@ -10,7 +10,6 @@ import { SurrealCleanupSchedule, type SurrealCleanup } from './surrealCleanupSch
 import { directoryOf, isDirectoryUrl, isEmbeddedUrl } from './surrealConnection';
 import { SurrealEntryFiles } from './surrealEntryFiles';
 import { SurrealEntryMirror } from './surrealEntryMirror';
-import { DEFAULT_TABLE_EXTENSIONS, archiveKeeper, archiveOf } from './surrealFeatureDefaults';
 import type { CacheDatabaseOptions } from './surrealOpen';
 import { recordKey, recordKeyOf, toRecord, type EntryRow } from './surrealRows';
 import { SurrealStoreLink, linkOpener, surrealStoreClosed as closedError, type OpenedLink } from './surrealStoreLink';
@@ -56,11 +55,6 @@ export interface SurrealStoreOptions {
    * expired answers: `(run) => new SurrealArchive(run, ...)`). Absent: nothing keeps them.
    */
   keepLeavingRows?: (run: SurrealQueryRunner) => LeavingRowsKeeper;
-  /**
-   * @deprecated Pass `keepLeavingRows` instead. Most result entries kept in the archive table once they expire or
-   * are pruned; 0 or absent: no archive. Ignored when keepLeavingRows is given.
-   */
-  archiveMaxEntries?: number;
   /**
    * For a shared directory that stays busy past connectTimeoutMs (an old window still letting go of it, a process
    * that does not share it): resolve anyway and use it once it is free; meanwhile every call fails with StoreError.
@@ -110,7 +104,7 @@ export class SurrealStore implements Store<Uint8Array> {
     this.entryFiles = directory !== undefined ? new SurrealEntryMirror(new SurrealEntryFiles(directory), opened === undefined) : undefined;
     this.clock = options.clock ?? systemClock;
     this.maxEntries = options.maxEntries !== undefined && options.maxEntries > 0 ? Math.floor(options.maxEntries) : 0;
-    this.leavingRows = (options.keepLeavingRows ?? archiveKeeper(options.archiveMaxEntries, this.clock))?.(this.run);
+    this.leavingRows = options.keepLeavingRows?.(this.run);
     this.cleanups = new SurrealCleanupSchedule(() => this.runCleanup(), {
       intervalMs: options.cleanupIntervalMs ?? 60_000,
       maxEntries: this.maxEntries,
@@ -131,19 +125,11 @@ export class SurrealStore implements Store<Uint8Array> {
       ...(options.password !== undefined ? { password: options.password } : {}),
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
       ...(options.webSocketHeaders ? { webSocketHeaders: options.webSocketHeaders } : {}),
-      tableExtensions: options.tableExtensions ?? DEFAULT_TABLE_EXTENSIONS,
+      tableExtensions: options.tableExtensions ?? [],
     };
     const openLink = linkOpener({ database, share: options.share !== false, keepLooking: options.keepLooking ?? false });
     if (options.deferOpen === true && isDirectoryUrl(options.url)) return new SurrealStore(openLink, options.url, options, undefined);
     return new SurrealStore(openLink, options.url, options, await openLink());
-  }
-
-  /**
-   * @deprecated Read `leavingRows` (or keep what keepLeavingRows built). Where expired and pruned answers go
-   * instead of vanishing, when archiveMaxEntries built the archive; undefined when the archive is off.
-   */
-  get archive(): SurrealArchive | undefined {
-    return archiveOf(this.leavingRows);
   }
 
   /** The deferred open under way, if any (see Store.opening). */

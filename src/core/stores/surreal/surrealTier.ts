@@ -25,7 +25,8 @@ export async function openSurrealTier(context: TierOpenContext): Promise<TierOpe
       ...(config.surreal.username ? { username: config.surreal.username } : {}),
       ...(secrets.surrealPassword ? { password: secrets.surrealPassword } : {}),
       maxEntries: config.surreal.maxEntries,
-      archiveMaxEntries: config.archive.maxEntries,
+      tableExtensions: context.databaseFeatures.tableExtensions,
+      ...(context.databaseFeatures.keepLeavingRows ? { keepLeavingRows: context.databaseFeatures.keepLeavingRows } : {}),
       // A window reloading while the old one still lets go of the folder must not lose the tier for good.
       keepLooking: true,
       ...(context.oneShot ? { deferOpen: true } : {}),
