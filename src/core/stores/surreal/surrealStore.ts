@@ -3,7 +3,6 @@ import { systemClock, type Clock } from '../../clock';
 import { assertSafePattern, globToRegExp } from '../../keys/pattern';
 import type { Layer } from '../../layers';
 import type { EntryInfo, SetOptions, Store, StoredRecord, StoreUsage, StoreWrite } from '../store';
-import type { SurrealArchive } from '../../archive/surrealArchive';
 import type { LeavingRowsKeeper, SurrealQueryRunner } from './leavingRowsKeeper';
 import { SURREAL_QUERIES, type SurrealTableExtension } from './surrealSchema';
 import { SurrealCleanupSchedule, type SurrealCleanup } from './surrealCleanupSchedule';
