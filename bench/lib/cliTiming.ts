@@ -1,7 +1,7 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startFakeAnthropic } from '../../test/fixtures/fakeAnthropic';
+import { startFakeAnthropic } from '../../test/helpers/fakeAnthropic';
 import type { BenchContext } from './context';
 import { Recorder, type LatencySummary } from './measure';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
-import { startRedisServer, type RedisServerHandle } from '../../test/integration/harness/redisServer';
+import { startRedisServer, type RedisServerHandle } from '../../test/helpers/servers/redisServer';
 
 /** What the results were measured on; the README quotes it next to the ratios. */
 export interface MachineInfo {

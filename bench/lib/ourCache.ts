@@ -7,7 +7,7 @@ import type { Store } from '../../src/core/stores/store';
 import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import type { LayerPolicy, WriteMode } from '../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
-import { redisBus, sharedTiers } from '../../test/fixtures/sharedTiers';
+import { redisBus, sharedTiers } from '../../test/helpers/sharedTiers';
 
 export const HOUR_MS = 3_600_000;
 export const MIB = 1024 * 1024;

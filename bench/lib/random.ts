@@ -1,4 +1,4 @@
-import { seededRandom } from '../../test/fixtures/seededRandom';
+import { seededRandom } from '../../test/helpers/seededRandom';
 
 export { seededRandom };
 /** Item `Math.floor(random * length)` of a non-empty list. */

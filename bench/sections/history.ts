@@ -7,7 +7,7 @@ import { invalidateFileContexts } from '../../src/core/fileInvalidation';
 import { LAYERS, type Layer } from '../../src/core/layers';
 import { formatMs } from '../../src/core/tuning';
 import { discoverWorkflows } from '../../src/core/workflows';
-import { startFakeAnthropic, type FakeRequestBody } from '../../test/fixtures/fakeAnthropic';
+import { startFakeAnthropic, type FakeRequestBody } from '../../test/helpers/fakeAnthropic';
 import { SectionBuilder, type BenchContext } from '../lib/context';
 import { optimalProviderCost, plainDollars, type OracleCall } from '../lib/costOracle';
 import { loadEditHistory } from '../lib/editHistory';

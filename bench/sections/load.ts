@@ -1,4 +1,4 @@
-import { runTwoInstanceLoad } from '../../test/fixtures/twoInstanceLoad';
+import { runTwoInstanceLoad } from '../../test/helpers/twoInstanceLoad';
 import { SectionBuilder, type BenchContext } from '../lib/context';
 import type { Section } from '../report/results';
 

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CacheEngine, type PrewarmItem } from '../../src/core/engine';
 import type { RunResult } from '../../src/core/pipeline';
-import { startFakeAnthropic } from '../../test/fixtures/fakeAnthropic';
+import { startFakeAnthropic } from '../../test/helpers/fakeAnthropic';
 import { figure, SectionBuilder, type BenchContext } from '../lib/context';
 import { benchEngineConfig } from '../lib/engineConfig';
 import { Recorder } from '../lib/measure';

@@ -5,7 +5,7 @@ import { invalidateFileContexts } from '../../src/core/fileInvalidation';
 import type { Layer } from '../../src/core/layers';
 import type { RunResult } from '../../src/core/pipeline';
 import { discoverWorkflows } from '../../src/core/workflows';
-import { startFakeAnthropic, type FakeRequestBody } from '../../test/fixtures/fakeAnthropic';
+import { startFakeAnthropic, type FakeRequestBody } from '../../test/helpers/fakeAnthropic';
 import { benchEngineConfig } from '../lib/engineConfig';
 import { figure, SectionBuilder, type BenchContext } from '../lib/context';
 import { Recorder } from '../lib/measure';

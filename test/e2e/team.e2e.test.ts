@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { formatDollars } from '../../src/core/format/money';
 import { waitUntil } from '../../tools/common/waitUntil';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
 import {
   STEP_TIMEOUT_MS,
   contextMenuAction,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import type { RunningCodeServer } from '../../tools/codeServer/codeServer';
 import { waitUntil } from '../../tools/common/waitUntil';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
 import {
   STEP_TIMEOUT_MS,
   dismissNotifications,

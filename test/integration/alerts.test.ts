@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { ManualClock } from '../../src/core/clock';
 import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
-import { makeTempWorkspace, runCliCaptured } from '../fixtures/engineWorkspace';
+import { makeTempWorkspace, runCliCaptured } from '../helpers/engineWorkspace';
 
 describe('Alerts in stats (real engine, embedded SurrealDB)', function () {
   this.timeout(60_000);

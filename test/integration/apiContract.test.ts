@@ -5,8 +5,8 @@ import { ClaudeModelNotFoundError } from '../../src/core/claude';
 import { CacheEngine } from '../../src/core/engine';
 import { FAMILY_ALIASES, ModelRetiredError, UnknownModelError } from '../../src/core/models';
 import { EmptyPromptError } from '../../src/core/workflows';
-import { git, gitCeilingPerSuite } from '../fixtures/gitRepository';
-import { fakeAnthropicPerSuite, makeTempWorkspace, testEngineConfig } from '../fixtures/engineWorkspace';
+import { git, gitCeilingPerSuite } from '../helpers/gitRepository';
+import { fakeAnthropicPerSuite, makeTempWorkspace, testEngineConfig } from '../helpers/engineWorkspace';
 
 /**
  * The product against the strict double of API version 2026-10-21: what the issue "Works against the real Claude

@@ -16,9 +16,9 @@ import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
 import type { LayerPolicy } from '../../src/core/tiered/tierTypes';
 import { runCli } from '../../src/cli/main';
-import { sharedTiers } from '../fixtures/sharedTiers';
+import { sharedTiers } from '../helpers/sharedTiers';
 import { CacheEngine } from '../../src/core/engine';
-import { testEngineConfig } from '../fixtures/engineWorkspace';
+import { testEngineConfig } from '../helpers/engineWorkspace';
 
 const MINUTE = 60_000;
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);

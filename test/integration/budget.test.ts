@@ -5,7 +5,7 @@ import { EXIT_OVER_BUDGET } from '../../src/cli/main';
 import { BudgetExceededError } from '../../src/core/budget';
 import { CostLedger, JsonFileLedgerPersistence } from '../../src/core/cost';
 import { CacheEngine } from '../../src/core/engine';
-import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, runCliCaptured, testEngineConfig } from '../fixtures/engineWorkspace';
+import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, runCliCaptured, testEngineConfig } from '../helpers/engineWorkspace';
 
 /** Sonnet 5.5 output is $10 per million tokens: 100,000 output tokens cost exactly $1. */
 function spend(amount: number) {

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_OVER_BUDGET } from '../../src/cli/main';
 import { CostLedger, JsonFileLedgerPersistence, parseReservations } from '../../src/core/cost';
-import { buildCli, builtCliPath } from '../fixtures/builtCli';
-import { eventually } from '../fixtures/eventually';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { buildCli, builtCliPath } from '../helpers/builtCli';
+import { eventually } from '../helpers/eventually';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
 
 /**
  * An answer of about 3,000 output tokens (the double counts one per four characters): close to the 4,096 the

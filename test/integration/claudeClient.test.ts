@@ -4,7 +4,7 @@ import { ClaudeClient, type ClaudeRequest } from '../../src/core/claude/claudeCl
 import { DEFAULT_MODEL, minCacheableTokens } from '../../src/core/models';
 import { ClaudeModelNotFoundError, ClaudeRequestError, ClaudeTimeoutError } from '../../src/core/claude/errors';
 import { CostLedger } from '../../src/core/cost/costLedger';
-import { defaultAnswer, defaultThinking, fakeTokens, startFakeAnthropic, type FakeAnthropic, type FakeRequestBody } from '../fixtures/fakeAnthropic';
+import { defaultAnswer, defaultThinking, fakeTokens, startFakeAnthropic, type FakeAnthropic, type FakeRequestBody } from '../helpers/fakeAnthropic';
 
 const API_KEY = 'sk-ant-test-0123456789abcdef';
 

@@ -12,7 +12,7 @@ import {
   ClaudeTimeoutError,
 } from '../../src/core/claude/errors';
 import { DEFAULT_MODEL } from '../../src/core/models';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
 
 const API_KEY = 'sk-ant-secret-key-do-not-leak-42';
 

@@ -5,8 +5,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
 
 const run = promisify(execFile);
 const repo = resolve(__dirname, '..', '..');

@@ -3,7 +3,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { builtCliPath, cliSandboxEnv, openCliSandbox, type CliSandbox } from '../fixtures/builtCli';
+import { builtCliPath, cliSandboxEnv, openCliSandbox, type CliSandbox } from '../helpers/builtCli';
 
 /**
  * The `claude-cache` launcher loads the CLI's bundle with V8's code cache (src/cli/codeCache.ts): the cache is

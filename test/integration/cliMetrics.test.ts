@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { builtCliPath, openCliSandbox, type CliSandbox } from '../fixtures/builtCli';
-import { sample } from '../fixtures/prometheusSample';
+import { builtCliPath, openCliSandbox, type CliSandbox } from '../helpers/builtCli';
+import { sample } from '../helpers/prometheusSample';
 
 const run = promisify(execFile);
 

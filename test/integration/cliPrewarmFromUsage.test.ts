@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { makeTempWorkspace, runCliCaptured } from '../fixtures/engineWorkspace';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { makeTempWorkspace, runCliCaptured } from '../helpers/engineWorkspace';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
 
 describe('claude-cache prewarm --from-usage (in process, embedded SurrealDB, fake Claude)', function () {
   this.timeout(60_000);

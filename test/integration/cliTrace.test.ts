@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { openCliSandbox, type CliSandbox } from '../fixtures/builtCli';
+import { openCliSandbox, type CliSandbox } from '../helpers/builtCli';
 
 describe('claude-cache run --trace (built dist/cli.js)', function () {
   this.timeout(120_000);

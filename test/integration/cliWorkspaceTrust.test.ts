@@ -6,8 +6,8 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildCli, builtCliPath } from '../fixtures/builtCli';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { buildCli, builtCliPath } from '../helpers/builtCli';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSnapshot, checkSnapshot, sha256 } from '../../src/core/context';
-import { git, gitCeilingPerSuite } from '../fixtures/gitRepository';
+import { git, gitCeilingPerSuite } from '../helpers/gitRepository';
 import { findWorkflow, BUILTIN_WORKFLOWS, renderContextFromSnapshot, renderWorkflow } from '../../src/core/workflows';
 
 /** Runs real git in a throwaway repository, with an identity and no signing, whatever the machine's config. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CacheEngine } from '../../src/core/engine';
-import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../fixtures/engineWorkspace';
+import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../helpers/engineWorkspace';
 
 /** Same length as MATH_SOURCE, different bytes. */
 const SWAPPED_SOURCE = MATH_SOURCE.replace('a + b', 'b + a');

@@ -3,8 +3,8 @@ import { access, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CacheEngine } from '../../src/core/engine';
 import { ShellCommandNotAllowedError, ShellCommandsUntrustedError } from '../../src/core/context';
-import { git, gitCeilingPerSuite } from '../fixtures/gitRepository';
-import { fakeAnthropicPerSuite, makeTempWorkspace, testEngineConfig } from '../fixtures/engineWorkspace';
+import { git, gitCeilingPerSuite } from '../helpers/gitRepository';
+import { fakeAnthropicPerSuite, makeTempWorkspace, testEngineConfig } from '../helpers/engineWorkspace';
 
 /**
  * `!` commands and `@` files through the engine: their values are sent, and a change to them makes the next run

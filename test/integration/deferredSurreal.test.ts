@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CacheEngine } from '../../src/core/engine';
-import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../fixtures/engineWorkspace';
+import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../helpers/engineWorkspace';
 
 /**
  * An engine opened with oneShot (the CLI's) answers a hit without opening the embedded SurrealDB: every

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { runTwoInstanceLoad, slope } from '../fixtures/twoInstanceLoad';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { runTwoInstanceLoad, slope } from '../helpers/twoInstanceLoad';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
 
 /** CI runs the short form; `npm run bench` runs the same load for 60 s (section `load`). */
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 4);

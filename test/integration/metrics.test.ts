@@ -8,9 +8,9 @@ import { CacheEngine } from '../../src/core/engine';
 import type { CacheError } from '../../src/core/errors';
 import { CacheMetrics, MetricsEndpoint, MetricsPortInUseError, type Exposition } from '../../src/core/metrics';
 import { freePort } from '../../tools/common/freePort';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { sample } from '../fixtures/prometheusSample';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
+import { sample } from '../helpers/prometheusSample';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
 
 describe('Prometheus metrics endpoint (real engine, Redis, embedded SurrealDB, fake Claude API)', function () {
   this.timeout(60_000);

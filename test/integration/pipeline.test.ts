@@ -5,7 +5,7 @@ import { ClaudeAuthenticationError, ClaudeCancelledError, ClaudeRateLimitError }
 import { objectReader, resolveConfig } from '../../src/core/config';
 import { PRICE_TABLE } from '../../src/core/cost';
 import { CacheEngine } from '../../src/core/engine';
-import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../fixtures/engineWorkspace';
+import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../helpers/engineWorkspace';
 
 describe('WorkflowPipeline', function () {
   this.timeout(60_000);

@@ -7,10 +7,10 @@ import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import type { EngineProblem } from '../../src/core/engineProblems';
 import { ENCRYPTION_KEY_ENV } from '../../src/core/security';
-import { eventually } from '../fixtures/eventually';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { startAuthRedisServer, type AuthRedisServer } from './harness/authRedisServer';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { eventually } from '../helpers/eventually';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
+import { startAuthRedisServer, type AuthRedisServer } from '../helpers/servers/authRedisServer';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
 
 const RIGHT_PASSWORD = 'right-pw-5d21';
 const WRONG_PASSWORD = 'wrong-pw-88ae';

@@ -5,7 +5,7 @@ import type { HostedEngine } from '../../src/core/engine';
 import { EngineHost } from '../../src/extension/engine/engineHost';
 import { PrometheusEndpoint, type EngineExposition } from '../../src/extension/metrics/prometheusEndpoint';
 import { freePort } from '../../tools/common/freePort';
-import { fakeEngine, ManualTimers, recordingLogger } from '../unit/extensionTestDoubles';
+import { fakeEngine, ManualTimers, recordingLogger } from '../helpers/extensionDoubles';
 
 function withPort(port: number): CacheConfig {
   return { ...DEFAULT_CONFIG, metrics: { ...DEFAULT_CONFIG.metrics, port } };

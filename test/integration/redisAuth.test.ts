@@ -11,8 +11,8 @@ import { RedisInvalidationBus } from '../../src/core/stores/redis/redisInvalidat
 import { RedisStore } from '../../src/core/stores/redis/redisStore';
 import { redisUrlWithPassword } from '../../src/core/stores/redis/redisUrl';
 import type { InvalidationMessage } from '../../src/core/tiered/invalidationBus';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { startAuthRedisServer, type AuthRedisServer } from './harness/authRedisServer';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
+import { startAuthRedisServer, type AuthRedisServer } from '../helpers/servers/authRedisServer';
 
 const ROOT_PASSWORD = 'root-pw-7f3a';
 const USER = 'cache';

@@ -17,11 +17,11 @@ import type { RedisTopology } from '../../src/core/stores/redis/redisTopology';
 import type { InvalidationMessage } from '../../src/core/tiered/invalidationBus';
 import type { LayerPolicy, LookupStatus } from '../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
-import { eventually } from '../fixtures/eventually';
-import { startRedisCluster, type RedisClusterHandle } from './harness/redisCluster';
-import { cachedAnswer } from '../fixtures/cachedAnswer';
-import { describeStoreContract } from './storeContract';
-import { redisBus, sharedTiers } from '../fixtures/sharedTiers';
+import { eventually } from '../helpers/eventually';
+import { startRedisCluster, type RedisClusterHandle } from '../helpers/servers/redisCluster';
+import { cachedAnswer } from '../helpers/cachedAnswer';
+import { describeStoreContract } from '../helpers/storeContract';
+import { redisBus, sharedTiers } from '../helpers/sharedTiers';
 
 const codec = { encode: encodeValue, decode: decodeValue };
 const run = promisify(execFile);

@@ -7,10 +7,10 @@ import { CacheEngine } from '../../src/core/engine';
 import { RedisStore } from '../../src/core/stores/redis/redisStore';
 import type { RedisTopology } from '../../src/core/stores/redis/redisTopology';
 import type { LookupStatus } from '../../src/core/tiered/tierTypes';
-import { eventually } from '../fixtures/eventually';
-import { startRedisSentinel, type RedisSentinelHandle } from './harness/redisSentinel';
-import { cachedAnswer } from '../fixtures/cachedAnswer';
-import { describeStoreContract } from './storeContract';
+import { eventually } from '../helpers/eventually';
+import { startRedisSentinel, type RedisSentinelHandle } from '../helpers/servers/redisSentinel';
+import { cachedAnswer } from '../helpers/cachedAnswer';
+import { describeStoreContract } from '../helpers/storeContract';
 
 describe('Redis Sentinel (master, replica, one sentinel, on loopback)', function () {
   this.timeout(120_000);

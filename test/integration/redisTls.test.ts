@@ -10,7 +10,7 @@ import { RedisInvalidationBus } from '../../src/core/stores/redis/redisInvalidat
 import { RedisStore } from '../../src/core/stores/redis/redisStore';
 import { redisUrlWithPassword } from '../../src/core/stores/redis/redisUrl';
 import type { InvalidationMessage } from '../../src/core/tiered/invalidationBus';
-import { startAuthRedisServer, type AuthRedisServer } from './harness/authRedisServer';
+import { startAuthRedisServer, type AuthRedisServer } from '../helpers/servers/authRedisServer';
 
 const PASSWORD = 'tls-pw-5be1';
 

@@ -14,11 +14,11 @@ import { MemoryStore } from '../../src/core/stores/memory/memoryStore';
 import { RedisStore } from '../../src/core/stores/redis/redisStore';
 import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { cachedAnswer } from '../fixtures/cachedAnswer';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
+import { cachedAnswer } from '../helpers/cachedAnswer';
 import type { CachedAnswer } from '../../src/core/pipeline';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
-import { sharedTiers } from '../fixtures/sharedTiers';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
+import { sharedTiers } from '../helpers/sharedTiers';
 
 /** A loopback port nothing listens on: bound, then let go. */
 async function closedPort(): Promise<number> {

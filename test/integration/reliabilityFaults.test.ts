@@ -7,8 +7,8 @@ import { Redis } from 'ioredis';
 import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import { createLogger } from '../../src/core/logger';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
 
 const REPO = resolve(__dirname, '..', '..');
 
@@ -37,7 +37,7 @@ main().catch((error: unknown) => { process.stderr.write(String((error as Error).
 `;
 }
 import type { CachedAnswer } from '../../src/core/pipeline';
-import { cachedAnswer as answer } from '../fixtures/cachedAnswer';
+import { cachedAnswer as answer } from '../helpers/cachedAnswer';
 
 interface Child {
   process: ChildProcess;

@@ -8,9 +8,9 @@ import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine, type EngineOptions } from '../../src/core/engine';
 import { describeError } from '../../src/core/errors';
 import { createLogger } from '../../src/core/logger';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { filesUnder } from '../fixtures/filesUnder';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
+import { filesUnder } from '../helpers/filesUnder';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
 
 const PLANTED_API_KEY = `sk-ant-test-PLANTED-${randomBytes(12).toString('hex')}`;
 const CODE_MARKER = 'proprietaryAlgorithmZebra42';

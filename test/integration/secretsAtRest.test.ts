@@ -8,9 +8,9 @@ import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine, type EngineOptions } from '../../src/core/engine';
 import type { EngineProblem } from '../../src/core/engineProblems';
 import { createLogger } from '../../src/core/logger';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { filesUnder } from '../fixtures/filesUnder';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
+import { filesUnder } from '../helpers/filesUnder';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
 
 // Secrets given to a run as arguments (`--arg password=…`, a key as a word) must not be readable at rest when
 // encryption is on: not in Redis, not in the SurrealDB folder, not in the usage log. And an instance without the

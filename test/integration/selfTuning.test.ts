@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/core/clock';
 import { CacheEngine } from '../../src/core/engine';
 import { createLogger } from '../../src/core/logger';
-import { fakeAnthropicPerSuite, makeTempWorkspace, testEngineConfig } from '../fixtures/engineWorkspace';
-import type { FakeRequestBody } from '../fixtures/fakeAnthropic';
+import { fakeAnthropicPerSuite, makeTempWorkspace, testEngineConfig } from '../helpers/engineWorkspace';
+import type { FakeRequestBody } from '../helpers/fakeAnthropic';
 
 const MINUTE = 60_000;
 

@@ -7,9 +7,9 @@ import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import { flightLockKey } from '../../src/core/flight';
 import { freePort } from '../../tools/common/freePort';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { startRedisCluster, type RedisClusterHandle } from './harness/redisCluster';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
+import { startRedisCluster, type RedisClusterHandle } from '../helpers/servers/redisCluster';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
 
 const SOURCE = `export function add(a: number, b: number): number {\n  return a + b;\n}\n`;
 

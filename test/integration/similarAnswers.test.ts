@@ -11,7 +11,7 @@ import { similarAnswerText } from '../../src/core/similar/similarAnswerText';
 import { SIMILAR_TABLE_EXTENSION } from '../../src/core/similar/similarSchema';
 import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import { runCli } from '../../src/cli/main';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
 
 const ADD = 'function addNumbers(first, second) { return first + second; }';
 const ADD_AGAIN = 'function addNumbers(left, right) { return left + right; }';

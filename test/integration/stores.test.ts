@@ -7,9 +7,9 @@ import { LAYERS } from '../../src/core/layers';
 import { MemoryStore } from '../../src/core/stores/memory/memoryStore';
 import { RedisStore } from '../../src/core/stores/redis/redisStore';
 import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
-import { budgets } from '../fixtures/layerBudgets';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
-import { describeStoreContract } from './storeContract';
+import { budgets } from '../helpers/layerBudgets';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
+import { describeStoreContract } from '../helpers/storeContract';
 
 describe('stores', () => {
   let server: RedisServerHandle;

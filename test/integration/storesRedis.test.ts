@@ -7,7 +7,7 @@ import { FRAME_HEADER_BYTES, decodeFrame, decodeFrameHeader, encodeFrame } from 
 import { RedisInvalidationBus } from '../../src/core/stores/redis/redisInvalidationBus';
 import { RedisStore, type RedisStoreStatus } from '../../src/core/stores/redis/redisStore';
 import type { InvalidationMessage } from '../../src/core/tiered/invalidationBus';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
 
 /** Polls until `check` holds; for outcomes that arrive over the network, never for timing. */
 async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {

@@ -19,7 +19,7 @@ import {
   startFakeAnthropic,
   type FakeAnthropic,
   type FakeRequestBody,
-} from '../fixtures/fakeAnthropic';
+} from '../helpers/fakeAnthropic';
 
 const KEY = 'sk-ant-strict-double-test';
 /** A model that does not think unless asked: keeps token arithmetic about the text alone. */

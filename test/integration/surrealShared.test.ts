@@ -13,8 +13,8 @@ import { SurrealAuthError } from '../../src/core/stores/surreal/surrealErrors';
 import { ownerFilePath, readOwnerRecord } from '../../src/core/stores/surreal/shared/ownerRecord';
 import { SurrealRpcRelay } from '../../src/core/stores/surreal/shared/rpcRelay';
 import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
-import { startSurrealChild, type SurrealChild } from './harness/surrealChildProcess';
-import { sharedTiers } from '../fixtures/sharedTiers';
+import { startSurrealChild, type SurrealChild } from '../helpers/servers/surrealChildProcess';
+import { sharedTiers } from '../helpers/sharedTiers';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const read = (record: { value: Uint8Array } | undefined): string | undefined =>

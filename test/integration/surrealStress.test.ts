@@ -4,9 +4,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
-import { seededRandom } from '../fixtures/seededRandom';
+import { seededRandom } from '../helpers/seededRandom';
 
-const CHILD = join(__dirname, '..', 'fixtures', 'surrealStressChild.ts');
+const CHILD = join(__dirname, '..', 'helpers', 'surrealStressChild.ts');
 /** Processes on the folder at once; each opens and closes it many times in its life. */
 const AT_ONCE = 8;
 /** A process lives this long after its first open, plus up to LIFE_SPREAD_MS. */

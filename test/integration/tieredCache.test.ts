@@ -13,10 +13,10 @@ import { SurrealStore } from '../../src/core/stores/surreal/surrealStore';
 import type { Store } from '../../src/core/stores/store';
 import type { LayerPolicy, LookupStatus } from '../../src/core/tiered/tierTypes';
 import { TieredCache, type TieredCacheOptions } from '../../src/core/tiered/tieredCache';
-import { eventually } from '../fixtures/eventually';
-import { budgets } from '../fixtures/layerBudgets';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
-import { redisBus, sharedTiers } from '../fixtures/sharedTiers';
+import { eventually } from '../helpers/eventually';
+import { budgets } from '../helpers/layerBudgets';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
+import { redisBus, sharedTiers } from '../helpers/sharedTiers';
 
 const HOUR = 3_600_000;
 const codec = { encode: encodeValue, decode: decodeValue };

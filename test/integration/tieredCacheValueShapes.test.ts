@@ -11,9 +11,9 @@ import { EncodedValue } from '../../src/core/tiered/encodedValue';
 import { LAYER_VALUE_SCHEMAS, checkContextSnapshot } from '../../src/core/tiered/layerValueSchemas';
 import type { LayerPolicy, LookupStatus } from '../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../src/core/tiered/tieredCache';
-import { budgets } from '../fixtures/layerBudgets';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
-import { sharedTiers } from '../fixtures/sharedTiers';
+import { budgets } from '../helpers/layerBudgets';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
+import { sharedTiers } from '../helpers/sharedTiers';
 
 const HOUR = 3_600_000;
 const codec = { encode: encodeValue, decode: decodeValue };

@@ -6,8 +6,8 @@ import { objectReader, resolveConfig } from '../../src/core/config';
 import { CacheEngine } from '../../src/core/engine';
 import { createLogger } from '../../src/core/logger';
 import type { LookupTrace, TraceStep } from '../../src/core/trace';
-import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
-import { startRedisServer, type RedisServerHandle } from './harness/redisServer';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
+import { startRedisServer, type RedisServerHandle } from '../helpers/servers/redisServer';
 
 function step(trace: LookupTrace | undefined, layer: string): TraceStep {
   const found = trace?.steps.find((candidate) => candidate.layer === layer);

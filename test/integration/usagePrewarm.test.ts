@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/core/clock';
 import { CacheEngine } from '../../src/core/engine';
-import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../fixtures/engineWorkspace';
+import { fakeAnthropicPerSuite, makeTempWorkspace, MATH_SOURCE, testEngineConfig } from '../helpers/engineWorkspace';
 
 const HOUR = 3_600_000;
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../../../tools/common/paths';
 import { packCliPackage } from '../../../../tools/package/cliPackage';
-import { cliSandboxEnv } from '../../../fixtures/builtCli';
-import { startFakeAnthropic, type FakeAnthropic } from '../../../fixtures/fakeAnthropic';
+import { cliSandboxEnv } from '../../../helpers/builtCli';
+import { startFakeAnthropic, type FakeAnthropic } from '../../../helpers/fakeAnthropic';
 
 const run = promisify(execFile);
 

@@ -9,7 +9,7 @@ import { MemoryStore } from '../../../../src/core/stores/memory/memoryStore';
 import type { LayerPolicy } from '../../../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../../../src/core/tiered/tieredCache';
 import { UncachedAnswer } from '../../../../src/core/uncachedAnswer';
-import { cachedAnswer } from '../../../fixtures/cachedAnswer';
+import { cachedAnswer } from '../../../helpers/cachedAnswer';
 
 /** A flight whose every run goes the way `behave` says another instance (or none) makes it go. */
 function flightThat(behave: <T>(work: SharedWork<T>) => Promise<SharedOutcome<T>>): Pick<SharedFlight, 'run'> {

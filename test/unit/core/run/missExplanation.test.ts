@@ -14,7 +14,7 @@ import { MemoryStore } from '../../../../src/core/stores/memory/memoryStore';
 import type { LayerPolicy } from '../../../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../../../src/core/tiered/tieredCache';
 import { bindParams } from '../../../../src/core/workflows';
-import { workflowOf } from '../../../fixtures/workflowOf';
+import { workflowOf } from '../../../helpers/workflowOf';
 
 describe('the record that explains a miss', () => {
   let cache: TieredCache;
