@@ -21,7 +21,8 @@ function quickPickRow(page: Page, label: string): Locator {
 
 /**
  * Opens the quick input with F1 and types `text` into it. F1 is pressed again while the workbench is still
- * wiring its keybindings and nothing opens.
+ * wiring its keybindings and nothing opens, and when the palette closes again before it is typed into (the focus
+ * moving to a window that just closed, or to a notification).
  */
 export async function openQuickInput(page: Page, text: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
   const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
@@ -31,11 +32,11 @@ export async function openQuickInput(page: Page, text: string, timeoutMs = DEFAU
         await page.keyboard.press('F1');
         await input.waitFor({ state: 'visible', timeout: 3_000 });
       }
+      await input.fill(text, { timeout: 3_000 });
       return true;
     },
     { what: 'the command palette', timeoutMs, intervalMs: 500 },
   );
-  await input.fill(text);
 }
 
 async function pick(page: Page, label: string, timeoutMs: number): Promise<void> {

@@ -16,6 +16,7 @@ import type { MemoryStore } from '../stores/memory/memoryStore';
 import { SimilarAnswers, type SimilarAnswer, type SimilarQuery } from '../similar/similarAnswers';
 import type { TieredCache } from '../tiered/tieredCache';
 import type { TierOpening } from '../tiers/sharedTierDriver';
+import { tierConfigSections } from '../tiers/tierRegistry';
 import { formatTraceText } from '../trace';
 import type { SelfTuning } from '../tuning/selfTuning';
 import type { UsagePrewarmReport } from '../usage/usagePrewarm';
@@ -141,7 +142,7 @@ export class CacheEngine implements EngineApi {
     }
     // Everything TieredCache.create and the stores were built from; any change there means building them again.
     const tierShape = (config: CacheConfig) =>
-      JSON.stringify([config.redis, config.surreal, config.storageDir, config.writeMode, config.writeBehind, config.tiers, config.encryption, config.archive]);
+      JSON.stringify([...tierConfigSections(config), config.storageDir, config.writeMode, config.writeBehind, config.tiers, config.encryption, config.archive]);
     return { reopenNeeded: tierShape(previous) !== tierShape(next) };
   }
 

@@ -101,6 +101,8 @@ export interface SharedTierDriver<Name extends string = string> {
   readonly label: string;
   /** The settings section of the tier, e.g. `claudeCache.redis`: where a problem with it is fixed. */
   readonly settings: string;
+  /** Its part of CacheConfig (`redis`): a change there reopens the tiers. */
+  readonly configSection: keyof CacheConfig;
   /** Opens the tier, or says why it is off; never throws for a tier that is down (the cache runs without it). */
   open(context: TierOpenContext): Promise<TierOpenResult>;
 }

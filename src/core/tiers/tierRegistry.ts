@@ -1,3 +1,4 @@
+import type { CacheConfig } from '../config/cacheConfig';
 import type { SharedTierDriver, TierOpenContext, TierOpenResult } from './sharedTierDriver';
 
 /**
@@ -11,6 +12,7 @@ export const SHARED_TIER_DRIVERS = [
     name: 'redis',
     label: 'Redis',
     settings: 'claudeCache.redis',
+    configSection: 'redis',
     open: async (context: TierOpenContext): Promise<TierOpenResult> =>
       (await import('../stores/redis/redisTier')).openRedisTier(context),
   },
@@ -18,6 +20,7 @@ export const SHARED_TIER_DRIVERS = [
     name: 'surreal',
     label: 'SurrealDB',
     settings: 'claudeCache.surreal',
+    configSection: 'surreal',
     open: async (context: TierOpenContext): Promise<TierOpenResult> =>
       (await import('../stores/surreal/surrealTier')).openSurrealTier(context),
   },
@@ -31,6 +34,11 @@ const MEMORY_LABEL = 'Memory';
 export function tierLabel(tier: string): string {
   if (tier === 'memory') return MEMORY_LABEL;
   return SHARED_TIER_DRIVERS.find((driver) => driver.name === tier)?.label ?? tier;
+}
+
+/** Every registered tier's part of the config: when any of it changes, the tiers are opened again. */
+export function tierConfigSections(config: CacheConfig): unknown[] {
+  return SHARED_TIER_DRIVERS.map((driver) => config[driver.configSection]);
 }
 
 /** The settings section where a problem with the tier is fixed. */
