@@ -187,6 +187,19 @@ describe('Archived answers through the tiered cache', () => {
     createdAt: 0,
   };
 
+  /** An in-memory SurrealDB store whose cleanup keeps leaving rows in an archive of 10, and that archive's answers. */
+  async function storeWithArchive(clock: ManualClock): Promise<{ surreal: SurrealStore; archived: ArchivedAnswers }> {
+    let archive: SurrealArchive | undefined;
+    const surreal = await SurrealStore.open({
+      url: 'mem://',
+      clock,
+      cleanupIntervalMs: 0,
+      keepLeavingRows: (run) => (archive = new SurrealArchive(run, { maxEntries: 10, clock })),
+    });
+    assert.ok(archive, 'the store built its keeper');
+    return { surreal, archived: new ArchivedAnswers(archive, codec, () => surreal.cleanup()) };
+  }
+
   it('is built by the engine on the SurrealDB tier when claudeCache.archive.maxEntries > 0, and not at 0', async () => {
     const clock = new ManualClock();
     const root = await mkdtemp(join(tmpdir(), 'claude-cache-archive-engine-'));
@@ -209,13 +222,7 @@ describe('Archived answers through the tiered cache', () => {
 
   it('are listed and opened after they expire, and never served by get or getOrCompute', async () => {
     const clock = new ManualClock();
-    let archive: SurrealArchive | undefined;
-    const surreal = await SurrealStore.open({
-      url: 'mem://',
-      clock,
-      cleanupIntervalMs: 0,
-      keepLeavingRows: (run) => (archive = new SurrealArchive(run, { maxEntries: 10, clock })),
-    });
+    const { surreal, archived } = await storeWithArchive(clock);
     const policies = {} as Record<Layer, LayerPolicy>;
     for (const layer of LAYERS) policies[layer] = { ttlMs: 10 * MINUTE, maxEntryBytes: 1_000_000 };
     const memory = new MemoryStore({ budgets: { prompt: 1e6, module: 1e6, context: 1e6, result: 1e6 }, clock });
@@ -223,7 +230,6 @@ describe('Archived answers through the tiered cache', () => {
     try {
       await cache.set('result', 'explain-selection:k1:abcd', answer);
       clock.advance(10 * MINUTE);
-      const archived = new ArchivedAnswers(archive!, codec, () => surreal.cleanup());
       const listed = await archived.list();
       assert.deepEqual(
         listed.map((entry) => [entry.workflow, entry.reason]),
@@ -247,17 +253,10 @@ describe('Archived answers through the tiered cache', () => {
 
   it('reads undecodable archived bytes as an answer it cannot show, not as a failure', async () => {
     const clock = new ManualClock();
-    let archive: SurrealArchive | undefined;
-    const surreal = await SurrealStore.open({
-      url: 'mem://',
-      clock,
-      cleanupIntervalMs: 0,
-      keepLeavingRows: (run) => (archive = new SurrealArchive(run, { maxEntries: 10, clock })),
-    });
+    const { surreal, archived } = await storeWithArchive(clock);
     try {
       await surreal.set('result', 'w:k1:bad', bytes(0xff, 0x00), { ttlMs: MINUTE });
       clock.advance(MINUTE);
-      const archived = new ArchivedAnswers(archive!, codec, () => surreal.cleanup());
       await archived.list();
       const opened = await archived.open('w:k1:bad');
       assert.equal(opened?.answer, undefined);

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../../../src/core/clock';
-import { decodeValue, encodeValue } from '../../../../src/core/codec';
 import type { SharedFlight, SharedOutcome, SharedWork } from '../../../../src/core/flight';
-import { LAYERS, type Layer } from '../../../../src/core/layers';
 import type { CachedAnswer } from '../../../../src/core/pipeline';
 import { lookupWithFlight } from '../../../../src/core/run/lookupWithFlight';
-import { MemoryStore } from '../../../../src/core/stores/memory/memoryStore';
-import type { LayerPolicy } from '../../../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../../../src/core/tiered/tieredCache';
 import { UncachedAnswer } from '../../../../src/core/uncachedAnswer';
 import { cachedAnswer } from '../../../helpers/cachedAnswer';
+import { memoryOnlyCache } from '../../../helpers/memoryOnlyCache';
 
 /** A flight whose every run goes the way `behave` says another instance (or none) makes it go. */
 function flightThat(behave: <T>(work: SharedWork<T>) => Promise<SharedOutcome<T>>): Pick<SharedFlight, 'run'> {
@@ -22,11 +18,7 @@ describe('lookupWithFlight (the module and result layers\' lookup)', () => {
   const always = (): boolean => true;
 
   beforeEach(async () => {
-    const clock = new ManualClock();
-    const layers = {} as Record<Layer, LayerPolicy>;
-    for (const layer of LAYERS) layers[layer] = { ttlMs: 60_000, maxEntryBytes: 1_000_000 };
-    const memory = new MemoryStore({ budgets: { prompt: 1e6, module: 1e6, context: 1e6, result: 1e6 }, clock });
-    cache = await TieredCache.create({ memory, codec: { encode: encodeValue, decode: decodeValue }, layers, clock });
+    ({ cache } = await memoryOnlyCache());
     writes = [];
     cache.events.on('set', ({ key }) => writes.push(key));
   });

@@ -1,30 +1,22 @@
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../../../src/core/clock';
-import { decodeValue, encodeValue } from '../../../../src/core/codec';
 import type { ContextSnapshot } from '../../../../src/core/context';
 import { contextKey } from '../../../../src/core/keys';
-import { LAYERS, type Layer } from '../../../../src/core/layers';
 import {
   explainAndRecordMiss,
   missExplanationKey,
   missExplanationRecord,
   type MissExplanationRecord,
 } from '../../../../src/core/run/missExplanation';
-import { MemoryStore } from '../../../../src/core/stores/memory/memoryStore';
-import type { LayerPolicy } from '../../../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../../../src/core/tiered/tieredCache';
 import { bindParams } from '../../../../src/core/workflows';
 import { workflowOf } from '../../../helpers/workflowOf';
+import { memoryOnlyCache } from '../../../helpers/memoryOnlyCache';
 
 describe('the record that explains a miss', () => {
   let cache: TieredCache;
 
   beforeEach(async () => {
-    const clock = new ManualClock();
-    const layers = {} as Record<Layer, LayerPolicy>;
-    for (const layer of LAYERS) layers[layer] = { ttlMs: 60_000, maxEntryBytes: 1_000_000 };
-    const memory = new MemoryStore({ budgets: { prompt: 1e6, module: 1e6, context: 1e6, result: 1e6 }, clock });
-    cache = await TieredCache.create({ memory, codec: { encode: encodeValue, decode: decodeValue }, layers, clock });
+    ({ cache } = await memoryOnlyCache());
   });
 
   afterEach(async () => {

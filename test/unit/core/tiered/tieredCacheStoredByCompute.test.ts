@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../../../src/core/clock';
-import { decodeValue, encodeValue } from '../../../../src/core/codec';
-import { LAYERS, type Layer } from '../../../../src/core/layers';
-import { MemoryStore } from '../../../../src/core/stores/memory/memoryStore';
-import type { LayerPolicy } from '../../../../src/core/tiered/tierTypes';
 import { TieredCache } from '../../../../src/core/tiered/tieredCache';
+import { memoryOnlyCache } from '../../../helpers/memoryOnlyCache';
 
 describe('TieredCache.getOrCompute with storedByCompute', () => {
   let cache: TieredCache;
 
   beforeEach(async () => {
-    const clock = new ManualClock();
-    const layers = {} as Record<Layer, LayerPolicy>;
-    for (const layer of LAYERS) layers[layer] = { ttlMs: 1_000, maxEntryBytes: 1_000_000 };
-    const memory = new MemoryStore({ budgets: { prompt: 1e6, module: 1e6, context: 1e6, result: 1e6 }, clock });
-    cache = await TieredCache.create({ memory, codec: { encode: encodeValue, decode: decodeValue }, layers, clock });
+    ({ cache } = await memoryOnlyCache({ ttlMs: 1_000 }));
   });
 
   afterEach(async () => {
