@@ -2,20 +2,19 @@ import type { Alert } from '../core/alerts';
 import type { EngineStats } from '../core/engine';
 import { LAYERS, TIERS } from '../core/layers';
 import { formatDollars } from '../core/format/money';
+import { formatPercent } from '../core/format/percent';
+import { formatBytes } from '../core/format/size';
 import { formatTuning } from './formatTuning';
 
 /** Money is written as the editor writes it (one formatter for both): see src/core/format/money.ts. */
 export { formatDollars } from '../core/format/money';
 
-export function formatPercent(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
+/** A hit rate with one decimal, as a terminal table shows it: "87.3%". */
+export function formatHitRate(rate: number): string {
+  return formatPercent(rate, 1);
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
+export { formatBytes } from '../core/format/size';
 
 /** Left-aligned columns, for terminals. */
 export function table(rows: readonly (readonly string[])[]): string {
@@ -28,7 +27,7 @@ export function formatStats(stats: EngineStats): string {
   const layerRows = [['layer', 'hits', 'misses', 'hit rate', 'entries', 'bytes']];
   for (const layer of LAYERS) {
     const l = stats.layers[layer];
-    layerRows.push([layer, String(l.hits), String(l.misses), formatPercent(l.hitRate), String(l.entries), formatBytes(l.bytes)]);
+    layerRows.push([layer, String(l.hits), String(l.misses), formatHitRate(l.hitRate), String(l.entries), formatBytes(l.bytes)]);
   }
   const tierRows = [['tier', 'status', 'hits', 'entries', 'bytes']];
   for (const tier of TIERS) {
