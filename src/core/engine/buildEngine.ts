@@ -98,8 +98,18 @@ export async function openEngineParts(options: EngineOptions, apiKey: () => stri
     ...(archiveMax > 0 ? { keepLeavingRows: (run) => (kept.archive = new SurrealArchive(run, { maxEntries: archiveMax, clock })) } : {}),
   };
   const { tiers, openings } = await openSharedTiers(
-    { config, secrets: options, clock, logger, problems, sealer, storageProblem, oneShot: options.oneShot === true, databaseFeatures },
-    'problem' in sealing ? sealing.problem : undefined,
+    {
+      config,
+      secrets: options,
+      clock,
+      logger,
+      problems,
+      sealer,
+      keptOff: 'problem' in sealing ? sealing.problem : undefined,
+      storageProblem,
+      oneShot: options.oneShot === true,
+      databaseFeatures,
+    },
     (opening) => storageProblem !== undefined && opening.detail.includes(storageProblem),
   );
   // A native binary missing on this machine turns its feature off, never the extension (see native/nativeModules.ts).

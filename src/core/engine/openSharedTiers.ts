@@ -15,22 +15,17 @@ export interface SharedTiersOpened {
 
 /**
  * Opens every registered shared tier, in the registry's order. A tier that fails to open is off for this session
- * and the cache runs on the rest; `keptOff` (a required encryption key missing) keeps every shared tier off,
- * because readable values must never go where encryption was asked for.
+ * and the cache runs on the rest; `context.keptOff` (a required encryption key missing) keeps every configured
+ * shared tier off, because readable values must never go where encryption was asked for.
  */
 export async function openSharedTiers(
   context: TierOpenContext,
-  keptOff: string | undefined,
   /** Failures the user was already told about (as a problem): the log keeps them without a second warning. */
   alreadyReported: (opening: TierOpening) => boolean,
 ): Promise<SharedTiersOpened> {
   const openings: TierOpening[] = [{ tier: 'memory', status: 'up', detail: 'in process' }];
   const tiers: OpenTier[] = [];
   for (const driver of SHARED_TIER_DRIVERS) {
-    if (keptOff !== undefined) {
-      openings.push({ tier: driver.name, status: 'failed', detail: keptOff });
-      continue;
-    }
     const result = await driver.open(context);
     if ('opened' in result) {
       tiers.push({ ...result.opened, tier: driver.name });
@@ -39,7 +34,7 @@ export async function openSharedTiers(
       openings.push(result.opening);
     }
   }
-  for (const opening of openings) logOpening(context.logger, opening, opening.detail === keptOff || alreadyReported(opening));
+  for (const opening of openings) logOpening(context.logger, opening, opening.detail === context.keptOff || alreadyReported(opening));
   return { tiers, openings };
 }
 

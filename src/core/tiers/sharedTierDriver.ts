@@ -37,6 +37,11 @@ export interface TierOpenContext {
   problems: EngineProblems;
   /** The codec that seals values at rest, when encryption is on: a tier may mark its namespace with it. */
   sealer: EncryptingCodec | undefined;
+  /**
+   * Why no shared tier may open this session (encryption is required and no usable key is set): a tier that is
+   * configured must then report `failed` with this reason and write nothing; one that is not configured is `off`.
+   */
+  keptOff: string | undefined;
   /** Why the storage folder cannot be written, if it cannot: a tier that keeps files there stays off. */
   storageProblem: string | undefined;
   /** A process that runs one command and exits (the CLI): open lazily what a hit does not need. */

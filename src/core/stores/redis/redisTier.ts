@@ -24,6 +24,8 @@ export async function openRedisTier(context: TierOpenContext): Promise<TierOpenR
   }
   if (!topology) return { opening: { tier: 'redis', status: 'off', detail: 'no claudeCache.redis.url set' } };
   if ('problem' in topology) return { opening: { tier: 'redis', status: 'failed', detail: topology.problem } };
+  // Never write readable values where encryption was asked for: the tier stays off instead.
+  if (context.keptOff !== undefined) return { opening: { tier: 'redis', status: 'failed', detail: context.keptOff } };
   try {
     const caFile = secrets.redisCaFile || config.redis.caFile;
     const tlsCa = caFile ? await readRedisCa(caFile) : undefined;

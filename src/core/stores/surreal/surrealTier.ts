@@ -14,6 +14,8 @@ export async function openSurrealTier(context: TierOpenContext): Promise<TierOpe
   const { config, secrets, logger } = context;
   const url = surrealUrlOf(config);
   const embedded = isEmbeddedUrl(url);
+  // Never write readable values where encryption was asked for: the tier stays off instead.
+  if (context.keptOff !== undefined) return { opening: { tier: 'surreal', status: 'failed', detail: context.keptOff } };
   if (context.storageProblem !== undefined && embedded) {
     return { opening: { tier: 'surreal', status: 'failed', detail: `the storage folder is not usable (${context.storageProblem})` } };
   }
