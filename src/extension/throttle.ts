@@ -1,13 +1,4 @@
-/** Timer functions, injectable so tests decide when time passes. */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+import { systemTimers, type Timer, type Timers } from '../core/timers';
 
 /**
  * Coalesces bursts of signals into at most one call per interval: the first signal schedules a call after
@@ -15,14 +6,15 @@ export const realTimers: Timers = {
  * once per cache hit.
  */
 export class Throttle {
-  private handle: unknown;
+  private handle: Timer | undefined;
   private pending = false;
   private disposed = false;
 
   constructor(
     private readonly intervalMs: number,
     private readonly callback: () => void,
-    private readonly timers: Timers = realTimers,
+    /** The engine's injectable timers: tests hand in a ManualClock and move it. */
+    private readonly timers: Timers = systemTimers,
   ) {}
 
   schedule(): void {

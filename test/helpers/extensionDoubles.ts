@@ -10,37 +10,6 @@ import type { CacheReport } from '../../src/core/tiered/tieredCache';
 import type { CacheEvents } from '../../src/core/tiered/tierTypes';
 import type { CacheSnapshot } from '../../src/extension/engine/cacheSnapshots';
 import { tierHealth } from '../../src/extension/engine/tierHealth';
-import type { Timers } from '../../src/extension/throttle';
-
-/** Timers that only fire when the test says so. */
-export class ManualTimers implements Timers {
-  private next = 1;
-  private readonly pending = new Map<number, { at: number; callback: () => void }>();
-  private now = 0;
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const handle = this.next++;
-    this.pending.set(handle, { at: this.now + ms, callback });
-    return handle;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-
-  get scheduled(): number {
-    return this.pending.size;
-  }
-
-  advance(ms: number): void {
-    this.now += ms;
-    for (const [handle, timer] of [...this.pending].sort((a, b) => a[1].at - b[1].at)) {
-      if (timer.at > this.now) continue;
-      this.pending.delete(handle);
-      timer.callback();
-    }
-  }
-}
 
 /** A logger that remembers what it was told. */
 export function recordingLogger(): Logger & { lines: string[] } {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { ManualClock } from '../../src/core/clock';
 import { createServer } from 'node:net';
 import { DEFAULT_CONFIG, type CacheConfig } from '../../src/core/config';
 import type { HostedEngine } from '../../src/core/engine';
 import { EngineHost } from '../../src/extension/engine/engineHost';
 import { PrometheusEndpoint, type EngineExposition } from '../../src/extension/metrics/prometheusEndpoint';
 import { freePort } from '../../tools/common/freePort';
-import { fakeEngine, ManualTimers, recordingLogger } from '../helpers/extensionDoubles';
+import { fakeEngine, recordingLogger } from '../helpers/extensionDoubles';
 
 function withPort(port: number): CacheConfig {
   return { ...DEFAULT_CONFIG, metrics: { ...DEFAULT_CONFIG.metrics, port } };
@@ -13,7 +14,7 @@ function withPort(port: number): CacheConfig {
 
 describe('PrometheusEndpoint (extension: claudeCache.metrics.port)', function () {
   this.timeout(20_000);
-  let timers: ManualTimers;
+  let timers: ManualClock;
   let host: EngineHost<HostedEngine>;
   let endpoint: PrometheusEndpoint<HostedEngine>;
   let warnings: string[];
@@ -21,7 +22,7 @@ describe('PrometheusEndpoint (extension: claudeCache.metrics.port)', function ()
   let disposed: number;
 
   beforeEach(() => {
-    timers = new ManualTimers();
+    timers = new ManualClock();
     warnings = [];
     served = [];
     disposed = 0;

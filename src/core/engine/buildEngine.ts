@@ -54,8 +54,6 @@ export interface EngineParts {
   /** Expired and pruned answers kept in that database; undefined when it is off or the archive is. */
   archive: SurrealArchive | undefined;
   flight: { flight: SharedFlight; close: () => void } | undefined;
-  /** Closes what the tiers hold beyond their stores. */
-  closeTiers: () => void;
 }
 
 /**
@@ -187,9 +185,6 @@ export async function openEngineParts(options: EngineOptions, apiKey: () => stri
     surreal,
     archive: surreal ? kept.archive : undefined,
     flight,
-    closeTiers: () => {
-      for (const tier of tiers) tier.close?.();
-    },
   };
 }
 

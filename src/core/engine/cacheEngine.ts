@@ -240,7 +240,6 @@ export class CacheEngine implements EngineApi {
       }),
     ]);
     this.parts.flight?.close();
-    this.parts.closeTiers();
   }
 
   /** The pipeline over this engine's cache, reading the settings and the Claude client as they are at each run. */

@@ -82,8 +82,6 @@ export interface OpenedSharedTier {
    * tables there. `embedded` when it lives in the storage folder (private to this machine).
    */
   surreal?: { store: SurrealStore; embedded: boolean };
-  /** Releases what the tier holds beyond its store (nothing for most). */
-  close?: () => void;
 }
 
 export interface FlightOptions {

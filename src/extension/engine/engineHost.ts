@@ -5,7 +5,8 @@ import type { EngineProblem } from '../../core/engineProblems';
 import { TypedEmitter, type Unsubscribe } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { DiscoveredWorkflows } from '../../core/workflows';
-import { Throttle, realTimers, type Timers } from '../throttle';
+import { systemTimers, type Timers } from '../../core/timers';
+import { Throttle } from '../throttle';
 import { EngineUnavailableError } from './errors';
 
 /** Where the engine is in its life: opening, open, or failed to open (the extension keeps running). */
@@ -72,7 +73,7 @@ export class EngineHost<E extends HostedEngine = EngineApi> implements EngineHos
 
   constructor(private readonly options: EngineHostOptions<E>) {
     this.log = options.logger.child('host');
-    this.throttle = new Throttle(options.throttleMs ?? 500, () => this.events.emit('changed', undefined), options.timers ?? realTimers);
+    this.throttle = new Throttle(options.throttleMs ?? 500, () => this.events.emit('changed', undefined), options.timers ?? systemTimers);
   }
 
   get state(): EngineState<E> {

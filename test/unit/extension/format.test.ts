@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ManualClock } from '../../../src/core/clock';
 import {
   escapeMarkdown,
   formatBytes,
@@ -8,7 +9,6 @@ import {
   formatRate,
 } from '../../../src/extension/format';
 import { Throttle } from '../../../src/extension/throttle';
-import { ManualTimers } from '../../helpers/extensionDoubles';
 
 describe('extension formats', () => {
   it('formatRate rounds to a whole percent and shows a dash before any lookup', () => {
@@ -54,7 +54,7 @@ describe('extension formats', () => {
 
 describe('Throttle', () => {
   it('coalesces signals within an interval into one trailing call', () => {
-    const timers = new ManualTimers();
+    const timers = new ManualClock();
     let calls = 0;
     const throttle = new Throttle(500, () => (calls += 1), timers);
     throttle.schedule();
@@ -69,7 +69,7 @@ describe('Throttle', () => {
   });
 
   it('flush runs a scheduled call at once, and only a scheduled one', () => {
-    const timers = new ManualTimers();
+    const timers = new ManualClock();
     let calls = 0;
     const throttle = new Throttle(500, () => (calls += 1), timers);
     throttle.flush();
@@ -77,11 +77,11 @@ describe('Throttle', () => {
     throttle.schedule();
     throttle.flush();
     assert.equal(calls, 1);
-    assert.equal(timers.scheduled, 0);
+    assert.equal(timers.pendingTimers, 0);
   });
 
   it('never calls after dispose', () => {
-    const timers = new ManualTimers();
+    const timers = new ManualClock();
     let calls = 0;
     const throttle = new Throttle(500, () => (calls += 1), timers);
     throttle.schedule();

@@ -71,6 +71,6 @@ export async function openSurrealTier(context: TierOpenContext): Promise<TierOpe
 }
 
 /** The SurrealDB the config names: a server's URL, or the embedded engine in the storage folder. */
-export function surrealUrlOf(config: TierOpenContext['config']): string {
+function surrealUrlOf(config: TierOpenContext['config']): string {
   return config.surreal.url || `surrealkv://${path.join(config.storageDir, 'surreal')}`;
 }

@@ -8,7 +8,7 @@ import { CacheSnapshots } from '../../../../src/extension/engine/cacheSnapshots'
 import { EngineHost } from '../../../../src/extension/engine/engineHost';
 import { alertChildren } from '../../../../src/extension/views/alertTreeNodes';
 import { TierTreeModel } from '../../../../src/extension/views/tierTreeModel';
-import { fakeEngine, ManualTimers, recordingLogger, snapshot, type FakeEngine } from '../../../helpers/extensionDoubles';
+import { fakeEngine, recordingLogger, snapshot, type FakeEngine } from '../../../helpers/extensionDoubles';
 
 const HOUR = 3_600_000;
 
@@ -24,7 +24,7 @@ const redisFailing: Alert = { kind: 'tierErrors', subject: 'redis', value: 0.2, 
 
 describe('Alert notifications (extension)', () => {
   let clock: ManualClock;
-  let timers: ManualTimers;
+  let timers: ManualClock;
   let engines: FakeEngine[];
   let host: EngineHost<HostedEngine>;
   let warnings: string[];
@@ -32,7 +32,7 @@ describe('Alert notifications (extension)', () => {
 
   beforeEach(async () => {
     clock = new ManualClock(0);
-    timers = new ManualTimers();
+    timers = new ManualClock();
     engines = [];
     warnings = [];
     host = new EngineHost({

@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
+import { ManualClock } from '../../../../src/core/clock';
 import { DEFAULT_CONFIG, type CacheConfig } from '../../../../src/core/config';
 import type { EngineOptions, HostedEngine } from '../../../../src/core/engine';
 import { CacheSnapshots } from '../../../../src/extension/engine/cacheSnapshots';
 import { EngineHost, type EngineState } from '../../../../src/extension/engine/engineHost';
 import { EngineUnavailableError } from '../../../../src/extension/engine/errors';
 import { deferred } from '../../../helpers/deferred';
-import { emptyTotals, fakeEngine, ManualTimers, recordingLogger, report, type FakeEngine } from '../../../helpers/extensionDoubles';
+import { emptyTotals, fakeEngine, recordingLogger, report, type FakeEngine } from '../../../helpers/extensionDoubles';
 
 const NO_WORKFLOWS = async () => ({ workflows: [], problems: [] });
 
 describe('EngineHost', () => {
-  let timers: ManualTimers;
+  let timers: ManualClock;
   let opened: EngineOptions[];
   let engines: FakeEngine[];
   let states: EngineState['phase'][];
@@ -45,7 +46,7 @@ describe('EngineHost', () => {
   }
 
   beforeEach(() => {
-    timers = new ManualTimers();
+    timers = new ManualClock();
     opened = [];
     engines = [];
     states = [];
@@ -297,7 +298,7 @@ describe('EngineHost', () => {
 
 describe('CacheSnapshots', () => {
   it('reads one report per change and tells every listener, with a failed tier shown as down', async () => {
-    const timers = new ManualTimers();
+    const timers = new ManualClock();
     const fake = fakeEngine({
       openings: [
         { tier: 'memory', status: 'up', detail: 'in process' },
@@ -342,7 +343,7 @@ describe('CacheSnapshots', () => {
       logger: recordingLogger(),
       secrets: async () => ({}),
       workflows: NO_WORKFLOWS,
-      timers: new ManualTimers(),
+      timers: new ManualClock(),
       open: async () => fake.engine,
     });
     const snapshots = new CacheSnapshots(host, recordingLogger());
